@@ -1,0 +1,10 @@
+package org.aptostree.cli.deb;
+
+import picocli.CommandLine.Command;
+
+/** The {@code apt-ostree deb} command group. */
+@Command(name = "deb", mixinStandardHelpOptions = true,
+        description = "Inspect .deb packages and APT repositories, dpkg-style.",
+        subcommands = {})
+public final class DebCommand {
+}

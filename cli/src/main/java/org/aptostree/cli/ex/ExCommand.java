@@ -1,0 +1,10 @@
+package org.aptostree.cli.ex;
+
+import picocli.CommandLine.Command;
+
+/** The {@code apt-ostree ex} command group. */
+@Command(name = "ex", mixinStandardHelpOptions = true,
+        description = "Experimental commands (solver).",
+        subcommands = {})
+public final class ExCommand {
+}
