@@ -1,0 +1,87 @@
+package org.aptostree.deb.index;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.aptostree.deb.DebFormatException;
+import org.aptostree.deb.compression.Compression;
+import org.aptostree.deb.control.Deb822Reader;
+import org.aptostree.deb.control.Paragraph;
+
+/**
+ * Streaming reader of APT {@code Packages} indexes (plain, .gz, .xz, .zst, .bz2, .lzma) into
+ * {@link PackageRecord}s. Memory use is one stanza plus what the consumer keeps.
+ *
+ * <pre>{@code
+ * List<PackageRecord> all = PackageIndex.readAll(Path.of("dists/trixie/main/binary-amd64/Packages.xz"));
+ * PackageIndex.read(in, record -> universe.add(record));   // streaming
+ * }</pre>
+ */
+public final class PackageIndex {
+
+    /** Receives records one by one; may throw to stop reading. */
+    @FunctionalInterface
+    public interface RecordConsumer {
+        void accept(PackageRecord record) throws IOException;
+    }
+
+    private PackageIndex() {
+    }
+
+    /**
+     * Reads every stanza of a Packages file, decompressing by the file name's extension (or, for
+     * an unknown extension, by the magic bytes).
+     */
+    public static List<PackageRecord> readAll(Path file) throws IOException {
+        List<PackageRecord> records = new ArrayList<>();
+        read(file, records::add);
+        return records;
+    }
+
+    /** Streams every stanza of a Packages file to {@code consumer}; see {@link #readAll(Path)}. */
+    public static void read(Path file, RecordConsumer consumer) throws IOException {
+        try (InputStream raw = Files.newInputStream(file)) {
+            read(raw, Compression.fromFileName(file.getFileName().toString()), consumer);
+        }
+    }
+
+    /**
+     * Streams every stanza of a possibly compressed Packages stream; {@code compression} null means
+     * detect it from the magic bytes. The stream is not closed.
+     */
+    public static void read(InputStream raw, Compression compression, RecordConsumer consumer) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        Compression c = compression;
+        if (c == null || c == Compression.NONE) {
+            in.mark(8);
+            byte[] head = in.readNBytes(6);
+            in.reset();
+            Compression detected = Compression.detect(head, head.length);
+            c = c == null || detected != Compression.NONE ? detected : c;
+        }
+        InputStream decoded = c.decompress(new NonClosing(in));
+        try (Deb822Reader reader = new Deb822Reader(decoded)) {
+            for (Paragraph p = reader.read(); p != null; p = reader.read()) {
+                consumer.accept(PackageRecord.from(p));
+            }
+        } catch (DebFormatException e) {
+            throw e;
+        }
+    }
+
+    /** Lets the reader close its decoder without closing the caller's stream. */
+    private static final class NonClosing extends java.io.FilterInputStream {
+        NonClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.aptostree.deb.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.aptostree.deb.DebFormatException;
+import org.aptostree.deb.SharedData;
+import org.aptostree.deb.compression.Compression;
+import org.aptostree.deb.control.RelationField;
+import org.aptostree.deb.version.Version;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PackageIndexTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"trixie", "bookworm"})
+    void everyStanzaOfTheRealIndexParses(String suite) throws Exception {
+        Path file = SharedData.mirror().resolve("dists/" + suite + "/main/binary-amd64/Packages.xz");
+        List<PackageRecord> all = PackageIndex.readAll(file);
+        assertTrue(all.size() > 50_000, "only " + all.size() + " stanzas");
+        Set<String> names = new HashSet<>();
+        for (PackageRecord r : all) {
+            names.add(r.name());
+            assertTrue(r.filename().startsWith("pool/"), r.toString());
+            assertTrue(r.size() > 0, r.toString());
+            assertEquals(64, r.sha256().length(), r.toString());
+        }
+        assertTrue(names.contains("dpkg"));
+        PackageRecord libc = all.stream().filter(r -> r.name().equals("libc6")).findFirst().orElseThrow();
+        assertEquals(MultiArch.SAME, libc.multiArch());
+        assertEquals("glibc", libc.sourceName());
+        assertTrue(all.stream().anyMatch(r -> r.essential() && r.name().equals("dpkg")));
+        assertTrue(all.stream().anyMatch(r -> !r.provides().isEmpty()));
+    }
+
+    @Test
+    void readsEveryCompressionAndReportsLines() throws Exception {
+        String text = "Package: a\nVersion: 1.0-1\nArchitecture: amd64\nDepends: b (>= 2) | c\nProvides: d (= 1)\n\n"
+                + "Package: b\nVersion: 2\nArchitecture: all\nMulti-Arch: foreign\nEssential: yes\n";
+        List<PackageRecord> records = new ArrayList<>();
+        PackageIndex.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), null, records::add);
+        assertEquals(2, records.size());
+        assertEquals(Version.parse("1.0-1"), records.get(0).version());
+        assertEquals("b (>= 2) | c", records.get(0).relations(RelationField.DEPENDS).get(0).toString());
+        assertTrue(records.get(1).essential());
+        assertFalse(records.get(0).essential());
+        assertEquals(MultiArch.FOREIGN, records.get(1).multiArch());
+
+        String bad = "Package: a\nVersion: 1\nArchitecture: all\n\nPackage: b\nVersion: 1\nArchitecture: all\n"
+                + "Description: x\n y\nBreaks: a | b\n";
+        DebFormatException e = assertThrows(DebFormatException.class, () -> PackageIndex.read(
+                new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8)), Compression.NONE, r -> { }));
+        assertEquals(10, e.line());
+        assertEquals("alternatives ('|') not allowed in 'Breaks' field", e.reason());
+    }
+}
