@@ -1,10 +1,38 @@
 package org.aptostree.cli.ostree;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.repo.Repository;
+
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code apt-ostree ostree} command group: the {@code ostree} CLI's verbs on a repository. */
 @Command(name = "ostree", mixinStandardHelpOptions = true,
         description = "Operate on OSTree repositories, with the ostree CLI's verbs and options.",
-        subcommands = {})
+        subcommands = {InitCommand.class, CommitCommand.class, CheckoutCommand.class, LsCommand.class, CatCommand.class,
+                ShowCommand.class, LogCommand.class, RefsCommand.class, RevParseCommand.class, FsckCommand.class})
 public final class OstreeCommand {
+    @Option(names = "--repo", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "Path to the OSTree repository (default: $OSTREE_REPO).")
+    Path repo;
+
+    /** The repository path, defaulting like ostree to {@code $OSTREE_REPO}. */
+    Path path() {
+        if (repo != null) {
+            return repo;
+        }
+        String env = System.getenv("OSTREE_REPO");
+        if (env == null || env.isEmpty()) {
+            throw new IllegalArgumentException("Command requires a --repo argument");
+        }
+        return Path.of(env);
+    }
+
+    Repository open() throws IOException, OstreeFormatException {
+        return Repository.open(path());
+    }
 }

@@ -79,6 +79,23 @@ public final class VariantDict {
         return new VariantDict(List.copyOf(list));
     }
 
+    /**
+     * This dictionary as a round trip through a GVariantDict leaves it: entries in GHashTable order. libostree's
+     * {@code ostree commit} passes metadata through GVariantDict once per key group it adds.
+     */
+    public VariantDict inGVariantDictOrder() {
+        List<String> keys = new ArrayList<>();
+        for (DictEntry e : entries) {
+            keys.add((String) e.key());
+        }
+        Map<String, Variant> map = asMap();
+        List<DictEntry> out = new ArrayList<>();
+        for (String k : GHashTableOrder.order(keys)) {
+            out.add(new DictEntry(k, map.get(k)));
+        }
+        return new VariantDict(List.copyOf(out));
+    }
+
     public VariantDict without(String key) {
         List<DictEntry> list = new ArrayList<>(entries);
         list.removeIf(e -> e.key().equals(key));

@@ -42,6 +42,11 @@ public final class ObjectId implements Comparable<ObjectId> {
         return true;
     }
 
+    /** The SHA-256 of {@code data}: the name of a metadata object with these bytes. */
+    public static ObjectId sha256Of(byte[] data) {
+        return Checksums.sha256(data);
+    }
+
     public byte[] toBytes() {
         return bytes.clone();
     }

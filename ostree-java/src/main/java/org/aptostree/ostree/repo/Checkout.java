@@ -1,0 +1,219 @@
+package org.aptostree.ostree.repo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.object.Commit;
+import org.aptostree.ostree.object.DirMeta;
+import org.aptostree.ostree.object.DirTree;
+import org.aptostree.ostree.object.FileHeader;
+import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.ObjectType;
+
+/**
+ * Materialises a commit (or a subpath of it) as a directory tree, as {@code ostree checkout}: hardlinks to the
+ * object store where the repository mode allows it, copies otherwise. In user mode ({@code -U}) owners and
+ * xattrs are not applied and setuid/setgid bits are dropped.
+ */
+public final class Checkout {
+    private final Repository repo;
+    private boolean userMode;
+    private boolean union;
+    private String subpath = "/";
+
+    public Checkout(Repository repo) {
+        this.repo = repo;
+    }
+
+    public Checkout userMode(boolean u) {
+        this.userMode = u;
+        return this;
+    }
+
+    /** Keep existing files and directories, replacing files that the commit also has ({@code --union}). */
+    public Checkout union(boolean u) {
+        this.union = u;
+        return this;
+    }
+
+    public Checkout subpath(String path) {
+        this.subpath = path;
+        return this;
+    }
+
+    private boolean canHardlink(FileHeader h) {
+        switch (repo.mode()) {
+            case BARE:
+                return !userMode || (h.mode() & 06000) == 0;
+            case BARE_USER:
+                return userMode && !h.isSymlink() && (h.mode() & 06000) == 0;
+            case BARE_USER_ONLY:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    public void checkout(ObjectId commitId, Path destination) throws IOException, OstreeFormatException {
+        Commit commit = repo.readCommit(commitId);
+        ObjectId tree = commit.rootTree();
+        ObjectId meta = commit.rootMeta();
+        for (String part : subpath.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            DirTree t = repo.readDirTree(tree);
+            var dir = t.dirs().stream().filter(d -> d.name().equals(part)).findFirst();
+            if (dir.isPresent()) {
+                tree = dir.get().tree();
+                meta = dir.get().meta();
+                continue;
+            }
+            var file = t.files().stream().filter(f -> f.name().equals(part)).findFirst();
+            if (file.isPresent() && subpath.endsWith(part)) {
+                Files.createDirectories(destination.toAbsolutePath().getParent());
+                checkoutFile(file.get().content(), destination);
+                return;
+            }
+            throw new IOException("No such file or directory: " + subpath + " in commit " + commitId);
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread th = new Thread(r, "ostree-checkout");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            List<Future<Void>> pending = new ArrayList<>();
+            List<Runnable> dirModes = new ArrayList<>();
+            checkoutDir(tree, meta, destination, workers, pending, dirModes);
+            for (Future<Void> f : pending) {
+                join(f);
+            }
+            // Directory modes last, deepest first, so read-only directories can still be filled.
+            for (int i = dirModes.size() - 1; i >= 0; i--) {
+                dirModes.get(i).run();
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, ExecutorService workers,
+                             List<Future<Void>> pending, List<Runnable> dirModes) throws IOException, OstreeFormatException {
+        DirMeta meta = repo.readDirMeta(metaId);
+        DirTree tree = repo.readDirTree(treeId);
+        if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+            if (!union && !isEmptyDir(dest)) {
+                throw new FileAlreadyExistsException(dest.toString(), null, "destination exists and is not empty (use --union)");
+            }
+        } else {
+            Files.createDirectory(dest);
+        }
+        FileStore.chmod(dest, 0700);
+        dirModes.add(() -> {
+            try {
+                if (!userMode) {
+                    FileStore.chown(dest, meta.uid(), meta.gid());
+                    FileStore.writeXattrs(dest, meta.xattrs());
+                }
+                FileStore.chmod(dest, userMode ? meta.mode() & ~06000 : meta.mode());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        for (DirTree.FileEntry f : tree.files()) {
+            Path target = dest.resolve(f.name());
+            pending.add(workers.submit(() -> {
+                checkoutFile(f.content(), target);
+                return null;
+            }));
+        }
+        for (DirTree.DirEntry d : tree.dirs()) {
+            checkoutDir(d.tree(), d.meta(), dest.resolve(d.name()), workers, pending, dirModes);
+        }
+    }
+
+    private static boolean isEmptyDir(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private void checkoutFile(ObjectId id, Path target) throws IOException, OstreeFormatException {
+        if (union) {
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("cannot replace directory " + target + " with a file");
+            }
+        } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
+        try (ContentObject obj = repo.openContent(id)) {
+            FileHeader h = obj.header();
+            if (canHardlink(h)) {
+                Path staged = union ? target.resolveSibling(".tmp-" + UUID.randomUUID()) : target;
+                Files.createLink(staged, repo.objectPath(id, ObjectType.FILE));
+                if (union) {
+                    Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+                return;
+            }
+            Path staged = target.resolveSibling(".tmp-" + UUID.randomUUID());
+            try {
+                if (h.isSymlink()) {
+                    Files.createSymbolicLink(staged, Path.of(h.symlinkTarget()));
+                } else {
+                    try (InputStream in = obj.stream()) {
+                        Files.copy(in, staged);
+                    }
+                }
+                if (!userMode) {
+                    FileStore.chown(staged, h.uid(), h.gid());
+                    if (!h.isSymlink()) {
+                        FileStore.writeXattrs(staged, h.xattrs());
+                    }
+                }
+                if (!h.isSymlink()) {
+                    FileStore.chmod(staged, userMode ? h.mode() & ~06000 : h.mode());
+                }
+                Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(staged);
+                throw e;
+            }
+        }
+    }
+
+    private static void join(Future<Void> f) throws IOException, OstreeFormatException {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof OstreeFormatException fe) {
+                throw fe;
+            }
+            if (c instanceof java.io.UncheckedIOException u) {
+                throw u.getCause();
+            }
+            throw new IOException(c);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.aptostree.ostree.repo;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+import org.aptostree.ostree.object.DirMeta;
+import org.aptostree.ostree.object.FileHeader;
+import org.aptostree.ostree.object.FileMode;
+
+/**
+ * How file metadata is changed on its way into a commit, as libostree's {@code OstreeRepoCommitModifier}:
+ * owner overrides ({@code --owner-uid}, {@code --owner-gid}), dropping xattrs ({@code --no-xattrs}) and the
+ * canonical permissions bare-user-only repositories force (uid and gid 0, mode masked to 0755).
+ */
+public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, boolean skipXattrs, boolean canonicalPermissions) {
+    public static final CommitModifier NONE = new CommitModifier(OptionalInt.empty(), OptionalInt.empty(), false, false);
+
+    public CommitModifier withOwner(OptionalInt uid, OptionalInt gid) {
+        return new CommitModifier(uid, gid, skipXattrs, canonicalPermissions);
+    }
+
+    public CommitModifier withSkipXattrs(boolean skip) {
+        return new CommitModifier(ownerUid, ownerGid, skip, canonicalPermissions);
+    }
+
+    /** The modifier a repository of the given mode imposes on top of this one. */
+    CommitModifier forMode(RepoMode mode) {
+        return mode == RepoMode.BARE_USER_ONLY ? new CommitModifier(ownerUid, ownerGid, true, true) : this;
+    }
+
+    FileHeader apply(FileHeader h) {
+        if (canonicalPermissions) {
+            int mode = h.isSymlink() ? h.mode() : (h.mode() & (FileMode.S_IFMT | 0755));
+            return new FileHeader(0, 0, mode, h.symlinkTarget(), List.of());
+        }
+        FileHeader out = h.withOwner(ownerUid.orElse(h.uid()), ownerGid.orElse(h.gid()));
+        return skipXattrs ? out.withXattrs(List.of()) : out;
+    }
+
+    DirMeta apply(DirMeta m) {
+        if (canonicalPermissions) {
+            return new DirMeta(0, 0, m.mode() & (FileMode.S_IFMT | 0755), List.of());
+        }
+        return new DirMeta(ownerUid.orElse(m.uid()), ownerGid.orElse(m.gid()), m.mode(), skipXattrs ? List.of() : m.xattrs());
+    }
+}

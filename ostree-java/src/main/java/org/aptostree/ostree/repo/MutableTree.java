@@ -1,0 +1,76 @@
+package org.aptostree.ostree.repo;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.aptostree.ostree.object.DirMeta;
+import org.aptostree.ostree.object.DirTree;
+import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.ObjectType;
+
+/**
+ * A directory being committed: its metadata, its files (content checksums still being computed by worker
+ * threads) and its subdirectories. Written bottom-up once every file has its checksum.
+ */
+final class MutableTree {
+    DirMeta meta;
+    final Map<String, Future<ObjectId>> files = new TreeMap<>();
+    final Map<String, MutableTree> dirs = new TreeMap<>();
+
+    MutableTree(DirMeta meta) {
+        this.meta = meta;
+    }
+
+    /** The subdirectory {@code name}, created with {@code meta} if missing; a file of that name is replaced. */
+    MutableTree directory(String name, DirMeta defaultMeta) {
+        files.remove(name);
+        return dirs.computeIfAbsent(name, n -> new MutableTree(defaultMeta));
+    }
+
+    void putFile(String name, Future<ObjectId> content) {
+        dirs.remove(name);
+        files.put(name, content);
+    }
+
+    /** Root dirtree and dirmeta checksums of a written tree. */
+    record Written(ObjectId tree, ObjectId meta) {
+    }
+
+    Written write(ObjectInserter inserter) throws IOException {
+        List<DirTree.FileEntry> fileEntries = new ArrayList<>(files.size());
+        for (Map.Entry<String, Future<ObjectId>> e : files.entrySet()) {
+            fileEntries.add(new DirTree.FileEntry(e.getKey(), join(e.getValue(), e.getKey())));
+        }
+        List<DirTree.DirEntry> dirEntries = new ArrayList<>(dirs.size());
+        for (Map.Entry<String, MutableTree> e : dirs.entrySet()) {
+            Written child = e.getValue().write(inserter);
+            dirEntries.add(new DirTree.DirEntry(e.getKey(), child.tree(), child.meta()));
+        }
+        ObjectId tree = inserter.writeMetadata(ObjectType.DIR_TREE, DirTree.sorted(fileEntries, dirEntries).encode());
+        ObjectId metaId = inserter.writeMetadata(ObjectType.DIR_META, meta.encode());
+        return new Written(tree, metaId);
+    }
+
+    private static ObjectId join(Future<ObjectId> f, String name) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("writing " + name + ": " + cause, cause);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package org.aptostree.ostree.repo;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.UUID;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+
+import org.aptostree.ostree.gvariant.VariantDict;
+import org.aptostree.ostree.object.FileHeader;
+import org.aptostree.ostree.object.FileMode;
+import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.ObjectType;
+
+/**
+ * Writes objects into a repository. Each object is written to a file in {@code tmp/} while its checksum is
+ * computed, then renamed to its final name, so a crash leaves either no object or a complete one. Safe to use
+ * from several threads. {@link #commit()} makes the writes durable; until then refs should not point at them.
+ */
+public final class ObjectInserter implements AutoCloseable {
+    /** libostree's {@code OSTREE_ARCHIVE_DEFAULT_COMPRESSION_LEVEL}. */
+    private static final int COMPRESSION_LEVEL = 6;
+    private static final int BUFFER = 64 * 1024;
+
+    private final Repository repo;
+    private final RepoLock lock;
+    private final Path tmp;
+
+    ObjectInserter(Repository repo) throws IOException {
+        this.repo = repo;
+        this.tmp = repo.tmpDir();
+        Files.createDirectories(tmp);
+        long timeout = Long.parseLong(repo.config().get("core", "lock-timeout-secs").orElse("300"));
+        this.lock = repo.config().getBoolean("core", "locking", true) ? RepoLock.acquire(repo.path(), false, timeout) : null;
+    }
+
+    private Path newTempPath() {
+        return tmp.resolve("tmpobject-" + UUID.randomUUID());
+    }
+
+    /** Stores a metadata object whose bytes are already in normal form; returns its checksum. */
+    public ObjectId writeMetadata(ObjectType type, byte[] data) throws IOException {
+        if (!type.isMeta() || type == ObjectType.COMMIT_META) {
+            throw new IllegalArgumentException(type + " is not a content-addressed metadata type");
+        }
+        ObjectId id = ObjectId.sha256Of(data);
+        Path target = repo.objectPath(id, type);
+        if (Files.exists(target)) {
+            return id;
+        }
+        Path staged = newTempPath();
+        Files.write(staged, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        if (repo.mode() != RepoMode.ARCHIVE) {
+            FileStore.chmod(staged, 0644);
+        }
+        install(staged, target);
+        return id;
+    }
+
+    /** Stores the detached metadata of a commit, replacing what was there. */
+    public void writeDetachedMetadata(ObjectId commit, VariantDict metadata) throws IOException {
+        Path target = repo.objectPath(commit, ObjectType.COMMIT_META);
+        Path staged = newTempPath();
+        Files.write(staged, metadata.encode(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.createDirectories(target.getParent());
+        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Stores a content object from its header and {@code size} bytes of content (none for a symlink), computing
+     * the checksum on the way; returns the checksum.
+     */
+    public ObjectId writeContent(FileHeader header, InputStream content, long size) throws IOException {
+        MessageDigest digest = header.startDigest();
+        Path staged = newTempPath();
+        try {
+            switch (repo.mode()) {
+                case ARCHIVE -> writeArchive(staged, header, content, size, digest);
+                case BARE_USER -> writeBareUser(staged, header, content, size, digest);
+                default -> writeBare(staged, header, content, size, digest);
+            }
+            ObjectId id = ObjectId.fromBytes(digest.digest());
+            install(staged, repo.objectPath(id, ObjectType.FILE));
+            return id;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(staged);
+            throw e;
+        }
+    }
+
+    /** Checks, as the content is copied, that exactly {@code size} bytes arrive. */
+    private static void copy(InputStream in, OutputStream out, long size, MessageDigest digest) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        long left = size;
+        while (left > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                throw new IOException("content ended " + left + " bytes before its announced size " + size);
+            }
+            digest.update(buf, 0, n);
+            out.write(buf, 0, n);
+            left -= n;
+        }
+    }
+
+    private void writeArchive(Path staged, FileHeader header, InputStream content, long size, MessageDigest digest)
+            throws IOException {
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW), BUFFER)) {
+            file.write(header.archiveHeader(header.isSymlink() ? 0 : size));
+            if (!header.isSymlink()) {
+                Deflater deflater = new Deflater(COMPRESSION_LEVEL, true);
+                try {
+                    DeflaterOutputStream z = new DeflaterOutputStream(file, deflater, BUFFER);
+                    copy(content, z, size, digest);
+                    z.finish();
+                } finally {
+                    deflater.end();
+                }
+            }
+        }
+    }
+
+    private void writeBareUser(Path staged, FileHeader header, InputStream content, long size, MessageDigest digest)
+            throws IOException {
+        try (OutputStream file = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW)) {
+            if (header.isSymlink()) {
+                // libostree keeps the NUL so the target can be mmapped as a C string.
+                file.write(header.symlinkTarget().getBytes(StandardCharsets.UTF_8));
+                file.write(0);
+            } else {
+                copy(content, file, size, digest);
+            }
+        }
+        FileStore.writeUserXattr(staged, "ostreemeta", header.userMeta());
+        int mode = header.isSymlink() ? 0644 : (header.mode() & 0775) | 0400;
+        FileStore.chmod(staged, mode);
+        FileStore.zeroMtime(staged);
+    }
+
+    private void writeBare(Path staged, FileHeader header, InputStream content, long size, MessageDigest digest)
+            throws IOException {
+        boolean userOnly = repo.mode() == RepoMode.BARE_USER_ONLY;
+        if (header.isSymlink()) {
+            Files.createSymbolicLink(staged, Path.of(header.symlinkTarget()));
+        } else {
+            if (userOnly && (header.mode() & ~(FileMode.S_IFMT | 0775)) != 0) {
+                throw new IOException(String.format("Invalid mode 0%o for bare-user-only repository", header.mode()));
+            }
+            try (OutputStream file = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW)) {
+                copy(content, file, size, digest);
+            }
+        }
+        if (!userOnly) {
+            FileStore.chown(staged, header.uid(), header.gid());
+            if (!header.isSymlink()) {
+                FileStore.writeXattrs(staged, header.xattrs());
+            }
+        }
+        if (!header.isSymlink()) {
+            FileStore.chmod(staged, header.mode());
+        }
+        FileStore.zeroMtime(staged);
+    }
+
+    private static void install(Path staged, Path target) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(staged);
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+
+    /** Makes every object written so far durable (libostree syncs the file system at the end of a transaction). */
+    public void commit() throws IOException {
+        if (repo.config().getBoolean("core", "fsync", true)) {
+            syncFilesystem(repo.path());
+        }
+    }
+
+    static void syncFilesystem(Path path) throws IOException {
+        try {
+            Process p = new ProcessBuilder("sync", "--file-system", path.toString()).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IOException("sync --file-system " + path + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while syncing " + path, e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (lock != null) {
+            lock.close();
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package org.aptostree.ostree.repo;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+
+import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.gvariant.VariantDict;
+import org.aptostree.ostree.object.Commit;
+import org.aptostree.ostree.object.DirMeta;
+import org.aptostree.ostree.object.DirTree;
+import org.aptostree.ostree.object.FileHeader;
+import org.aptostree.ostree.object.FileMode;
+import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.ObjectName;
+import org.aptostree.ostree.object.ObjectType;
+
+/**
+ * An OSTree repository on disk, in libostree's layout: {@code config}, {@code objects/XX/…}, {@code refs/},
+ * {@code tmp/}, {@code state/}, {@code extensions/}. Reading is lock-free; writes go through an
+ * {@link ObjectInserter}, which stages every object in {@code tmp/} and renames it into place.
+ */
+public final class Repository {
+    private final Path path;
+    private final KeyFile config;
+    private final RepoMode mode;
+    private final RefDatabase refs;
+
+    private Repository(Path path, KeyFile config) throws OstreeFormatException {
+        this.path = path;
+        this.config = config;
+        String version = config.get("core", "repo_version").orElse("");
+        if (!version.equals("1")) {
+            throw new OstreeFormatException("Invalid repository version '" + version + "' in " + path.resolve("config"));
+        }
+        if (config.getBoolean("core", "archive", false)) {
+            throw new OstreeFormatException("This version of OSTree no longer supports \"archive\" repositories; use archive-z2 instead");
+        }
+        try {
+            this.mode = RepoMode.parse(config.get("core", "mode").orElse("bare"));
+        } catch (IllegalArgumentException e) {
+            throw new OstreeFormatException(e.getMessage());
+        }
+        this.refs = new RefDatabase(this);
+    }
+
+    /** Creates a repository as {@code ostree init --mode} does, or opens it if it already exists with that mode. */
+    public static Repository init(Path path, RepoMode mode) throws IOException, OstreeFormatException {
+        Files.createDirectories(path);
+        Path config = path.resolve("config");
+        if (!Files.exists(config)) {
+            writeAtomically(config, ("[core]\nrepo_version=1\nmode=" + mode.configName() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        for (String dir : new String[] {"tmp", "extensions", "state", "refs", "refs/heads", "refs/mirrors", "refs/remotes", "objects"}) {
+            Files.createDirectories(path.resolve(dir));
+        }
+        Repository repo = open(path);
+        if (repo.mode != mode) {
+            throw new IOException("repository " + path + " already exists with mode " + repo.mode.configName());
+        }
+        return repo;
+    }
+
+    public static Repository open(Path path) throws IOException, OstreeFormatException {
+        Path config = path.resolve("config");
+        if (!Files.isRegularFile(config) || !Files.isDirectory(path.resolve("objects"))) {
+            throw new NoSuchFileException(path.toString(), null, "not an OSTree repository (no config or objects/)");
+        }
+        return new Repository(path, KeyFile.parse(Files.readString(config), config.toString()));
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public RepoMode mode() {
+        return mode;
+    }
+
+    /** The parsed {@code config}; change it with {@link #writeConfig}. */
+    public KeyFile config() {
+        return config;
+    }
+
+    public void writeConfig() throws IOException {
+        writeAtomically(path.resolve("config"), config.format().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public RefDatabase refs() {
+        return refs;
+    }
+
+    Path tmpDir() {
+        return path.resolve("tmp");
+    }
+
+    /** Path of a loose object file, as {@code _ostree_get_relative_object_path}. */
+    public Path objectPath(ObjectId id, ObjectType type) {
+        String hex = id.hex();
+        String ext = type == ObjectType.FILE ? mode.contentExtension() : type.extension();
+        return path.resolve("objects").resolve(hex.substring(0, 2)).resolve(hex.substring(2) + "." + ext);
+    }
+
+    public boolean has(ObjectId id, ObjectType type) {
+        return Files.exists(objectPath(id, type), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The serialised bytes of a metadata object, unverified. */
+    public byte[] readMetadataBytes(ObjectId id, ObjectType type) throws IOException {
+        try {
+            return Files.readAllBytes(objectPath(id, type));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchObjectException(new ObjectName(id, type));
+        }
+    }
+
+    public Commit readCommit(ObjectId id) throws IOException, OstreeFormatException {
+        return Commit.decode(readMetadataBytes(id, ObjectType.COMMIT));
+    }
+
+    public DirTree readDirTree(ObjectId id) throws IOException, OstreeFormatException {
+        return DirTree.decode(readMetadataBytes(id, ObjectType.DIR_TREE));
+    }
+
+    public DirMeta readDirMeta(ObjectId id) throws IOException, OstreeFormatException {
+        return DirMeta.decode(readMetadataBytes(id, ObjectType.DIR_META));
+    }
+
+    /** The detached metadata ({@code .commitmeta}) of a commit, if any. */
+    public Optional<VariantDict> readDetachedMetadata(ObjectId commit) throws IOException, OstreeFormatException {
+        Path p = objectPath(commit, ObjectType.COMMIT_META);
+        if (!Files.exists(p)) {
+            return Optional.empty();
+        }
+        return Optional.of(VariantDict.decode(Files.readAllBytes(p)));
+    }
+
+    /** Opens a content object: its header and a stream of its uncompressed bytes. */
+    public ContentObject openContent(ObjectId id) throws IOException, OstreeFormatException {
+        Path p = objectPath(id, ObjectType.FILE);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
+        }
+        switch (mode) {
+            case ARCHIVE: {
+                InputStream in = new BufferedInputStream(Files.newInputStream(p), 64 * 1024);
+                try {
+                    FileHeader.Archived a = FileHeader.readArchiveHeader(in);
+                    InputStream content = a.header().isSymlink()
+                            ? InputStream.nullInputStream()
+                            : new BoundedStream(new InflaterInputStream(in, new Inflater(true), 64 * 1024), a.size(), p);
+                    return new ContentObject(a.header(), a.size(), content);
+                } catch (IOException | OstreeFormatException | RuntimeException e) {
+                    in.close();
+                    throw e;
+                }
+            }
+            case BARE_USER: {
+                byte[] meta;
+                try {
+                    meta = FileStore.readUserXattr(p, "ostreemeta");
+                } catch (IOException e) {
+                    throw new OstreeFormatException("Unable to read file metadata of " + p + ": " + e.getMessage());
+                }
+                FileHeader probe = FileHeader.fromUserMeta(meta, "x");
+                if (probe.isSymlink()) {
+                    byte[] target = Files.readAllBytes(p);
+                    int len = target.length > 0 && target[target.length - 1] == 0 ? target.length - 1 : target.length;
+                    FileHeader h = FileHeader.fromUserMeta(meta, new String(target, 0, len, StandardCharsets.UTF_8));
+                    return new ContentObject(h, 0, InputStream.nullInputStream());
+                }
+                return new ContentObject(probe, Files.size(p), Files.newInputStream(p));
+            }
+            default: {
+                FileStore.Stat st = FileStore.stat(p);
+                boolean userOnly = mode == RepoMode.BARE_USER_ONLY;
+                int uid = userOnly ? 0 : st.uid();
+                int gid = userOnly ? 0 : st.gid();
+                if (FileMode.isSymlink(st.mode())) {
+                    FileHeader h = FileHeader.symlink(uid, gid, FileStore.readSymlinkTarget(p), List.of());
+                    return new ContentObject(h, 0, InputStream.nullInputStream());
+                }
+                FileHeader h = FileHeader.regular(uid, gid, st.mode(), userOnly ? List.of() : FileStore.readUserXattrs(p));
+                return new ContentObject(h, st.size(), Files.newInputStream(p));
+            }
+        }
+    }
+
+    /** The directory or file at {@code path} in a commit, if it exists. */
+    public Optional<TreeEntry> lookup(ObjectId commit, String path) throws IOException, OstreeFormatException {
+        return TreeEntry.lookupIn(this, commit, path);
+    }
+
+    /** Starts writing objects. Close it (or call {@link ObjectInserter#commit()}) to make the writes durable. */
+    public ObjectInserter newInserter() throws IOException {
+        return new ObjectInserter(this);
+    }
+
+    /**
+     * Resolves a revision as {@code ostree rev-parse}: a full checksum, a unique prefix of a commit checksum,
+     * a ref ({@code ref}, {@code remote:ref}) or any of these followed by {@code ^} for the parent.
+     */
+    public ObjectId resolveRev(String rev) throws IOException, OstreeFormatException {
+        if (rev.endsWith("^")) {
+            ObjectId child = resolveRev(rev.substring(0, rev.length() - 1));
+            return readCommit(child).parent()
+                    .orElseThrow(() -> new IOException("Commit " + child + " has no parent"));
+        }
+        if (ObjectId.isValidHex(rev)) {
+            return ObjectId.fromHex(rev);
+        }
+        Optional<ObjectId> ref = refs.resolve(rev);
+        if (ref.isPresent()) {
+            return ref.get();
+        }
+        if (rev.length() >= 4 && rev.length() < 64 && rev.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            List<ObjectId> matches = findCommitsByPrefix(rev);
+            if (matches.size() == 1) {
+                return matches.get(0);
+            }
+            if (matches.size() > 1) {
+                throw new IOException("Refspec '" + rev + "' is ambiguous: it matches " + matches.size() + " commits");
+            }
+        }
+        throw new IOException("Refspec '" + rev + "' not found");
+    }
+
+    private List<ObjectId> findCommitsByPrefix(String prefix) throws IOException {
+        Path dir = path.resolve("objects").resolve(prefix.substring(0, 2));
+        List<ObjectId> found = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return found;
+        }
+        String rest = prefix.substring(2);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".commit") && name.startsWith(rest)) {
+                    found.add(ObjectId.fromHex(prefix.substring(0, 2) + name.substring(0, name.length() - ".commit".length())));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Every loose object in the repository. */
+    public List<ObjectName> listObjects() throws IOException {
+        List<ObjectName> names = new ArrayList<>();
+        Path objects = path.resolve("objects");
+        try (Stream<Path> dirs = Files.list(objects)) {
+            for (Path dir : (Iterable<Path>) dirs.sorted()::iterator) {
+                String prefix = dir.getFileName().toString();
+                if (prefix.length() != 2 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                        String name = f.getFileName().toString();
+                        int dot = name.indexOf('.');
+                        if (dot < 0 || !ObjectId.isValidHex(prefix + name.substring(0, dot))) {
+                            continue;
+                        }
+                        ObjectType type;
+                        try {
+                            type = ObjectType.fromExtension(name.substring(dot + 1));
+                        } catch (IllegalArgumentException e) {
+                            continue;
+                        }
+                        names.add(new ObjectName(ObjectId.fromHex(prefix + name.substring(0, dot)), type));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Writes a small file through a temporary sibling and an atomic rename. */
+    static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, content);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** A stream that ends after the announced size and fails if the data ends early or runs on. */
+    private static final class BoundedStream extends InputStream {
+        private final InputStream in;
+        private final Path source;
+        private long remaining;
+
+        BoundedStream(InputStream in, long size, Path source) {
+            this.in = in;
+            this.remaining = size;
+            this.source = source;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] b = new byte[1];
+            return read(b, 0, 1) < 0 ? -1 : b[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining == 0) {
+                if (in.read() >= 0) {
+                    throw new IOException("Corrupted archive file " + source + ": more data than its header announces");
+                }
+                return -1;
+            }
+            int n;
+            try {
+                n = in.read(b, off, (int) Math.min(len, remaining));
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                throw new IOException("Corrupted archive file " + source + ": " + e.getMessage(), e);
+            }
+            if (n < 0) {
+                throw new IOException("Corrupted archive file " + source + ": truncated (" + remaining + " bytes missing)");
+            }
+            remaining -= n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package org.aptostree.ostree.repo;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.object.DirMeta;
+import org.aptostree.ostree.object.FileHeader;
+import org.aptostree.ostree.object.FileMode;
+import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.Xattr;
+
+/**
+ * Writes a file tree into a repository, from a directory or from a tar stream, and returns its root dirtree
+ * and dirmeta. Content objects are hashed and stored on all cores; files sharing an inode are stored once.
+ */
+public final class TreeWriter implements AutoCloseable {
+    /** Tar members up to this size are buffered so that hashing and compression run off the reading thread. */
+    private static final int TAR_BUFFER_LIMIT = 4 * 1024 * 1024;
+    private static final String PAX_XATTR = "SCHILY.xattr.";
+
+    private final ObjectInserter inserter;
+    private final CommitModifier modifier;
+    private final ExecutorService workers;
+
+    /** The root of a written tree. */
+    public record Root(ObjectId tree, ObjectId meta) {
+    }
+
+    public TreeWriter(Repository repo, ObjectInserter inserter, CommitModifier modifier) {
+        this.inserter = inserter;
+        this.modifier = modifier.forMode(repo.mode());
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.workers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "ostree-content-writer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    // ---------------------------------------------------------------- from a directory
+
+    public Root writeDirectory(Path dir) throws IOException {
+        FileStore.Stat st = FileStore.stat(dir);
+        if (!FileMode.isDirectory(st.mode())) {
+            throw new IOException(dir + " is not a directory");
+        }
+        MutableTree root = new MutableTree(dirMeta(dir, st));
+        scan(dir, root, new HashMap<>());
+        MutableTree.Written w = root.write(inserter);
+        return new Root(w.tree(), w.meta());
+    }
+
+    private DirMeta dirMeta(Path dir, FileStore.Stat st) throws IOException {
+        List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileStore.readUserXattrs(dir);
+        return modifier.apply(new DirMeta(st.uid(), st.gid(), st.mode() & (FileMode.S_IFMT | FileMode.PERMISSIONS), xattrs));
+    }
+
+    private void scan(Path dir, MutableTree tree, Map<Long, Future<ObjectId>> byInode) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                FileStore.Stat st = FileStore.stat(p);
+                if (FileMode.isDirectory(st.mode())) {
+                    MutableTree sub = tree.directory(name, dirMeta(p, st));
+                    scan(p, sub, byInode);
+                } else if (FileMode.isSymlink(st.mode())) {
+                    FileHeader h = modifier.apply(FileHeader.symlink(st.uid(), st.gid(), FileStore.readSymlinkTarget(p), List.of()));
+                    tree.putFile(name, workers.submit(() -> inserter.writeContent(h, InputStream.nullInputStream(), 0)));
+                } else if (FileMode.isRegular(st.mode())) {
+                    Future<ObjectId> shared = st.nlink() > 1 ? byInode.get(st.inode()) : null;
+                    if (shared != null) {
+                        tree.putFile(name, shared);
+                        continue;
+                    }
+                    Future<ObjectId> f = workers.submit(() -> {
+                        List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileStore.readUserXattrs(p);
+                        FileHeader h = modifier.apply(FileHeader.regular(st.uid(), st.gid(), st.mode(), xattrs));
+                        try (InputStream in = Files.newInputStream(p)) {
+                            return inserter.writeContent(h, in, st.size());
+                        }
+                    });
+                    if (st.nlink() > 1) {
+                        byInode.put(st.inode(), f);
+                    }
+                    tree.putFile(name, f);
+                } else {
+                    throw new IOException("Unsupported file type " + String.format("0%o", st.mode() & FileMode.S_IFMT) + " of " + p
+                            + ": OSTree stores only regular files, symlinks and directories");
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- from a tar stream
+
+    /**
+     * Writes the tree of a tar stream (GNU, ustar or pax; with pax {@code SCHILY.xattr} xattrs). Owners and modes
+     * come from the tar headers, so a root-owned tree needs no root. Paths must stay inside the root.
+     */
+    public Root writeTar(InputStream tarStream) throws IOException, OstreeFormatException {
+        MutableTree root = new MutableTree(modifier.apply(new DirMeta(0, 0, FileMode.S_IFDIR | 0755, List.of())));
+        Map<String, Future<ObjectId>> byPath = new HashMap<>();
+        TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, StandardCharsets.UTF_8.name());
+        TarArchiveEntry e;
+        while ((e = tar.getNextEntry()) != null) {
+            List<String> parts = splitPath(e.getName());
+            String name = parts.isEmpty() ? null : parts.get(parts.size() - 1);
+            MutableTree parent = root;
+            for (int i = 0; i < parts.size() - 1; i++) {
+                parent = parent.directory(parts.get(i), root.meta);
+            }
+            List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : tarXattrs(e);
+            int uid = (int) e.getLongUserId();
+            int gid = (int) e.getLongGroupId();
+            int perms = e.getMode() & FileMode.PERMISSIONS;
+            if (e.isDirectory()) {
+                DirMeta meta = modifier.apply(new DirMeta(uid, gid, FileMode.S_IFDIR | perms, xattrs));
+                if (name == null) {
+                    root.meta = meta;
+                } else {
+                    parent.directory(name, meta).meta = meta;
+                }
+                continue;
+            }
+            if (name == null) {
+                throw new OstreeFormatException("tar member '" + e.getName() + "' names the root but is not a directory");
+            }
+            String path = String.join("/", parts);
+            Future<ObjectId> content;
+            if (e.isSymbolicLink()) {
+                FileHeader h = modifier.apply(FileHeader.symlink(uid, gid, e.getLinkName(), xattrs));
+                content = workers.submit(() -> inserter.writeContent(h, InputStream.nullInputStream(), 0));
+            } else if (e.isLink()) {
+                content = byPath.get(String.join("/", splitPath(e.getLinkName())));
+                if (content == null) {
+                    throw new OstreeFormatException("tar hardlink '" + e.getName() + "' points at '" + e.getLinkName()
+                            + "', which is not an earlier regular file");
+                }
+            } else if (e.isFile()) {
+                FileHeader h = modifier.apply(FileHeader.regular(uid, gid, perms, xattrs));
+                long size = e.getSize();
+                if (size <= TAR_BUFFER_LIMIT) {
+                    byte[] data = tar.readNBytes((int) size);
+                    if (data.length != size) {
+                        throw new OstreeFormatException("tar member '" + e.getName() + "' is truncated");
+                    }
+                    content = workers.submit(() -> inserter.writeContent(h, new ByteArrayInputStream(data), size));
+                } else {
+                    content = CompletableFuture.completedFuture(inserter.writeContent(h, tar, size));
+                }
+            } else {
+                throw new OstreeFormatException("tar member '" + e.getName() + "' has an unsupported type (devices and fifos cannot be stored)");
+            }
+            byPath.put(path, content);
+            parent.putFile(name, content);
+        }
+        MutableTree.Written w = root.write(inserter);
+        return new Root(w.tree(), w.meta());
+    }
+
+    private static List<String> splitPath(String name) throws OstreeFormatException {
+        List<String> parts = new ArrayList<>();
+        for (String part : name.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                throw new OstreeFormatException("tar member '" + name + "' escapes the root with '..'");
+            }
+            parts.add(part);
+        }
+        return parts;
+    }
+
+    private static List<Xattr> tarXattrs(TarArchiveEntry e) {
+        List<Xattr> xattrs = new ArrayList<>();
+        for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
+            if (h.getKey().startsWith(PAX_XATTR)) {
+                xattrs.add(new Xattr(h.getKey().substring(PAX_XATTR.length()), h.getValue().getBytes(StandardCharsets.ISO_8859_1)));
+            }
+        }
+        return xattrs;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}
