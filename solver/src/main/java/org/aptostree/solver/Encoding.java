@@ -1,0 +1,323 @@
+package org.aptostree.solver;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.aptostree.deb.control.Dependency;
+import org.aptostree.deb.control.Relation;
+import org.aptostree.deb.index.MultiArch;
+
+/**
+ * Debian semantics as clauses over one boolean per package version ("installed afterwards"). Only the
+ * packages reachable from the request and the installed set through Pre-Depends, Depends (and
+ * Recommends when wanted) get a variable; every other package stays uninstalled, so no clause about it
+ * is needed. That keeps a request against a whole archive down to the few thousand packages it touches.
+ */
+final class Encoding {
+    final Universe universe;
+    final Request request;
+    /** Package number → variable (0 when the package is not relevant). */
+    final int[] variableOf;
+    /** Variable → package number (index 0 unused). */
+    final int[] packageOf;
+    final List<Rule> rules = new ArrayList<>();
+    /** Variables of the packages the user named (install or upgrade), in request order. */
+    final List<Integer> requestedVariables = new ArrayList<>();
+    /** name:arch of installed packages the request removes, installs or upgrades explicitly. */
+    final Set<String> explicitlyChanged = new HashSet<>();
+    /** Per requested install target: the allowed package numbers. */
+    private final Map<Request.Target, int[]> installTargets = new java.util.LinkedHashMap<>();
+    private final Map<Request.Target, int[]> removeTargets = new java.util.LinkedHashMap<>();
+    private final Map<Request.Target, int[]> upgradeTargets = new java.util.LinkedHashMap<>();
+
+    private Encoding(Universe universe, Request request) {
+        this.universe = universe;
+        this.request = request;
+        this.variableOf = new int[universe.size()];
+        resolveTargets();
+        List<Integer> relevant = relevantPackages();
+        this.packageOf = new int[relevant.size() + 1];
+        for (int i = 0; i < relevant.size(); i++) {
+            packageOf[i + 1] = relevant.get(i);
+            variableOf[relevant.get(i)] = i + 1;
+        }
+        buildRules();
+    }
+
+    static Encoding of(Universe universe, Request request) {
+        return new Encoding(universe, request);
+    }
+
+    int variableCount() {
+        return packageOf.length - 1;
+    }
+
+    boolean isRelevant(int id) {
+        return variableOf[id] != 0;
+    }
+
+    /** Dependency groups that make a package installable: Pre-Depends then Depends. */
+    static List<Dependency> hardDependencies(PackageVersion p) {
+        if (p.preDepends().isEmpty()) {
+            return p.depends();
+        }
+        List<Dependency> all = new ArrayList<>(p.preDepends());
+        all.addAll(p.depends());
+        return all;
+    }
+
+    /** The union of the satisfiers of a group's alternatives, first alternative first. */
+    int[] groupSatisfiers(int from, Dependency group) {
+        LinkedHashSet<Integer> ids = new LinkedHashSet<>();
+        for (Relation r : group.alternatives()) {
+            for (int id : universe.satisfiers(from, r, false)) {
+                ids.add(id);
+            }
+        }
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private void resolveTargets() {
+        for (Request.Target t : request.install()) {
+            installTargets.put(t, installCandidates(t));
+        }
+        for (Request.Target t : request.upgrade()) {
+            upgradeTargets.put(t, installCandidates(t));
+        }
+        for (Request.Target t : request.remove()) {
+            List<Integer> ids = new ArrayList<>();
+            for (int id : universe.idsByName(t.name())) {
+                PackageVersion p = universe.get(id);
+                if ((t.architecture() == null || t.architecture().equals(p.architecture()))
+                        && (t.version() == null || p.version().toString().equals(t.version()))) {
+                    ids.add(id);
+                    explicitlyChanged.add(p.nameArch());
+                }
+            }
+            removeTargets.put(t, ids.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    /**
+     * The versions an install target allows: the given version, else the candidate (strict pinning, as apt
+     * does by default); for a virtual name, the candidates of its providers.
+     */
+    private int[] installCandidates(Request.Target t) {
+        String arch = t.architecture() == null ? universe.nativeArchitecture() : t.architecture();
+        List<Integer> result = new ArrayList<>();
+        for (String nameArch : List.of(t.name() + ":" + arch, t.name() + ":all")) {
+            if (t.version() != null) {
+                for (int id : universe.idsByName(t.name())) {
+                    PackageVersion p = universe.get(id);
+                    if (p.nameArch().equals(nameArch) && p.version().toString().equals(t.version())) {
+                        result.add(id);
+                    }
+                }
+            } else {
+                int c = universe.candidateId(nameArch);
+                if (c >= 0) {
+                    result.add(c);
+                }
+            }
+            if (!result.isEmpty()) {
+                explicitlyChanged.add(nameArch);
+                return result.stream().mapToInt(Integer::intValue).toArray();
+            }
+        }
+        if (t.version() == null && universe.idsByName(t.name()).length == 0) {
+            for (int id : universe.idsProviding(t.name())) {
+                PackageVersion p = universe.get(id);
+                if (universe.isCandidate(id) && (universe.effectiveArchitecture(p).equals(arch)
+                        || p.multiArch() == MultiArch.FOREIGN)) {
+                    result.add(id);
+                }
+            }
+        }
+        return result.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private List<Integer> relevantPackages() {
+        boolean[] seen = new boolean[universe.size()];
+        List<Integer> order = new ArrayList<>();
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        List<int[]> seeds = new ArrayList<>();
+        seeds.addAll(installTargets.values());
+        seeds.addAll(upgradeTargets.values());
+        seeds.addAll(removeTargets.values());
+        for (int[] ids : seeds) {
+            for (int id : ids) {
+                visit(id, seen, order, queue);
+            }
+        }
+        for (int id = 0; id < universe.size(); id++) {
+            if (universe.isInstalled(id)) {
+                visit(id, seen, order, queue);
+            }
+        }
+        while (!queue.isEmpty()) {
+            int id = queue.poll();
+            PackageVersion p = universe.get(id);
+            // Other versions of the same name:arch, so that upgrades and downgrades are possible.
+            for (int other : universe.idsByName(p.name())) {
+                if (universe.get(other).architecture().equals(p.architecture())) {
+                    visit(other, seen, order, queue);
+                }
+            }
+            for (Dependency group : hardDependencies(p)) {
+                for (int s : groupSatisfiers(id, group)) {
+                    visit(s, seen, order, queue);
+                }
+            }
+            if (request.recommends()) {
+                for (Dependency group : p.recommends()) {
+                    for (int s : groupSatisfiers(id, group)) {
+                        visit(s, seen, order, queue);
+                    }
+                }
+            }
+        }
+        return order;
+    }
+
+    private static void visit(int id, boolean[] seen, List<Integer> order, ArrayDeque<Integer> queue) {
+        if (!seen[id]) {
+            seen[id] = true;
+            order.add(id);
+            queue.add(id);
+        }
+    }
+
+    private int[] literals(int[] ids, boolean positive) {
+        int[] lits = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            lits[i] = positive ? variableOf[ids[i]] : -variableOf[ids[i]];
+        }
+        return lits;
+    }
+
+    private void buildRules() {
+        for (Map.Entry<Request.Target, int[]> e : installTargets.entrySet()) {
+            rules.add(new Rule(Rule.Kind.REQUEST_INSTALL, literals(e.getValue(), true), -1, null,
+                    e.getKey().toString(), e.getValue()));
+            for (int id : e.getValue()) {
+                requestedVariables.add(variableOf[id]);
+            }
+        }
+        for (Map.Entry<Request.Target, int[]> e : upgradeTargets.entrySet()) {
+            rules.add(new Rule(Rule.Kind.REQUEST_INSTALL, literals(e.getValue(), true), -1, null,
+                    e.getKey().toString(), e.getValue()));
+            for (int id : e.getValue()) {
+                requestedVariables.add(variableOf[id]);
+            }
+        }
+        for (Map.Entry<Request.Target, int[]> e : removeTargets.entrySet()) {
+            for (int id : e.getValue()) {
+                rules.add(new Rule(Rule.Kind.REQUEST_REMOVE, new int[] {-variableOf[id]}, -1, null,
+                        e.getKey().toString(), new int[] {id}));
+            }
+        }
+        // Installed packages stay installed (some version) unless the request names them: without apt's
+        // extended_states every installed package counts as manually installed.
+        Map<String, List<Integer>> byNameArch = new HashMap<>();
+        for (int v = 1; v < packageOf.length; v++) {
+            byNameArch.computeIfAbsent(universe.get(packageOf[v]).nameArch(), k -> new ArrayList<>()).add(packageOf[v]);
+        }
+        for (int v = 1; v < packageOf.length; v++) {
+            int id = packageOf[v];
+            if (!universe.isInstalled(id)) {
+                continue;
+            }
+            PackageVersion p = universe.get(id);
+            int[] versions = byNameArch.get(p.nameArch()).stream().mapToInt(Integer::intValue).toArray();
+            if (universe.isHeld(id)) {
+                rules.add(new Rule(Rule.Kind.HELD, new int[] {v}, id, null, null, new int[] {id}));
+            } else if (p.essential() || p.protectedPackage()) {
+                rules.add(new Rule(Rule.Kind.ESSENTIAL, literals(versions, true), id, null, null, versions));
+            } else if (!isRemovalTarget(p)) {
+                rules.add(new Rule(Rule.Kind.KEEP_INSTALLED, literals(versions, true), id, null, null, versions));
+            }
+        }
+        for (int v = 1; v < packageOf.length; v++) {
+            int id = packageOf[v];
+            PackageVersion p = universe.get(id);
+            addDependencyRules(id, "Pre-Depends", p.preDepends());
+            addDependencyRules(id, "Depends", p.depends());
+            addConflictRules(id, "Conflicts", p.conflicts());
+            addConflictRules(id, "Breaks", p.breaks());
+        }
+        for (List<Integer> sameNameArch : byName().values()) {
+            for (int i = 0; i < sameNameArch.size(); i++) {
+                for (int j = i + 1; j < sameNameArch.size(); j++) {
+                    int a = sameNameArch.get(i);
+                    int b = sameNameArch.get(j);
+                    PackageVersion pa = universe.get(a);
+                    PackageVersion pb = universe.get(b);
+                    boolean coinstallable = !pa.architecture().equals(pb.architecture())
+                            && pa.multiArch() == MultiArch.SAME && pb.multiArch() == MultiArch.SAME;
+                    if (!coinstallable) {
+                        rules.add(new Rule(Rule.Kind.ONE_VERSION, new int[] {-variableOf[a], -variableOf[b]}, a,
+                                null, null, new int[] {b}));
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean isRemovalTarget(PackageVersion p) {
+        for (int[] ids : removeTargets.values()) {
+            for (int id : ids) {
+                if (universe.get(id).nameArch().equals(p.nameArch())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private Map<String, List<Integer>> byName() {
+        Map<String, List<Integer>> result = new java.util.LinkedHashMap<>();
+        for (int v = 1; v < packageOf.length; v++) {
+            result.computeIfAbsent(universe.get(packageOf[v]).name(), k -> new ArrayList<>()).add(packageOf[v]);
+        }
+        return result;
+    }
+
+    private void addDependencyRules(int id, String field, List<Dependency> groups) {
+        for (Dependency group : groups) {
+            int[] sats = groupSatisfiers(id, group);
+            int[] clause = new int[sats.length + 1];
+            clause[0] = -variableOf[id];
+            for (int i = 0; i < sats.length; i++) {
+                clause[i + 1] = variableOf[sats[i]];
+            }
+            rules.add(new Rule(Rule.Kind.DEPENDS, clause, id, field, group.toString(), sats));
+        }
+    }
+
+    private void addConflictRules(int id, String field, List<Dependency> entries) {
+        for (Dependency entry : entries) {
+            for (Relation r : entry.alternatives()) {
+                for (int q : universe.satisfiers(id, r, true)) {
+                    if (q != id && isRelevant(q)) {
+                        rules.add(new Rule(Rule.Kind.CONFLICTS, new int[] {-variableOf[id], -variableOf[q]}, id,
+                                field, r.toString(), new int[] {q}));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Test hook and diagnostics: the number of packages with a variable. */
+    @Override
+    public String toString() {
+        return "Encoding[" + variableCount() + " packages, " + rules.size() + " rules, requested "
+                + Arrays.toString(requestedVariables.toArray()) + "]";
+    }
+}

@@ -1,0 +1,18 @@
+package org.aptostree.solver;
+
+/**
+ * One hard constraint of the encoding, kept with where it comes from so that an unsatisfiable core can be
+ * told back to the user in terms of packages and fields.
+ *
+ * @param clause   DIMACS literals over the encoding's variables
+ * @param subject  the package whose field or state gives the rule, or -1 for requests
+ * @param field    the control field ("Depends", "Conflicts", …) or null
+ * @param relation the relation text as written in the field, or the request target
+ * @param matches  the packages that match the relation (satisfiers or conflicting packages)
+ */
+record Rule(Kind kind, int[] clause, int subject, String field, String relation, int[] matches) {
+
+    enum Kind {
+        REQUEST_INSTALL, REQUEST_REMOVE, HELD, ESSENTIAL, KEEP_INSTALLED, DEPENDS, CONFLICTS, ONE_VERSION
+    }
+}

@@ -1,0 +1,364 @@
+package org.aptostree.solver;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.aptostree.deb.control.Dependency;
+import org.aptostree.solver.sat.SatResult;
+import org.aptostree.solver.sat.SatSolver;
+
+/**
+ * Resolves a {@link Request} against a {@link Universe}: the hard rules of {@link Encoding}, then, in order
+ * of importance, the preferences of apt users, each settled greedily before the next one is looked at:
+ * <ol>
+ * <li>keep installed versions (or move to the candidate when upgrading);</li>
+ * <li>install candidate versions rather than other ones;</li>
+ * <li>satisfy Recommends of newly installed packages (when asked);</li>
+ * <li>install no package that is not needed (subset-minimal set of new packages).</li>
+ * </ol>
+ * A first greedy walk in the style of apt (first alternative, candidate version) sets the solver's
+ * preferred phases, so among equally small answers the one apt would pick tends to win.
+ * The same universe and request always give the same plan.
+ */
+public final class Solver {
+    private final Universe universe;
+
+    public Solver(Universe universe) {
+        this.universe = universe;
+    }
+
+    public Plan solve(Request request) throws UnsatisfiableRequestException {
+        Encoding enc = Encoding.of(universe, request);
+        SatSolver sat = new SatSolver();
+        sat.newVariables(enc.variableCount());
+        for (Rule rule : enc.rules) {
+            sat.addClause(rule.clause());
+        }
+        Map<Integer, Integer> hintRank = aptLikeChoices(enc);
+        for (int v = 1; v <= enc.variableCount(); v++) {
+            int id = enc.packageOf[v];
+            sat.setPreferredPhase(v, universe.isInstalled(id) || hintRank.containsKey(v));
+        }
+        for (int v : enc.requestedVariables) {
+            sat.boostActivity(v, 1.0);
+        }
+        if (sat.solve() != SatResult.SATISFIABLE) {
+            throw new UnsatisfiableRequestException(Explanation.of(enc));
+        }
+
+        // 1. Keep installed versions, or upgrade them when asked.
+        List<Integer> keep = new ArrayList<>();
+        Set<String> upgradeNames = new HashSet<>();
+        for (Request.Target t : request.upgrade()) {
+            upgradeNames.add(t.name());
+        }
+        for (int v = 1; v <= enc.variableCount(); v++) {
+            int id = enc.packageOf[v];
+            if (!universe.isInstalled(id)) {
+                continue;
+            }
+            PackageVersion p = universe.get(id);
+            if (request.upgradeAll() || upgradeNames.contains(p.name())) {
+                int c = universe.candidateId(p.nameArch());
+                if (c >= 0 && enc.isRelevant(c)) {
+                    keep.add(enc.variableOf[c]);
+                    continue;
+                }
+            }
+            keep.add(v);
+        }
+        maximize(sat, keep);
+
+        // 2. Candidate versions for everything else.
+        List<Integer> avoid = new ArrayList<>();
+        for (int v = 1; v <= enc.variableCount(); v++) {
+            int id = enc.packageOf[v];
+            if (!universe.isInstalled(id) && !universe.isCandidate(id)) {
+                avoid.add(-v);
+            }
+        }
+        maximize(sat, avoid);
+        solveOrFail(sat);
+
+        // 3. Recommends of new packages, as long as new packages keep appearing.
+        if (request.recommends()) {
+            satisfyRecommends(enc, sat);
+        }
+
+        // 4. Fewest new packages: shrink to a subset-minimal set.
+        minimizeNewPackages(enc, sat, hintRank);
+        return extractPlan(enc, sat, request);
+    }
+
+    private static void solveOrFail(SatSolver sat) {
+        if (sat.solve() != SatResult.SATISFIABLE) {
+            throw new IllegalStateException("solver lost a model it had fixed; this is a bug");
+        }
+    }
+
+    /**
+     * Makes as many of the soft literals true as possible, earlier ones first: all are assumed together, and
+     * when that fails the least important literal of the failed core is given up.
+     */
+    private static void maximize(SatSolver sat, List<Integer> soft) {
+        List<Integer> remaining = new ArrayList<>();
+        for (int lit : soft) {
+            Boolean fixed = sat.fixedValue(Math.abs(lit));
+            if (fixed == null) {
+                remaining.add(lit);
+            }
+        }
+        while (!remaining.isEmpty()) {
+            int[] assumptions = remaining.stream().mapToInt(Integer::intValue).toArray();
+            if (sat.solve(assumptions) == SatResult.SATISFIABLE) {
+                for (int lit : remaining) {
+                    sat.addClause(lit);
+                }
+                return;
+            }
+            int[] failed = sat.failedAssumptions();
+            if (failed.length == 0) {
+                return;
+            }
+            Set<Integer> failedSet = new HashSet<>();
+            for (int f : failed) {
+                failedSet.add(f);
+            }
+            for (int i = remaining.size() - 1; i >= 0; i--) {
+                if (failedSet.contains(remaining.get(i))) {
+                    remaining.remove(i);
+                    break;
+                }
+            }
+        }
+    }
+
+    private void satisfyRecommends(Encoding enc, SatSolver sat) {
+        boolean[] handled = new boolean[enc.variableCount() + 1];
+        while (true) {
+            List<Integer> soft = new ArrayList<>();
+            boolean any = false;
+            for (int v = 1; v <= enc.variableCount(); v++) {
+                int id = enc.packageOf[v];
+                if (handled[v] || universe.isInstalled(id) || !sat.modelValue(v)) {
+                    continue;
+                }
+                handled[v] = true;
+                any = true;
+                for (Dependency group : universe.get(id).recommends()) {
+                    int[] sats = enc.groupSatisfiers(id, group);
+                    if (sats.length == 0) {
+                        continue;
+                    }
+                    boolean satisfied = false;
+                    int[] clause = new int[sats.length + 2];
+                    clause[1] = -v;
+                    for (int i = 0; i < sats.length; i++) {
+                        int sv = enc.variableOf[sats[i]];
+                        clause[i + 2] = sv;
+                        satisfied |= sat.modelValue(sv);
+                    }
+                    if (satisfied) {
+                        sat.addClause(java.util.Arrays.copyOfRange(clause, 1, clause.length));
+                    } else {
+                        int selector = sat.newVariable();
+                        clause[0] = -selector;
+                        sat.addClause(clause);
+                        soft.add(selector);
+                    }
+                }
+            }
+            if (!any) {
+                return;
+            }
+            maximize(sat, soft);
+            solveOrFail(sat);
+        }
+    }
+
+    private void minimizeNewPackages(Encoding enc, SatSolver sat, Map<Integer, Integer> hintRank) {
+        solveOrFail(sat);
+        List<Integer> chosen = new ArrayList<>();
+        for (int v = 1; v <= enc.variableCount(); v++) {
+            if (universe.isInstalled(enc.packageOf[v])) {
+                continue;
+            }
+            if (sat.modelValue(v)) {
+                chosen.add(v);
+            } else {
+                sat.addClause(-v);
+            }
+        }
+        // Try to drop packages apt would not have chosen first, then apt's choices from the last one back.
+        chosen.sort(Comparator.<Integer>comparingInt(v -> hintRank.containsKey(v) ? 1 : 0)
+                .thenComparing(v -> -hintRank.getOrDefault(v, 0))
+                .thenComparingInt(v -> v));
+        for (int v : chosen) {
+            if (sat.fixedValue(v) != null) {
+                continue;
+            }
+            if (sat.solve(-v) == SatResult.SATISFIABLE) {
+                sat.addClause(-v);
+                for (int u : chosen) {
+                    if (!sat.modelValue(u)) {
+                        sat.addClause(-u);
+                    }
+                }
+            } else {
+                sat.addClause(v);
+            }
+        }
+        solveOrFail(sat);
+    }
+
+    /**
+     * apt's way, roughly: from the requested packages, satisfy each dependency group not yet satisfied with
+     * its first alternative's candidate. Returns variable → order of choice; only used as a hint.
+     */
+    private Map<Integer, Integer> aptLikeChoices(Encoding enc) {
+        Map<Integer, Integer> rank = new HashMap<>();
+        Set<Integer> present = new HashSet<>();
+        for (int v = 1; v <= enc.variableCount(); v++) {
+            if (universe.isInstalled(enc.packageOf[v])) {
+                present.add(enc.packageOf[v]);
+            }
+        }
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int v : enc.requestedVariables) {
+            if (v != 0 && rank.putIfAbsent(v, rank.size()) == null) {
+                present.add(enc.packageOf[v]);
+                queue.add(enc.packageOf[v]);
+            }
+        }
+        while (!queue.isEmpty()) {
+            int id = queue.poll();
+            PackageVersion p = universe.get(id);
+            List<Dependency> groups = new ArrayList<>(Encoding.hardDependencies(p));
+            if (enc.request.recommends()) {
+                groups.addAll(p.recommends());
+            }
+            for (Dependency group : groups) {
+                int[] sats = enc.groupSatisfiers(id, group);
+                boolean satisfied = false;
+                for (int s : sats) {
+                    satisfied |= present.contains(s);
+                }
+                if (satisfied || sats.length == 0) {
+                    continue;
+                }
+                int choice = sats[0];
+                for (int s : sats) {
+                    if (universe.isCandidate(s)) {
+                        choice = s;
+                        break;
+                    }
+                }
+                present.add(choice);
+                rank.put(enc.variableOf[choice], rank.size());
+                queue.add(choice);
+            }
+        }
+        return rank;
+    }
+
+    private Plan extractPlan(Encoding enc, SatSolver sat, Request request) {
+        Map<Integer, String> reasons = new HashMap<>();
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int v : enc.requestedVariables) {
+            if (sat.modelValue(v) && reasons.putIfAbsent(v, "requested") == null) {
+                queue.add(v);
+            }
+        }
+        // Reasons follow the installed graph breadth-first from the request; installed packages explain the rest.
+        for (int v = 1; v <= enc.variableCount(); v++) {
+            if (sat.modelValue(v) && universe.isInstalled(enc.packageOf[v]) && !reasons.containsKey(v)) {
+                reasons.put(v, "installed");
+                queue.add(v);
+            }
+        }
+        while (!queue.isEmpty()) {
+            int v = queue.poll();
+            int id = enc.packageOf[v];
+            PackageVersion p = universe.get(id);
+            for (Dependency group : Encoding.hardDependencies(p)) {
+                giveReason(enc, sat, reasons, queue, enc.groupSatisfiers(id, group), "dependency of " + p.name());
+            }
+            for (Dependency group : p.recommends()) {
+                giveReason(enc, sat, reasons, queue, enc.groupSatisfiers(id, group), "recommended by " + p.name());
+            }
+        }
+        Map<String, Integer> before = new HashMap<>();
+        Map<String, Integer> after = new HashMap<>();
+        List<PackageVersion> installedAfter = new ArrayList<>();
+        for (int v = 1; v <= enc.variableCount(); v++) {
+            int id = enc.packageOf[v];
+            PackageVersion p = universe.get(id);
+            if (universe.isInstalled(id)) {
+                before.put(p.nameArch(), v);
+            }
+            if (sat.modelValue(v)) {
+                after.put(p.nameArch(), v);
+                installedAfter.add(p);
+            }
+        }
+        List<Plan.Change> changes = new ArrayList<>();
+        Set<String> keys = new HashSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        for (String key : keys) {
+            Integer b = before.get(key);
+            Integer a = after.get(key);
+            if (b != null && b.equals(a)) {
+                continue;
+            }
+            if (a == null) {
+                changes.add(new Plan.Change(Plan.Action.REMOVE, universe.get(enc.packageOf[b]), null,
+                        removalReason(enc, request, b)));
+                continue;
+            }
+            PackageVersion target = universe.get(enc.packageOf[a]);
+            String reason = reasons.getOrDefault(a, "chosen");
+            if (b == null) {
+                changes.add(new Plan.Change(Plan.Action.INSTALL, target, null, reason));
+            } else {
+                PackageVersion previous = universe.get(enc.packageOf[b]);
+                Plan.Action action = target.version().compareTo(previous.version()) >= 0
+                        ? Plan.Action.UPGRADE : Plan.Action.DOWNGRADE;
+                changes.add(new Plan.Change(action, target, previous, reason));
+            }
+        }
+        Comparator<PackageVersion> byName = Comparator.comparing(PackageVersion::name)
+                .thenComparing(PackageVersion::architecture);
+        changes.sort(Comparator.comparing(Plan.Change::target, byName));
+        installedAfter.sort(byName);
+        return new Plan(changes, installedAfter);
+    }
+
+    private static String removalReason(Encoding enc, Request request, int v) {
+        PackageVersion p = enc.universe.get(enc.packageOf[v]);
+        for (Request.Target t : request.remove()) {
+            if (t.name().equals(p.name())) {
+                return "requested";
+            }
+        }
+        return "conflicts with the new set";
+    }
+
+    private static void giveReason(Encoding enc, SatSolver sat, Map<Integer, String> reasons,
+            ArrayDeque<Integer> queue, int[] satisfiers, String reason) {
+        for (int s : satisfiers) {
+            int sv = enc.variableOf[s];
+            if (sv != 0 && sat.modelValue(sv)) {
+                if (reasons.putIfAbsent(sv, reason) == null) {
+                    queue.add(sv);
+                }
+                return;
+            }
+        }
+    }
+}

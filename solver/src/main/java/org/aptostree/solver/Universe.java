@@ -1,0 +1,375 @@
+package org.aptostree.solver;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.aptostree.deb.control.Relation;
+import org.aptostree.deb.index.MultiArch;
+import org.aptostree.deb.version.Version;
+
+/**
+ * Everything the solver may choose from: the available package versions (from Packages indexes, each
+ * with an apt pin priority) and the installed ones, for a native architecture and optional foreign ones.
+ * Immutable once built. Package versions are numbered internally (their index in {@link #packages()}).
+ */
+public final class Universe {
+    /** apt's priority of a version that is only installed (not in any index). */
+    public static final int INSTALLED_ONLY_PRIORITY = 100;
+    /** apt's default priority of an index that is not the target release. */
+    public static final int DEFAULT_PRIORITY = 500;
+
+    private final String nativeArchitecture;
+    private final Set<String> architectures;
+    private final List<PackageVersion> packages;
+    private final int[] priority;
+    private final boolean[] installed;
+    private final boolean[] held;
+    private final Map<String, int[]> byName;
+    private final Map<String, int[]> providers;
+    private final Map<String, Integer> candidates;
+    private final Map<String, Integer> installedByNameArch;
+
+    private Universe(Builder b) {
+        this.nativeArchitecture = b.nativeArchitecture;
+        this.architectures = Collections.unmodifiableSet(new LinkedHashSet<>(b.architectures));
+        this.packages = List.copyOf(b.packages);
+        int n = packages.size();
+        this.priority = new int[n];
+        this.installed = new boolean[n];
+        this.held = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            priority[i] = b.priorities.get(i);
+            installed[i] = b.installedIds.contains(i);
+        }
+        Map<String, List<Integer>> names = new HashMap<>();
+        Map<String, List<Integer>> provided = new HashMap<>();
+        Map<String, List<Integer>> nameArchs = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            PackageVersion p = packages.get(i);
+            names.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(i);
+            nameArchs.computeIfAbsent(p.nameArch(), k -> new ArrayList<>()).add(i);
+            Set<String> seenProvides = new HashSet<>();
+            for (Relation r : p.provides()) {
+                if (seenProvides.add(r.name())) {
+                    provided.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        this.installedByNameArch = new HashMap<>();
+        this.candidates = new HashMap<>();
+        for (Map.Entry<String, List<Integer>> e : nameArchs.entrySet()) {
+            int inst = -1;
+            for (int id : e.getValue()) {
+                if (installed[id]) {
+                    inst = id;
+                }
+            }
+            if (inst >= 0) {
+                installedByNameArch.put(e.getKey(), inst);
+                if (b.holds.contains(packages.get(inst).name()) || b.holds.contains(e.getKey())) {
+                    held[inst] = true;
+                }
+            }
+            candidates.put(e.getKey(), chooseCandidate(e.getValue(), inst));
+        }
+        // Orders used when several packages satisfy a relation: installed, then candidates, then newer.
+        Comparator<Integer> preference = Comparator.<Integer>comparingInt(id -> installed[id] ? 0 : 1)
+                .thenComparingInt(id -> isCandidate(id) ? 0 : 1)
+                .thenComparing(id -> packages.get(id).name())
+                .thenComparing(id -> packages.get(id).architecture())
+                .thenComparing((x, y) -> packages.get(y).version().compareTo(packages.get(x).version()));
+        this.byName = sortedIndex(names, preference);
+        this.providers = sortedIndex(provided, preference);
+    }
+
+    private static Map<String, int[]> sortedIndex(Map<String, List<Integer>> index, Comparator<Integer> order) {
+        Map<String, int[]> result = new HashMap<>(index.size() * 2);
+        for (Map.Entry<String, List<Integer>> e : index.entrySet()) {
+            List<Integer> ids = new ArrayList<>(e.getValue());
+            ids.sort(order);
+            result.put(e.getKey(), ids.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return result;
+    }
+
+    /** apt's candidate: highest priority, then highest version; no downgrade below the installed version unless priority > 1000. */
+    private int chooseCandidate(List<Integer> ids, int installedId) {
+        int best = -1;
+        for (int id : ids) {
+            if (best < 0 || priority[id] > priority[best]
+                    || (priority[id] == priority[best]
+                        && packages.get(id).version().compareTo(packages.get(best).version()) > 0)) {
+                best = id;
+            }
+        }
+        if (installedId >= 0 && priority[best] <= 1000
+                && packages.get(installedId).version().compareTo(packages.get(best).version()) > 0) {
+            return installedId;
+        }
+        return best;
+    }
+
+    public static Builder builder(String nativeArchitecture) {
+        return new Builder(nativeArchitecture);
+    }
+
+    public String nativeArchitecture() {
+        return nativeArchitecture;
+    }
+
+    /** Native first, then foreign architectures. */
+    public Set<String> architectures() {
+        return architectures;
+    }
+
+    public List<PackageVersion> packages() {
+        return packages;
+    }
+
+    public List<PackageVersion> installedPackages() {
+        List<PackageVersion> result = new ArrayList<>();
+        for (int i = 0; i < installed.length; i++) {
+            if (installed[i]) {
+                result.add(packages.get(i));
+            }
+        }
+        return result;
+    }
+
+    /** All versions (all architectures) of a real package name. */
+    public List<PackageVersion> versions(String name) {
+        return ids(byName.get(name)).stream().map(packages::get).toList();
+    }
+
+    /** The version apt would install for {@code name:arch}. */
+    public Optional<PackageVersion> candidate(String name, String architecture) {
+        Integer id = candidates.get(name + ":" + architecture);
+        return id == null ? Optional.empty() : Optional.of(packages.get(id));
+    }
+
+    public Optional<PackageVersion> installedVersion(String name, String architecture) {
+        Integer id = installedByNameArch.get(name + ":" + architecture);
+        return id == null ? Optional.empty() : Optional.of(packages.get(id));
+    }
+
+    // ---- internal, by package number ----
+
+    int size() {
+        return packages.size();
+    }
+
+    PackageVersion get(int id) {
+        return packages.get(id);
+    }
+
+    int priority(int id) {
+        return priority[id];
+    }
+
+    boolean isInstalled(int id) {
+        return installed[id];
+    }
+
+    boolean isHeld(int id) {
+        return held[id];
+    }
+
+    boolean isCandidate(int id) {
+        Integer c = candidates.get(packages.get(id).nameArch());
+        return c != null && c == id;
+    }
+
+    int candidateId(String nameArch) {
+        Integer c = candidates.get(nameArch);
+        return c == null ? -1 : c;
+    }
+
+    int installedId(String nameArch) {
+        Integer c = installedByNameArch.get(nameArch);
+        return c == null ? -1 : c;
+    }
+
+    int[] idsByName(String name) {
+        int[] ids = byName.get(name);
+        return ids == null ? new int[0] : ids;
+    }
+
+    int[] idsProviding(String name) {
+        int[] ids = providers.get(name);
+        return ids == null ? new int[0] : ids;
+    }
+
+    /** The architecture a package counts as for dependencies: {@code all} counts as native. */
+    String effectiveArchitecture(PackageVersion p) {
+        return "all".equals(p.architecture()) ? nativeArchitecture : p.architecture();
+    }
+
+    /**
+     * The packages that satisfy {@code relation} written in a field of package {@code from}: real packages first
+     * (installed, candidate, newer), then providers. For Conflicts and Breaks ({@code conflict} true) an
+     * unqualified relation means any architecture, and a package never conflicts with its own name.
+     */
+    int[] satisfiers(int from, Relation relation, boolean conflict) {
+        PackageVersion depender = packages.get(from);
+        String dependerArch = effectiveArchitecture(depender);
+        int[] real = idsByName(relation.name());
+        int[] virtual = idsProviding(relation.name());
+        int[] out = new int[real.length + virtual.length];
+        int n = 0;
+        if (!(conflict && relation.name().equals(depender.name()))) {
+            for (int id : real) {
+                PackageVersion q = packages.get(id);
+                if (relation.allows(q.version()) && architectureMatches(dependerArch, relation, q, conflict)) {
+                    out[n++] = id;
+                }
+            }
+        }
+        for (int id : virtual) {
+            PackageVersion q = packages.get(id);
+            if (conflict && q.name().equals(depender.name())) {
+                continue; // a package may conflict with a virtual package it provides itself
+            }
+            if (!architectureMatches(dependerArch, relation, q, conflict)) {
+                continue;
+            }
+            for (Relation provide : q.provides()) {
+                if (!provide.name().equals(relation.name())) {
+                    continue;
+                }
+                // Unversioned Provides never satisfy a versioned relation (dpkg ≥ 1.17.11 semantics).
+                if (!relation.isVersioned()
+                        || (provide.isVersioned() && relation.allows(provide.version()))) {
+                    if (!contains(out, n, id)) {
+                        out[n++] = id;
+                    }
+                    break;
+                }
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private static boolean contains(int[] array, int n, int value) {
+        for (int i = 0; i < n; i++) {
+            if (array[i] == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean architectureMatches(String dependerArch, Relation relation, PackageVersion q, boolean conflict) {
+        String qualifier = relation.architecture();
+        String targetArch = effectiveArchitecture(q);
+        if (qualifier == null) {
+            if (conflict) {
+                return true;
+            }
+            return targetArch.equals(dependerArch) || q.multiArch() == MultiArch.FOREIGN;
+        }
+        if (qualifier.equals("any")) {
+            // pkg:any is meant for Multi-Arch: allowed; foreign packages satisfy any architecture anyway.
+            return q.multiArch() == MultiArch.ALLOWED || q.multiArch() == MultiArch.FOREIGN
+                    || targetArch.equals(dependerArch);
+        }
+        if (qualifier.equals("native")) {
+            return targetArch.equals(nativeArchitecture);
+        }
+        return targetArch.equals(qualifier);
+    }
+
+    private static List<Integer> ids(int[] ids) {
+        if (ids == null) {
+            return List.of();
+        }
+        return Arrays.stream(ids).boxed().toList();
+    }
+
+    /** Collects packages; later additions of an already known name, architecture and version only raise its priority. */
+    public static final class Builder {
+        private final String nativeArchitecture;
+        private final Set<String> architectures = new LinkedHashSet<>();
+        private final List<PackageVersion> packages = new ArrayList<>();
+        private final List<Integer> priorities = new ArrayList<>();
+        private final Set<Integer> installedIds = new HashSet<>();
+        private final Set<String> holds = new HashSet<>();
+        private final Map<String, Integer> byKey = new HashMap<>();
+
+        private Builder(String nativeArchitecture) {
+            this.nativeArchitecture = Objects.requireNonNull(nativeArchitecture, "nativeArchitecture");
+            architectures.add(nativeArchitecture);
+        }
+
+        public Builder foreignArchitecture(String architecture) {
+            architectures.add(architecture);
+            return this;
+        }
+
+        /** Adds a version from an index with its pin priority; versions of unconfigured architectures are ignored. */
+        public Builder addAvailable(PackageVersion p, int pinPriority) {
+            add(p, pinPriority, false);
+            return this;
+        }
+
+        /** Adds an installed version (from a dpkg status file or a commit's package list). */
+        public Builder addInstalled(PackageVersion p) {
+            add(p, INSTALLED_ONLY_PRIORITY, true);
+            return this;
+        }
+
+        /** Holds an installed package ({@code name} or {@code name:arch}) at its version, like {@code apt-mark hold}. */
+        public Builder hold(String nameOrNameArch) {
+            holds.add(nameOrNameArch);
+            return this;
+        }
+
+        private void add(PackageVersion p, int pinPriority, boolean isInstalled) {
+            if (!p.architecture().equals("all") && !architectures.contains(p.architecture())) {
+                return;
+            }
+            String key = p.nameArch() + "=" + canonical(p.version());
+            Integer existing = byKey.get(key);
+            if (existing == null) {
+                byKey.put(key, packages.size());
+                packages.add(p);
+                priorities.add(pinPriority);
+                if (isInstalled) {
+                    installedIds.add(packages.size() - 1);
+                }
+                return;
+            }
+            if (isInstalled) {
+                installedIds.add(existing);
+                // The index copy carries the pin priority; keep it if present.
+                if (priorities.get(existing) == INSTALLED_ONLY_PRIORITY) {
+                    packages.set(existing, p);
+                }
+            } else {
+                if (priorities.get(existing) == INSTALLED_ONLY_PRIORITY && installedIds.contains(existing)) {
+                    priorities.set(existing, pinPriority);
+                    packages.set(existing, p);
+                } else {
+                    priorities.set(existing, Math.max(priorities.get(existing), pinPriority));
+                }
+            }
+        }
+
+        private static String canonical(Version v) {
+            return v.toString();
+        }
+
+        public Universe build() {
+            return new Universe(this);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.aptostree.solver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.aptostree.deb.index.PackageIndex;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real requests against the trixie main/amd64 index of the shared mirror, on an empty installed set and
+ * on trixie minbase (the 78 .debs of the mirror's pool). Every plan goes through {@link PlanChecker}.
+ */
+class TrixieIndexTest {
+    private static List<PackageVersion> index;
+    private static Set<String> minbase;
+
+    @BeforeAll
+    static void load() throws IOException {
+        String shared = System.getProperty("aptostree.shared");
+        assumeTrue(shared != null, "aptostree.shared not set");
+        Path mirror = Path.of(shared, "data", "debian-mirror");
+        Path packages = mirror.resolve("dists/trixie/main/binary-amd64/Packages.xz");
+        assumeTrue(Files.isRegularFile(packages), "no trixie index in " + mirror);
+        long start = System.nanoTime();
+        List<PackageVersion> all = new ArrayList<>();
+        PackageIndex.read(packages, r -> all.add(PackageVersion.from(r)));
+        index = all;
+        System.out.printf("trixie index: %d packages read in %d ms%n", all.size(), (System.nanoTime() - start) / 1_000_000);
+        minbase = new HashSet<>();
+        try (Stream<Path> debs = Files.walk(mirror.resolve("pool"))) {
+            debs.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".deb"))
+                    .forEach(n -> minbase.add(n.replace("%3a", ":").replace("%3A", ":")));
+        }
+    }
+
+    private static Universe universe(boolean withMinbase) {
+        Universe.Builder b = Universe.builder("amd64");
+        for (PackageVersion p : index) {
+            b.addAvailable(p, Universe.DEFAULT_PRIORITY);
+            // Pool file names leave the epoch out.
+            String version = p.version().upstream() + (p.version().revision().isEmpty() ? "" : "-" + p.version().revision());
+            if (withMinbase && minbase.contains(p.name() + "_" + version + "_" + p.architecture() + ".deb")) {
+                b.addInstalled(p);
+            }
+        }
+        return b.build();
+    }
+
+    @Test
+    void minbaseIsConsistent() {
+        Universe u = universe(true);
+        Set<String> missing = new HashSet<>(minbase);
+        for (PackageVersion p : u.installedPackages()) {
+            missing.remove(p.name() + "_" + p.version().upstream() + (p.version().revision().isEmpty() ? "" : "-" + p.version().revision()) + "_" + p.architecture() + ".deb");
+        }
+        assertEquals(Set.of(), missing);
+        assertEquals(78, u.installedPackages().size());
+        assertEquals(List.of(), PlanChecker.check(u.installedPackages(), "amd64"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"apache2", "build-essential", "gnome-core", "libreoffice-writer", "postfix", "xfce4"})
+    void plansOnMinbasePassTheChecker(String name) throws Exception {
+        for (boolean recommends : new boolean[] {false, true}) {
+            Universe u = universe(true);
+            long start = System.nanoTime();
+            Plan plan = new Solver(u).solve(Request.install(List.of(Request.Target.parse(name)), recommends));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("install %s (recommends %s) on minbase: %d changes in %d ms%n", name, recommends,
+                    plan.changes().size(), ms);
+            assertEquals(List.of(), PlanChecker.check(plan.installedAfter(), "amd64"));
+            assertTrue(plan.changes().stream().noneMatch(c -> c.action() == Plan.Action.REMOVE), "no removal");
+            assertTrue(plan.installedAfter().stream().anyMatch(p -> p.name().equals(name)));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"apache2", "build-essential", "vim"})
+    void plansOnEmptySetPassTheChecker(String name) throws Exception {
+        Universe u = universe(false);
+        Plan plan = new Solver(u).solve(Request.install(List.of(Request.Target.parse(name)), false));
+        assertEquals(List.of(), PlanChecker.check(plan.installedAfter(), "amd64"));
+        assertFalse(plan.changes().isEmpty());
+    }
+
+    @Test
+    void conflictingMailServersAreExplained() {
+        Universe u = universe(true);
+        UnsatisfiableRequestException e = assertThrows(UnsatisfiableRequestException.class, () -> new Solver(u)
+                .solve(Request.install(List.of(Request.Target.parse("postfix"), Request.Target.parse("exim4-daemon-light")), false)));
+        String text = String.join("\n", e.reasons());
+        System.out.println(text);
+        assertTrue(text.contains("mail-transport-agent"), text);
+        assertTrue(text.contains("postfix") && text.contains("exim4-daemon-light"), text);
+    }
+
+    @Test
+    void removingAnEssentialPackageIsExplained() {
+        Universe u = universe(true);
+        UnsatisfiableRequestException e = assertThrows(UnsatisfiableRequestException.class,
+                () -> new Solver(u).solve(Request.remove(List.of(Request.Target.parse("dpkg")))));
+        assertTrue(e.reasons().contains("dpkg is installed and essential, so it may not be removed"), e.reasons().toString());
+    }
+}
