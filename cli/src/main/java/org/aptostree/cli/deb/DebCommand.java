@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 /** The {@code apt-ostree deb} command group. */
 @Command(name = "deb", mixinStandardHelpOptions = true,
         description = "Inspect .deb packages and APT repositories, dpkg-style.",
-        subcommands = {})
+        subcommands = {DebInfoCommand.class, DebContentsCommand.class, DebExtractCommand.class,
+                DebCompareVersionsCommand.class})
 public final class DebCommand {
 }

@@ -1,0 +1,78 @@
+package org.aptostree.deb.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.aptostree.deb.SharedData;
+import org.aptostree.deb.control.Paragraph;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every .deb of the shared pool, compared with the real dpkg-deb. */
+class RealDebTest {
+
+    static Stream<Path> debs() throws IOException {
+        Path pool = SharedData.mirror().resolve("pool");
+        try (Stream<Path> s = Files.walk(pool)) {
+            return s.filter(p -> p.toString().endsWith(".deb")).sorted().toList().stream();
+        }
+    }
+
+    static List<String> run(String... command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("TZ", "UTC");
+        pb.environment().put("LC_ALL", "C");
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command));
+        List<String> lines = new ArrayList<>(List.of(out.split("\n", -1)));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        return lines;
+    }
+
+    static List<String> ourContents(Path deb) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(deb); DebReader reader = DebReader.open(in)) {
+            TarReader data = reader.data();
+            ContentsListing listing = new ContentsListing(ZoneOffset.UTC);
+            for (TarEntry e = data.next(); e != null; e = data.next()) {
+                lines.add(listing.line(e));
+            }
+            reader.finish();
+        }
+        return lines;
+    }
+
+    @ParameterizedTest
+    @MethodSource("debs")
+    void contentsMatchDpkgDeb(Path deb) throws Exception {
+        SharedData.requireTool("dpkg-deb");
+        assertEquals(run("dpkg-deb", "-c", deb.toString()), ourContents(deb));
+    }
+
+    @ParameterizedTest
+    @MethodSource("debs")
+    void controlMatchesDpkgDeb(Path deb) throws Exception {
+        SharedData.requireTool("dpkg-deb");
+        try (InputStream in = Files.newInputStream(deb); DebReader reader = DebReader.open(in)) {
+            assertEquals("2.0", reader.formatVersion());
+            Paragraph control = reader.control().control();
+            assertTrue(control.has("Package"));
+            String dpkg = String.join("\n", run("dpkg-deb", "-f", deb.toString())) + "\n";
+            assertEquals(dpkg, new String(reader.control().controlBytes(), StandardCharsets.UTF_8));
+        }
+    }
+}
