@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 /** The {@code apt-ostree ex} command group. */
 @Command(name = "ex", mixinStandardHelpOptions = true,
         description = "Experimental commands (solver).",
-        subcommands = {})
+        subcommands = {SolveCommand.class})
 public final class ExCommand {
 }

@@ -1,0 +1,128 @@
+package org.aptostree.cli.ex;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.aptostree.cli.ExitCodeException;
+import org.aptostree.solver.Plan;
+import org.aptostree.solver.Request;
+import org.aptostree.solver.Solver;
+import org.aptostree.solver.Universe;
+import org.aptostree.solver.UnsatisfiableRequestException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code apt-ostree ex solve}: resolve a request against Packages indexes and print the plan. */
+@Command(name = "solve", mixinStandardHelpOptions = true,
+        description = {"Resolve an install, remove or upgrade request with the SAT solver.",
+            "Prints one 'name version arch' line per package to install or upgrade; removals end with '(remove)'.",
+            "Exits 1 with an explanation when the request cannot be satisfied."})
+public final class SolveCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--index", required = true, paramLabel = "FILE",
+            description = "A Packages index (plain, .gz, .xz, .zst, .bz2); repeatable.")
+    List<Path> indexes = new ArrayList<>();
+
+    @Option(names = "--status", paramLabel = "FILE", description = "A dpkg status file: the installed set.")
+    Path status;
+
+    @Option(names = "--arch", paramLabel = "ARCH", description = "Native architecture (default: this machine's).")
+    String arch;
+
+    @Option(names = "--foreign-arch", paramLabel = "ARCH", description = "A foreign architecture; repeatable.")
+    List<String> foreignArchs = new ArrayList<>();
+
+    @Option(names = "--hold", paramLabel = "PKG", description = "Hold an installed package at its version; repeatable.")
+    List<String> holds = new ArrayList<>();
+
+    @Option(names = "--no-recommends", description = "Do not install Recommends.")
+    boolean noRecommends;
+
+    @Option(names = "--json", description = "Print the plan (or the explanation) as JSON.")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "install, remove or upgrade")
+    String action;
+
+    @Parameters(index = "1..*", paramLabel = "PKG", description = "name[:arch][=version]")
+    List<String> packages = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        List<Request.Target> targets = new ArrayList<>();
+        for (String p : packages) {
+            targets.add(Request.Target.parse(p));
+        }
+        boolean recommends = !noRecommends;
+        Request request = switch (action) {
+            case "install" -> Request.install(targets, recommends);
+            case "remove" -> Request.remove(targets);
+            case "upgrade" -> Request.upgrade(targets, recommends);
+            default -> throw new ExitCodeException(2, "unknown action '" + action + "' (install, remove or upgrade)");
+        };
+        if (targets.isEmpty() && !action.equals("upgrade")) {
+            throw new ExitCodeException(2, action + " needs at least one package");
+        }
+        String nativeArch = arch != null ? arch : UniverseFiles.hostArchitecture();
+        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, status, holds);
+        Plan plan;
+        try {
+            plan = new Solver(universe).solve(request);
+        } catch (UnsatisfiableRequestException e) {
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("solvable", false);
+                out.put("explanation", e.reasons());
+                spec.commandLine().getOut().println(toJson(out));
+                spec.commandLine().getOut().flush();
+                throw new ExitCodeException(1, null);
+            }
+            throw new ExitCodeException(1, "the request cannot be satisfied:\n  " + String.join("\n  ", e.reasons()));
+        }
+        var out = spec.commandLine().getOut();
+        if (json) {
+            List<Map<String, Object>> changes = new ArrayList<>();
+            for (Plan.Change c : plan.changes()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("action", c.action().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("name", c.target().name());
+                m.put("version", c.target().version().toString());
+                m.put("architecture", c.target().architecture());
+                if (c.previous() != null) {
+                    m.put("previousVersion", c.previous().version().toString());
+                }
+                m.put("reason", c.reason());
+                changes.add(m);
+            }
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("solvable", true);
+            root.put("changes", changes);
+            out.println(toJson(root));
+        } else {
+            for (Plan.Change c : plan.changes()) {
+                out.println(c.target().name() + " " + c.target().version() + " " + c.target().architecture()
+                        + (c.action() == Plan.Action.REMOVE ? " (remove)" : ""));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String toJson(Object value) throws Exception {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    }
+}
