@@ -1,0 +1,122 @@
+package org.aptostree.ostree.repo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+
+import org.aptostree.ostree.object.ObjectId;
+import org.junit.jupiter.api.BeforeAll;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * Our repositories and the real ostree's (Debian's ostree 2022.7) are interchangeable: same commit checksums
+ * for the same trees and options, each tool's fsck accepts the other's repository, and checkouts match.
+ */
+class OstreeInteropTest {
+    private static final String TIMESTAMP = "1577836800";
+
+    @BeforeAll
+    static void requireOstree() {
+        RealOstree.assumeInstalled();
+    }
+
+    @Property(tries = 12)
+    void archiveCommitsMatchOstree(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) throws Exception {
+        checkAgainstOstree(seed, RepoMode.ARCHIVE);
+    }
+
+    @Property(tries = 12)
+    void bareUserCommitsMatchOstree(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) throws Exception {
+        checkAgainstOstree(seed, RepoMode.BARE_USER);
+    }
+
+    private void checkAgainstOstree(long seed, RepoMode mode) throws Exception {
+        Path work = Files.createTempDirectory("interop");
+        try {
+            Path tree = work.resolve("tree");
+            new RandomTree(seed).write(tree, true);
+
+            Repository ours = Repository.init(work.resolve("ours"), mode);
+            ObjectId ourCommit = new CommitBuilder(ours).branch("test/ref").subject("s " + seed).body("b")
+                    .timestamp(Long.parseLong(TIMESTAMP))
+                    .modifier(CommitModifier.NONE.withOwner(OptionalInt.of(0), OptionalInt.of(0)))
+                    .commitDirectory(tree);
+
+            Path theirs = work.resolve("theirs");
+            RealOstree.run("init", "--repo=" + theirs, "--mode=" + mode.configName());
+            String theirCommit = RealOstree.run("commit", "--repo=" + theirs, "-b", "test/ref", "-s", "s " + seed,
+                    "--body=b", "--timestamp=@" + TIMESTAMP, "--owner-uid=0", "--owner-gid=0", "--tree=dir=" + tree).strip();
+            assertEquals(theirCommit, ourCommit.hex(), "commit checksum for seed " + seed);
+
+            // Each tool accepts the other's repository.
+            RealOstree.run("fsck", "--repo=" + ours.path());
+            Repository theirRepo = Repository.open(theirs);
+            assertEquals(List.of(), new Fsck(theirRepo).run(false).problems());
+
+            // ostree's checkout of our repository, our checkout of theirs and the source tree agree.
+            Path theirCheckout = work.resolve("co-ostree");
+            RealOstree.run("checkout", "--repo=" + ours.path(), "-U", "test/ref", theirCheckout.toString());
+            Path ourCheckout = work.resolve("co-ours");
+            new Checkout(theirRepo).userMode(true).checkout(theirRepo.resolveRev("test/ref"), ourCheckout);
+            List<String> expected = listing(theirCheckout, true);
+            assertEquals(expected, listing(ourCheckout, true));
+            assertEquals(listing(tree, false), listing(ourCheckout, false));
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** One line per path: type, mode (when asked), size and content hash or link target. */
+    static List<String> listing(Path root, boolean withMode) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
+                String rel = root.relativize(p).toString();
+                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                String m = withMode ? String.format(" %o", mode & 07777) : "";
+                if (Files.isSymbolicLink(p)) {
+                    lines.add("l " + rel + " -> " + Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    lines.add("d " + rel + m);
+                } else {
+                    lines.add("f " + rel + m + " " + sha256(p));
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static String sha256(Path p) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted((a, b) -> b.compareTo(a))::iterator) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setAttribute(p, "unix:mode", 0700);
+                }
+                Files.delete(p);
+            }
+        }
+    }
+}
