@@ -1,0 +1,171 @@
+package org.aptostree.solver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * On generated universes (small enough to enumerate every installed set), the solver's answers are checked
+ * by {@link PlanChecker} and its "unsatisfiable" verdicts by brute force over all subsets.
+ */
+class GeneratedUniverseProperties {
+    private static final List<String> NAMES = List.of("a", "b", "c", "d", "e");
+    private static final List<String> VIRTUALS = List.of("v", "w");
+
+    record Scenario(String available, String installed, String request) {
+        @Override
+        public String toString() {
+            return "request " + request + "\n--- available\n" + available + "--- installed\n" + installed;
+        }
+    }
+
+    @Provide
+    Arbitrary<Scenario> scenarios() {
+        Arbitrary<String> relation = Combinators.combine(
+                Arbitraries.of(concat(NAMES, VIRTUALS)),
+                Arbitraries.of("", " (>= 2)", " (<< 2)", " (= 1)"))
+                .as((n, v) -> n + v);
+        Arbitrary<String> group = relation.list().ofMinSize(1).ofMaxSize(2).map(l -> String.join(" | ", l));
+        Arbitrary<String> depends = group.list().ofMaxSize(2).map(l -> l.isEmpty() ? "" : "Depends: " + String.join(", ", l) + "\n");
+        Arbitrary<String> conflicts = Combinators.combine(Arbitraries.of("Conflicts: ", "Breaks: "), relation.list().ofMaxSize(1))
+                .as((field, l) -> l.isEmpty() ? "" : field + l.get(0) + "\n");
+        Arbitrary<String> provides = Combinators.combine(Arbitraries.of(VIRTUALS), Arbitraries.of("", " (= 1)", " (= 2)"))
+                .as((n, v) -> n + v).list().ofMaxSize(1)
+                .map(l -> l.isEmpty() ? "" : "Provides: " + l.get(0) + "\n");
+        Arbitrary<String> fields = Combinators.combine(depends, conflicts, provides).as((d, c, p) -> d + c + p);
+        Arbitrary<List<String>> stanzas = fields.list().ofSize(NAMES.size() * 2);
+        Arbitrary<List<Boolean>> present = Arbitraries.of(true, false).list().ofSize(NAMES.size() * 2);
+        Arbitrary<List<Boolean>> installed = Arbitraries.of(true, false, false, false).list().ofSize(NAMES.size());
+        Arbitrary<String> request = Arbitraries.of(concat(NAMES, VIRTUALS));
+        return Combinators.combine(stanzas, present, installed, request).as((s, p, inst, r) -> {
+            StringBuilder available = new StringBuilder();
+            StringBuilder installedText = new StringBuilder();
+            for (int i = 0; i < NAMES.size(); i++) {
+                for (int version = 1; version <= 2; version++) {
+                    int k = i * 2 + version - 1;
+                    String stanza = "Package: " + NAMES.get(i) + "\nVersion: " + version + "\nArchitecture: amd64\n" + s.get(k) + "\n";
+                    if (p.get(k) || version == 1) {
+                        available.append(stanza);
+                    }
+                    if (version == 1 && inst.get(i)) {
+                        installedText.append(stanza);
+                    }
+                }
+            }
+            return new Scenario(available.toString(), installedText.toString(), r);
+        });
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    @Property(tries = 1500)
+    void plansAreValidAndUnsatisfiableAgreesWithBruteForce(@ForAll("scenarios") Scenario s) {
+        Universe u = Stanzas.universe(s.available(), s.installed());
+        Request request = Request.install(List.of(Request.Target.parse(s.request())), false);
+        Set<Integer> allowed = allowedForRequest(u, s.request());
+        boolean possible = bruteForce(u, allowed);
+        Statistics.label("satisfiable").collect(possible);
+        try {
+            Plan plan = new Solver(u).solve(request);
+            assertTrue(possible, "solver found a plan where brute force found none");
+            assertEquals(List.of(), PlanChecker.check(plan.installedAfter(), "amd64"));
+            assertTrue(plan.installedAfter().stream().anyMatch(p -> allowed.contains(u.packages().indexOf(p))),
+                    "the requested package is installed");
+            for (PackageVersion p : u.installedPackages()) {
+                assertTrue(plan.installedAfter().stream().anyMatch(q -> q.nameArch().equals(p.nameArch())),
+                        "installed " + p + " kept");
+            }
+            // Fewest new packages, checked locally: leaving out any one new package breaks the plan.
+            for (Plan.Change c : plan.changes()) {
+                if (c.action() == Plan.Action.INSTALL && !allowed.contains(u.packages().indexOf(c.target()))) {
+                    List<PackageVersion> smaller = new ArrayList<>(plan.installedAfter());
+                    smaller.remove(c.target());
+                    assertFalse(PlanChecker.check(smaller, "amd64").isEmpty(), c.target() + " is not needed");
+                }
+            }
+        } catch (UnsatisfiableRequestException e) {
+            assertFalse(possible, "solver said unsatisfiable where brute force found a plan: " + e.reasons());
+            assertFalse(e.reasons().isEmpty());
+        }
+    }
+
+    @Property(tries = 300)
+    void sameInputGivesSamePlan(@ForAll("scenarios") Scenario s) {
+        Universe u1 = Stanzas.universe(s.available(), s.installed());
+        Universe u2 = Stanzas.universe(s.available(), s.installed());
+        Request request = Request.install(List.of(Request.Target.parse(s.request())), true);
+        String a;
+        String b;
+        try {
+            a = new Solver(u1).solve(request).changes().toString();
+        } catch (UnsatisfiableRequestException e) {
+            a = e.reasons().toString();
+        }
+        try {
+            b = new Solver(u2).solve(request).changes().toString();
+        } catch (UnsatisfiableRequestException e) {
+            b = e.reasons().toString();
+        }
+        assertEquals(a, b);
+    }
+
+    /** Strict pinning, as the solver: a real name means its candidate, a virtual one any provider's candidate. */
+    private static Set<Integer> allowedForRequest(Universe u, String name) {
+        Set<Integer> allowed = new HashSet<>();
+        if (u.candidate(name, "amd64").isPresent()) {
+            allowed.add(u.packages().indexOf(u.candidate(name, "amd64").get()));
+            return allowed;
+        }
+        for (int i = 0; i < u.packages().size(); i++) {
+            PackageVersion p = u.packages().get(i);
+            if (p.provides().stream().anyMatch(r -> r.name().equals(name))
+                    && u.candidate(p.name(), p.architecture()).get().equals(p)) {
+                allowed.add(i);
+            }
+        }
+        return allowed;
+    }
+
+    /** Is there any installed set with a requested package, every installed name kept, and all rules met? */
+    private static boolean bruteForce(Universe u, Set<Integer> allowed) {
+        List<PackageVersion> all = u.packages();
+        for (long mask = 0; mask < (1L << all.size()); mask++) {
+            List<PackageVersion> set = new ArrayList<>();
+            boolean requested = false;
+            for (int i = 0; i < all.size(); i++) {
+                if ((mask >> i & 1) == 1) {
+                    set.add(all.get(i));
+                    requested |= allowed.contains(i);
+                }
+            }
+            if (!requested) {
+                continue;
+            }
+            boolean keeps = true;
+            for (PackageVersion p : u.installedPackages()) {
+                keeps &= set.stream().anyMatch(q -> q.nameArch().equals(p.nameArch()));
+            }
+            if (keeps && PlanChecker.check(set, "amd64").isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
