@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.aptostree.deb.SharedData;
+import org.aptostree.deb.control.ControlFieldQuery;
 import org.aptostree.deb.control.Paragraph;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,6 +57,12 @@ class RealDebTest {
         return lines;
     }
 
+    static String ourControl(Path deb) throws IOException {
+        try (InputStream in = Files.newInputStream(deb); DebReader reader = DebReader.open(in)) {
+            return new String(reader.control().controlBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("debs")
     void contentsMatchDpkgDeb(Path deb) throws Exception {
@@ -73,6 +80,17 @@ class RealDebTest {
             assertTrue(control.has("Package"));
             String dpkg = String.join("\n", run("dpkg-deb", "-f", deb.toString())) + "\n";
             assertEquals(dpkg, new String(reader.control().controlBytes(), StandardCharsets.UTF_8));
+            // Every field at once (dpkg's "Name: value" form, names asked in lower case), then one alone.
+            List<String> names = control.fields().stream().map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).toList();
+            List<String> command = new ArrayList<>(List.of("dpkg-deb", "-f", deb.toString()));
+            command.addAll(names);
+            command.add("no-such-field");
+            List<String> asked = new ArrayList<>(names);
+            asked.add("no-such-field");
+            assertEquals(String.join("\n", run(command.toArray(String[]::new))) + "\n",
+                    ControlFieldQuery.print(control, asked));
+            assertEquals(String.join("\n", run("dpkg-deb", "-f", deb.toString(), "description")) + "\n",
+                    ControlFieldQuery.print(control, List.of("description")));
         }
     }
 }
