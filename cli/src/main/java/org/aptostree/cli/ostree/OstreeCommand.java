@@ -14,7 +14,9 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ostree", mixinStandardHelpOptions = true,
         description = "Operate on OSTree repositories, with the ostree CLI's verbs and options.",
         subcommands = {InitCommand.class, CommitCommand.class, CheckoutCommand.class, LsCommand.class, CatCommand.class,
-                ShowCommand.class, LogCommand.class, RefsCommand.class, RevParseCommand.class, FsckCommand.class})
+                ShowCommand.class, LogCommand.class, RefsCommand.class, RevParseCommand.class, FsckCommand.class,
+                PruneCommand.class, SummaryCommand.class, RemoteCommand.class, PullCommand.class, PullLocalCommand.class,
+                GpgSignCommand.class})
 public final class OstreeCommand {
     @Option(names = "--repo", paramLabel = "PATH", scope = ScopeType.INHERIT,
             description = "Path to the OSTree repository (default: $OSTREE_REPO).")

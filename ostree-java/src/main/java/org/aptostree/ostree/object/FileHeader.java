@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.gvariant.GVariantCodec;
@@ -112,6 +114,24 @@ public record FileHeader(int uid, int gid, int mode, String symlinkTarget, List<
             throw new OstreeFormatException("invalid content size " + Long.toUnsignedString(size) + " in archive file header");
         }
         return new Archived(h, size);
+    }
+
+    /**
+     * The content of a {@code .filez} object: the raw deflate stream after the archive header, inflated. Closing
+     * it frees the native inflater at once rather than at garbage collection.
+     */
+    public static InputStream inflateArchiveContent(InputStream rawDeflate) {
+        Inflater inflater = new Inflater(true);
+        return new InflaterInputStream(rawDeflate, inflater, 64 * 1024) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    inflater.end();
+                }
+            }
+        };
     }
 
     /** The checks of {@code ostree_validate_structureof_file_mode} and of symlink targets. */

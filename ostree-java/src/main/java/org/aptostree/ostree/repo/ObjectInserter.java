@@ -19,6 +19,7 @@ import org.aptostree.ostree.gvariant.VariantDict;
 import org.aptostree.ostree.object.FileHeader;
 import org.aptostree.ostree.object.FileMode;
 import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.ObjectName;
 import org.aptostree.ostree.object.ObjectType;
 
 /**
@@ -49,10 +50,21 @@ public final class ObjectInserter implements AutoCloseable {
 
     /** Stores a metadata object whose bytes are already in normal form; returns its checksum. */
     public ObjectId writeMetadata(ObjectType type, byte[] data) throws IOException {
+        return writeMetadata(type, data, null);
+    }
+
+    /**
+     * Stores a metadata object received from elsewhere, refusing it unless its bytes hash to {@code expected}
+     * (when not null); returns its checksum.
+     */
+    public ObjectId writeMetadata(ObjectType type, byte[] data, ObjectId expected) throws IOException {
         if (!type.isMeta() || type == ObjectType.COMMIT_META) {
             throw new IllegalArgumentException(type + " is not a content-addressed metadata type");
         }
         ObjectId id = ObjectId.sha256Of(data);
+        if (expected != null && !expected.equals(id)) {
+            throw new CorruptObjectException(new ObjectName(expected, type), id);
+        }
         Path target = repo.objectPath(id, type);
         if (Files.exists(target)) {
             return id;
@@ -80,6 +92,14 @@ public final class ObjectInserter implements AutoCloseable {
      * the checksum on the way; returns the checksum.
      */
     public ObjectId writeContent(FileHeader header, InputStream content, long size) throws IOException {
+        return writeContent(header, content, size, null);
+    }
+
+    /**
+     * Stores a content object received from elsewhere: it is staged and renamed into place only if its checksum
+     * is {@code expected} (when not null), so a corrupt download never becomes an object.
+     */
+    public ObjectId writeContent(FileHeader header, InputStream content, long size, ObjectId expected) throws IOException {
         MessageDigest digest = header.startDigest();
         Path staged = newTempPath();
         try {
@@ -89,6 +109,9 @@ public final class ObjectInserter implements AutoCloseable {
                 default -> writeBare(staged, header, content, size, digest);
             }
             ObjectId id = ObjectId.fromBytes(digest.digest());
+            if (expected != null && !expected.equals(id)) {
+                throw new CorruptObjectException(new ObjectName(expected, ObjectType.FILE), id);
+            }
             install(staged, repo.objectPath(id, ObjectType.FILE));
             return id;
         } catch (IOException | RuntimeException e) {

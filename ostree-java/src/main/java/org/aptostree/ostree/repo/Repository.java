@@ -3,6 +3,7 @@ package org.aptostree.ostree.repo;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,10 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.gvariant.VariantDict;
@@ -160,7 +160,7 @@ public final class Repository {
                     FileHeader.Archived a = FileHeader.readArchiveHeader(in);
                     InputStream content = a.header().isSymlink()
                             ? InputStream.nullInputStream()
-                            : new BoundedStream(new InflaterInputStream(in, new Inflater(true), 64 * 1024), a.size(), p);
+                            : new BoundedStream(FileHeader.inflateArchiveContent(in), a.size(), p);
                     return new ContentObject(a.header(), a.size(), content);
                 } catch (IOException | OstreeFormatException | RuntimeException e) {
                     in.close();
@@ -201,6 +201,46 @@ public final class Repository {
     /** The directory or file at {@code path} in a commit, if it exists. */
     public Optional<TreeEntry> lookup(ObjectId commit, String path) throws IOException, OstreeFormatException {
         return TreeEntry.lookupIn(this, commit, path);
+    }
+
+    /** The remotes configured in this repository, in config order. */
+    public List<Remote> remotes() {
+        List<Remote> out = new ArrayList<>();
+        for (String g : config.groups()) {
+            if (g.startsWith("remote \"") && g.endsWith("\"")) {
+                String name = g.substring(8, g.length() - 1);
+                Map<String, String> opts = config.group(g);
+                out.add(new Remote(name, URI.create(opts.getOrDefault("url", "")), opts));
+            }
+        }
+        return out;
+    }
+
+    public Optional<Remote> remote(String name) {
+        return remotes().stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /** Adds a remote as {@code ostree remote add}: {@code url} then the given options. */
+    public void addRemote(String name, String url, Map<String, String> options) throws IOException {
+        if (!RefDatabase.isValidRef(name) || name.contains("/")) {
+            throw new IllegalArgumentException("Invalid remote name " + name);
+        }
+        String group = Remote.group(name);
+        if (config.hasGroup(group)) {
+            throw new IOException("Remote " + name + " already exists");
+        }
+        config.set(group, "url", url);
+        options.forEach((k, v) -> config.set(group, k, v));
+        writeConfig();
+    }
+
+    public void deleteRemote(String name) throws IOException {
+        String group = Remote.group(name);
+        if (!config.hasGroup(group)) {
+            throw new IOException("Remote \"" + name + "\" not found");
+        }
+        config.removeGroup(group);
+        writeConfig();
     }
 
     /** Starts writing objects. Close it (or call {@link ObjectInserter#commit()}) to make the writes durable. */

@@ -2,16 +2,10 @@ package org.aptostree.ostree.repo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.stream.Stream;
 
 import org.aptostree.ostree.object.ObjectId;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,53 +64,11 @@ class OstreeInteropTest {
             RealOstree.run("checkout", "--repo=" + ours.path(), "-U", "test/ref", theirCheckout.toString());
             Path ourCheckout = work.resolve("co-ours");
             new Checkout(theirRepo).userMode(true).checkout(theirRepo.resolveRev("test/ref"), ourCheckout);
-            List<String> expected = listing(theirCheckout, true);
-            assertEquals(expected, listing(ourCheckout, true));
-            assertEquals(listing(tree, false), listing(ourCheckout, false));
+            List<String> expected = Trees.listing(theirCheckout, true);
+            assertEquals(expected, Trees.listing(ourCheckout, true));
+            assertEquals(Trees.listing(tree, false), Trees.listing(ourCheckout, false));
         } finally {
-            deleteTree(work);
-        }
-    }
-
-    /** One line per path: type, mode (when asked), size and content hash or link target. */
-    static List<String> listing(Path root, boolean withMode) throws IOException {
-        List<String> lines = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
-                String rel = root.relativize(p).toString();
-                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                String m = withMode ? String.format(" %o", mode & 07777) : "";
-                if (Files.isSymbolicLink(p)) {
-                    lines.add("l " + rel + " -> " + Files.readSymbolicLink(p));
-                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    lines.add("d " + rel + m);
-                } else {
-                    lines.add("f " + rel + m + " " + sha256(p));
-                }
-            }
-        }
-        return lines;
-    }
-
-    private static String sha256(Path p) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.sorted((a, b) -> b.compareTo(a))::iterator) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.setAttribute(p, "unix:mode", 0700);
-                }
-                Files.delete(p);
-            }
+            Trees.deleteTree(work);
         }
     }
 }

@@ -14,18 +14,18 @@ import java.util.Random;
  * setuid/setgid bits, symlinks (relative, absolute, dangling, to directories), empty and deeply nested
  * directories, long and non-ASCII names, and user xattrs.
  */
-final class RandomTree {
+public final class RandomTree {
     private static final String[] NAME_PARTS = {"a", "bin", "lib", "é", "файл", "日本", "x.y", "-dash", "_u", "space name", "Z"};
 
     private final Random random;
     private final List<Path> dirs = new ArrayList<>();
     private int counter;
 
-    RandomTree(long seed) {
+    public RandomTree(long seed) {
         this.random = new Random(seed);
     }
 
-    void write(Path root, boolean xattrs) throws IOException {
+    public void write(Path root, boolean xattrs) throws IOException {
         Files.createDirectories(root);
         dirs.add(root);
         int entries = 5 + random.nextInt(40);

@@ -11,18 +11,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Runs the real {@code ostree} CLI (Debian's package is the oracle for compatibility). */
-final class RealOstree {
+public final class RealOstree {
     private RealOstree() {
     }
 
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         boolean found = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, "ostree")));
         assumeTrue(found, "the ostree tool is not installed");
     }
 
     /** Runs ostree with the arguments; returns stdout, or throws with stderr if it fails. */
-    static String run(String... args) throws IOException, InterruptedException {
+    public static String run(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add("ostree");
         cmd.addAll(List.of(args));

@@ -54,7 +54,7 @@ class TarCommitTest {
                     "--tree=tar=" + tar).strip();
             assertEquals(theirCommit, ourCommit.hex(), "seed " + seed);
         } finally {
-            OstreeInteropTest.deleteTree(work);
+            Trees.deleteTree(work);
         }
     }
 

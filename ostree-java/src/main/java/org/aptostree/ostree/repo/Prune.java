@@ -1,0 +1,124 @@
+package org.aptostree.ostree.repo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.object.Commit;
+import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.ObjectName;
+import org.aptostree.ostree.object.ObjectType;
+
+/**
+ * Deletes unreachable objects, as {@code ostree prune}. Roots are every commit object, or with
+ * {@code refsOnly} only the commits refs point to; {@code depth} limits how much history each root keeps;
+ * {@code keepYoungerThan} first deletes, along each ref's history, the commits older than that time.
+ * Runs under the exclusive repository lock, so it never races a writer.
+ */
+public final class Prune {
+    /** What was (or, for a dry run, would be) deleted. */
+    public record Result(int totalObjects, int deletedObjects, long freedBytes) {
+    }
+
+    private final Repository repo;
+    private boolean refsOnly;
+    private int depth = -1;
+    private Instant keepYoungerThan;
+    private boolean dryRun;
+
+    public Prune(Repository repo) {
+        this.repo = repo;
+    }
+
+    public Prune refsOnly(boolean r) {
+        this.refsOnly = r;
+        return this;
+    }
+
+    public Prune depth(int d) {
+        this.depth = d;
+        return this;
+    }
+
+    public Prune keepYoungerThan(Instant t) {
+        this.keepYoungerThan = t;
+        return this;
+    }
+
+    /** Only count what would be deleted ({@code --no-prune}). */
+    public Prune dryRun(boolean d) {
+        this.dryRun = d;
+        return this;
+    }
+
+    public Result run() throws IOException, OstreeFormatException {
+        long timeout = Long.parseLong(repo.config().get("core", "lock-timeout-secs").orElse("300"));
+        try (RepoLock lock = RepoLock.acquire(repo.path(), true, timeout)) {
+            if (keepYoungerThan != null) {
+                deleteOldCommits();
+            }
+            Set<ObjectId> roots = new LinkedHashSet<>(repo.refs().listAll().values());
+            List<ObjectName> all = repo.listObjects();
+            if (!refsOnly && keepYoungerThan == null) {
+                for (ObjectName n : all) {
+                    if (n.type() == ObjectType.COMMIT) {
+                        roots.add(n.id());
+                    }
+                }
+            }
+            Set<ObjectName> keep = Reachability.of(repo, roots, depth);
+            int deleted = 0;
+            long freed = 0;
+            for (ObjectName n : all) {
+                if (keep.contains(n)) {
+                    continue;
+                }
+                if (n.type() == ObjectType.COMMIT_META && keep.contains(new ObjectName(n.id(), ObjectType.COMMIT))) {
+                    continue;
+                }
+                Path p = repo.objectPath(n.id(), n.type());
+                freed += Files.size(p);
+                deleted++;
+                if (!dryRun) {
+                    Files.delete(p);
+                    if (n.type() == ObjectType.COMMIT) {
+                        Files.deleteIfExists(repo.objectPath(n.id(), ObjectType.COMMIT_META));
+                    }
+                }
+            }
+            return new Result(all.size(), deleted, freed);
+        }
+    }
+
+    private void deleteOldCommits() throws IOException, OstreeFormatException {
+        List<ObjectId> old = new ArrayList<>();
+        for (ObjectId head : repo.refs().listAll().values()) {
+            Optional<ObjectId> next = Optional.of(head);
+            boolean first = true;
+            while (next.isPresent() && repo.has(next.get(), ObjectType.COMMIT)) {
+                Commit c = repo.readCommit(next.get());
+                if (!first && c.time().isBefore(keepYoungerThan)) {
+                    old.add(next.get());
+                }
+                first = false;
+                next = c.parent();
+            }
+        }
+        if (!dryRun) {
+            for (ObjectId id : old) {
+                Path p = repo.objectPath(id, ObjectType.COMMIT);
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
