@@ -15,7 +15,6 @@ import java.util.Set;
 
 import org.aptostree.deb.control.Relation;
 import org.aptostree.deb.index.MultiArch;
-import org.aptostree.deb.version.Version;
 
 /**
  * Everything the solver may choose from: the available package versions (from Packages indexes, each
@@ -80,7 +79,13 @@ public final class Universe {
                     held[inst] = true;
                 }
             }
-            candidates.put(e.getKey(), chooseCandidate(e.getValue(), inst));
+            int chosen = -1;
+            for (int id : e.getValue()) {
+                if (b.forcedCandidates.contains(id)) {
+                    chosen = id;
+                }
+            }
+            candidates.put(e.getKey(), chosen >= 0 ? chosen : chooseCandidate(e.getValue(), inst));
         }
         // Orders used when several packages satisfy a relation: installed, then candidates, then newer.
         Comparator<Integer> preference = Comparator.<Integer>comparingInt(id -> installed[id] ? 0 : 1)
@@ -304,6 +309,7 @@ public final class Universe {
         private final Set<Integer> installedIds = new HashSet<>();
         private final Set<String> holds = new HashSet<>();
         private final Map<String, Integer> byKey = new HashMap<>();
+        private final Set<Integer> forcedCandidates = new HashSet<>();
 
         private Builder(String nativeArchitecture) {
             this.nativeArchitecture = Objects.requireNonNull(nativeArchitecture, "nativeArchitecture");
@@ -333,11 +339,27 @@ public final class Universe {
             return this;
         }
 
+        /**
+         * Makes an already added version the candidate of its {@code name:arch}, overriding the priority
+         * rule; EDSP gives apt's own choice this way ({@code APT-Candidate: yes}).
+         */
+        public Builder candidate(PackageVersion p) {
+            Integer id = byKey.get(key(p));
+            if (id != null) {
+                forcedCandidates.add(id);
+            }
+            return this;
+        }
+
+        private static String key(PackageVersion p) {
+            return p.nameArch() + "=" + p.version();
+        }
+
         private void add(PackageVersion p, int pinPriority, boolean isInstalled) {
             if (!p.architecture().equals("all") && !architectures.contains(p.architecture())) {
                 return;
             }
-            String key = p.nameArch() + "=" + canonical(p.version());
+            String key = key(p);
             Integer existing = byKey.get(key);
             if (existing == null) {
                 byKey.put(key, packages.size());
@@ -362,10 +384,6 @@ public final class Universe {
                     priorities.set(existing, Math.max(priorities.get(existing), pinPriority));
                 }
             }
-        }
-
-        private static String canonical(Version v) {
-            return v.toString();
         }
 
         public Universe build() {
