@@ -37,12 +37,12 @@ final class Encoding {
     private final Map<Request.Target, int[]> removeTargets = new java.util.LinkedHashMap<>();
     private final Map<Request.Target, int[]> upgradeTargets = new java.util.LinkedHashMap<>();
 
-    private Encoding(Universe universe, Request request) {
+    private Encoding(Universe universe, Request request, boolean allPackages) {
         this.universe = universe;
         this.request = request;
         this.variableOf = new int[universe.size()];
         resolveTargets();
-        List<Integer> relevant = relevantPackages();
+        List<Integer> relevant = relevantPackages(allPackages);
         this.packageOf = new int[relevant.size() + 1];
         for (int i = 0; i < relevant.size(); i++) {
             packageOf[i + 1] = relevant.get(i);
@@ -52,7 +52,12 @@ final class Encoding {
     }
 
     static Encoding of(Universe universe, Request request) {
-        return new Encoding(universe, request);
+        return new Encoding(universe, request, false);
+    }
+
+    /** Every package of the universe, with no request: what an installability sweep needs. */
+    static Encoding everything(Universe universe) {
+        return new Encoding(universe, new Request(List.of(), List.of(), List.of(), false, false), true);
     }
 
     int variableCount() {
@@ -143,7 +148,7 @@ final class Encoding {
         return result.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private List<Integer> relevantPackages() {
+    private List<Integer> relevantPackages(boolean allPackages) {
         boolean[] seen = new boolean[universe.size()];
         List<Integer> order = new ArrayList<>();
         ArrayDeque<Integer> queue = new ArrayDeque<>();
@@ -157,7 +162,7 @@ final class Encoding {
             }
         }
         for (int id = 0; id < universe.size(); id++) {
-            if (universe.isInstalled(id)) {
+            if (universe.isInstalled(id) || allPackages) {
                 visit(id, seen, order, queue);
             }
         }

@@ -99,6 +99,30 @@ class TrixieIndexTest {
     }
 
     @Test
+    void installabilitySweepAgreesWithTheSolverOnASample() throws Exception {
+        Universe u = universe(false);
+        long start = System.nanoTime();
+        Installability.Report report = new Installability(u).check();
+        System.out.printf("installability sweep: %d packages, %d not installable, %d solver calls, %d ms%n",
+                report.checked(), report.uninstallable().size(), report.solverCalls(), (System.nanoTime() - start) / 1_000_000);
+        Set<PackageVersion> broken = new HashSet<>();
+        for (Installability.Uninstallable x : report.uninstallable()) {
+            broken.add(x.packageVersion());
+            assertFalse(x.reasons().isEmpty());
+        }
+        // Every 500th package that the sweep calls installable really gets a valid plan on its own.
+        for (int i = 0; i < u.packages().size(); i += 500) {
+            PackageVersion p = u.packages().get(i);
+            if (broken.contains(p)) {
+                continue;
+            }
+            Plan plan = new Solver(u).solve(Request.install(
+                    List.of(new Request.Target(p.name(), p.architecture(), p.version().toString())), false));
+            assertEquals(List.of(), PlanChecker.check(plan.installedAfter(), "amd64"), p.toString());
+        }
+    }
+
+    @Test
     void conflictingMailServersAreExplained() {
         Universe u = universe(true);
         UnsatisfiableRequestException e = assertThrows(UnsatisfiableRequestException.class, () -> new Solver(u)

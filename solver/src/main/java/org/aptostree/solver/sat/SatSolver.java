@@ -31,6 +31,8 @@ public final class SatSolver {
     private boolean[] polarity = new boolean[2];
     private boolean[] seen = new boolean[2];
     private double[] activity = new double[2];
+    /** Variables the solver may branch on; the others only get values by propagation. */
+    private boolean[] decision = new boolean[2];
     private ClauseList[] watches = new ClauseList[4];
     private final VarHeap heap = new VarHeap();
 
@@ -49,7 +51,11 @@ public final class SatSolver {
     private boolean ok = true;
 
     private int[] assumptions = new int[0];
+    /** The last model, kept sparse: values are set from {@link #modelTrail} and cleared the same way. */
     private boolean[] model = new boolean[0];
+    private boolean[] modelAssigned = new boolean[0];
+    private int[] modelTrail = new int[0];
+    private boolean hasModel;
     private int[] failed = new int[0];
 
     private long conflicts;
@@ -63,6 +69,7 @@ public final class SatSolver {
         ensureCapacity(v);
         watches[2 * v] = new ClauseList();
         watches[2 * v + 1] = new ClauseList();
+        decision[v] = true;
         heap.insert(v, activity);
         return v;
     }
@@ -94,6 +101,26 @@ public final class SatSolver {
         checkVar(var);
         activity[var] += amount * varIncrement;
         heap.update(var, activity);
+    }
+
+    /**
+     * Says whether the solver may branch on a variable (MiniSat's {@code setDecisionVar}). A model then leaves
+     * variables that are neither decided nor propagated unassigned, and {@link #modelValue} reports them
+     * false; the caller must know that "false" satisfies every clause they occur in without a decided or
+     * propagated literal. Installability checks use this to search only the dependency cone of a package.
+     */
+    public void setDecisionVariable(int var, boolean value) {
+        checkVar(var);
+        decision[var] = value;
+        if (value && litValue[2 * var] == UNDEF && !heap.contains(var)) {
+            heap.insert(var, activity);
+        }
+    }
+
+    /** True when the variable was assigned (decided or propagated) in the last model. */
+    public boolean modelAssigned(int var) {
+        checkVar(var);
+        return hasModel && var < modelAssigned.length && modelAssigned[var];
     }
 
     /** Limits the number of conflicts of each following {@link #solve} call; negative means no limit. */
@@ -144,7 +171,7 @@ public final class SatSolver {
 
     /** Solves under the given assumptions (DIMACS literals that must hold in this call only). */
     public SatResult solve(int... dimacsAssumptions) {
-        model = new boolean[0];
+        hasModel = false;
         failed = new int[0];
         if (!ok) {
             return SatResult.UNSATISFIABLE;
@@ -174,22 +201,54 @@ public final class SatSolver {
             result = search(allowed);
         }
         if (result == SatResult.SATISFIABLE) {
-            model = new boolean[numVars + 1];
-            for (int v = 1; v <= numVars; v++) {
-                model[v] = litValue[2 * v] == TRUE;
-            }
+            saveModel();
         }
         cancelUntil(0);
         return result;
     }
 
+    /**
+     * Copies the assignment from the trail rather than from every variable, so that a model found in a small
+     * part of a large instance (see {@link #setDecisionVariable}) costs only what that part costs.
+     */
+    private void saveModel() {
+        for (int lit : modelTrail) {
+            model[var(lit)] = false;
+            modelAssigned[var(lit)] = false;
+        }
+        if (model.length < numVars + 1) {
+            model = new boolean[numVars + 1];
+            modelAssigned = new boolean[numVars + 1];
+        }
+        modelTrail = Arrays.copyOf(trail, trailSize);
+        for (int lit : modelTrail) {
+            model[var(lit)] = (lit & 1) == 0;
+            modelAssigned[var(lit)] = true;
+        }
+        hasModel = true;
+    }
+
     /** The value of a variable in the last model found. */
     public boolean modelValue(int var) {
         checkVar(var);
-        if (var >= model.length) {
+        if (!hasModel) {
             throw new IllegalStateException("no model: the last solve call did not find one");
         }
-        return model[var];
+        return var < model.length && model[var];
+    }
+
+    /** The variables true in the last model, in the order they were assigned. */
+    public int[] modelTrueVariables() {
+        if (!hasModel) {
+            throw new IllegalStateException("no model: the last solve call did not find one");
+        }
+        IntList result = new IntList();
+        for (int lit : modelTrail) {
+            if ((lit & 1) == 0) {
+                result.add(var(lit));
+            }
+        }
+        return result.toArray();
     }
 
     /** The assumptions (as given to {@link #solve}) that together made the last call unsatisfiable; empty if no assumption was needed. */
@@ -282,7 +341,7 @@ public final class SatSolver {
     private int pickBranchLiteral() {
         while (!heap.isEmpty()) {
             int v = heap.removeMax(activity);
-            if (litValue[2 * v] == UNDEF) {
+            if (litValue[2 * v] == UNDEF && decision[v]) {
                 return polarity[v] ? 2 * v : 2 * v + 1;
             }
         }
@@ -525,7 +584,7 @@ public final class SatSolver {
             litValue[lit] = UNDEF;
             litValue[lit ^ 1] = UNDEF;
             reason[v] = null;
-            if (!heap.contains(v)) {
+            if (decision[v] && !heap.contains(v)) {
                 heap.insert(v, activity);
             }
         }
@@ -607,6 +666,7 @@ public final class SatSolver {
             reason = Arrays.copyOf(reason, size);
             polarity = Arrays.copyOf(polarity, size);
             seen = Arrays.copyOf(seen, size);
+            decision = Arrays.copyOf(decision, size);
             activity = Arrays.copyOf(activity, size);
             trail = Arrays.copyOf(trail, size);
             trailLim = Arrays.copyOf(trailLim, size);

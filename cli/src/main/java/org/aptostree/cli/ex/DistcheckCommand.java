@@ -1,0 +1,52 @@
+package org.aptostree.cli.ex;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.aptostree.solver.Installability;
+import org.aptostree.solver.Universe;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code apt-ostree ex distcheck}: which packages of the indexes cannot be installed, and why (like dose-distcheck). */
+@Command(name = "distcheck", mixinStandardHelpOptions = true,
+        description = {"Check that every package of the given Packages indexes is installable.",
+            "Prints one 'name version arch: reason; reason…' line per uninstallable package and a summary on stderr."})
+public final class DistcheckCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--index", required = true, paramLabel = "FILE", description = "A Packages index; repeatable.")
+    List<Path> indexes = new ArrayList<>();
+
+    @Option(names = "--arch", paramLabel = "ARCH", description = "Native architecture (default: this machine's).")
+    String arch;
+
+    @Option(names = "--foreign-arch", paramLabel = "ARCH", description = "A foreign architecture; repeatable.")
+    List<String> foreignArchs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        String nativeArch = arch != null ? arch : UniverseFiles.hostArchitecture();
+        long start = System.nanoTime();
+        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, null, List.of());
+        long loaded = System.nanoTime();
+        Installability.Report report = new Installability(universe).check();
+        long done = System.nanoTime();
+        var out = spec.commandLine().getOut();
+        for (Installability.Uninstallable u : report.uninstallable()) {
+            out.println(u.packageVersion() + ": " + String.join("; ", u.reasons()));
+        }
+        out.flush();
+        spec.commandLine().getErr().printf("%d packages, %d not installable (%d solver calls; load %d ms, check %d ms)%n",
+                report.checked(), report.uninstallable().size(), report.solverCalls(),
+                (loaded - start) / 1_000_000, (done - loaded) / 1_000_000);
+        return 0;
+    }
+}
