@@ -55,7 +55,9 @@ public final class Deb822Reader implements Closeable {
     private byte[] value = new byte[1024];
     private int valueLength;
     private final String[] nameCache = new String[512];
+    private final byte[][] nameCacheBytes = new byte[512][];
     private final String[] valueCache = new String[1024];
+    private final byte[][] valueCacheBytes = new byte[1024][];
 
     /** A reader of strict deb822 (no comments). The stream is closed by {@link #close()}. */
     public Deb822Reader(InputStream in) {
@@ -126,7 +128,7 @@ public final class Deb822Reader implements Closeable {
             if (isBlankLine()) {
                 if (builder != null) {
                     finishField(builder, name, fieldLine, fieldOffset);
-                    return builder.build();
+                    return builder.buildAndReset();
                 }
                 continue;
             }
@@ -165,7 +167,7 @@ public final class Deb822Reader implements Closeable {
         }
         if (builder != null) {
             finishField(builder, name, fieldLine, fieldOffset);
-            return builder.build();
+            return builder.buildAndReset();
         }
         return null;
     }
@@ -198,17 +200,19 @@ public final class Deb822Reader implements Closeable {
             }
             hash = 31 * hash + b;
         }
-        int slot = hash & (nameCache.length - 1);
-        String cached = nameCache[slot];
-        if (cached != null && sameAscii(cached, buf, lineStart, length)) {
-            return cached;
+        int slot = (hash ^ (hash >>> 9)) & (nameCache.length - 1);
+        byte[] cachedBytes = nameCacheBytes[slot];
+        if (cachedBytes != null && java.util.Arrays.equals(cachedBytes, 0, cachedBytes.length, buf, lineStart, colon)) {
+            return nameCache[slot];
         }
-        String name = new String(buf, lineStart, length, StandardCharsets.ISO_8859_1);
-        String problem = Field.nameProblem(name);
+        String problem = Field.nameProblem(new String(buf, lineStart, length, StandardCharsets.ISO_8859_1));
         if (problem != null) {
             throw new DebFormatException(problem, lineNumber, lineOffset, null);
         }
+        // Interned, so that lookups with string literals ("Package") match by identity.
+        String name = new String(buf, lineStart, length, StandardCharsets.ISO_8859_1).intern();
         nameCache[slot] = name;
+        nameCacheBytes[slot] = java.util.Arrays.copyOfRange(buf, lineStart, colon);
         return name;
     }
 
@@ -220,18 +224,19 @@ public final class Deb822Reader implements Closeable {
         String text;
         // Short one-line values (Architecture, Priority, Section, Multi-Arch…) repeat across a
         // Packages file; sharing them keeps a parsed index small.
-        if (n <= 24 && isPlainAscii(value, n)) {
+        if (n <= 24) {
             int hash = n;
             for (int i = 0; i < n; i++) {
                 hash = 31 * hash + value[i];
             }
-            int slot = hash & (valueCache.length - 1);
-            String cached = valueCache[slot];
-            if (cached != null && cached.length() == n && sameAscii(cached, value, 0, n)) {
-                text = cached;
+            int slot = (hash ^ (hash >>> 11)) & (valueCache.length - 1);
+            byte[] cachedBytes = valueCacheBytes[slot];
+            if (cachedBytes != null && java.util.Arrays.equals(cachedBytes, 0, cachedBytes.length, value, 0, n)) {
+                text = valueCache[slot];
             } else {
                 text = new String(value, 0, n, StandardCharsets.UTF_8);
                 valueCache[slot] = text;
+                valueCacheBytes[slot] = java.util.Arrays.copyOf(value, n);
             }
         } else {
             text = new String(value, 0, n, StandardCharsets.UTF_8);
@@ -241,27 +246,6 @@ public final class Deb822Reader implements Closeable {
         } catch (IllegalArgumentException e) {
             throw new DebFormatException(e.getMessage(), line, offset, null);
         }
-    }
-
-    private static boolean isPlainAscii(byte[] b, int n) {
-        for (int i = 0; i < n; i++) {
-            if (b[i] == '\n' || b[i] < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean sameAscii(String s, byte[] b, int off, int len) {
-        if (s.length() != len) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            if (s.charAt(i) != (b[off + i] & 0xff)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void appendValue(byte b) throws DebFormatException {

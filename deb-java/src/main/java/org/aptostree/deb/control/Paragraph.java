@@ -18,10 +18,41 @@ import org.aptostree.deb.DebFormatException;
 public final class Paragraph {
     private final List<Field> fields;
     private final long line;
+    /** ASCII-case-folded hashes of the names, so that lookups rarely need equalsIgnoreCase. */
+    private final int[] foldedHashes;
 
     Paragraph(List<Field> fields, long line) {
         this.fields = fields;
         this.line = line;
+        this.foldedHashes = new int[fields.size()];
+        for (int i = 0; i < foldedHashes.length; i++) {
+            foldedHashes[i] = foldedHash(fields.get(i).name());
+        }
+    }
+
+    static int foldedHash(String name) {
+        int h = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            h = 31 * h + (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        return h;
+    }
+
+    private int indexOf(String name) {
+        // Names read from files are interned, so the common lookup with a literal matches by identity.
+        for (int i = 0; i < foldedHashes.length; i++) {
+            if (fields.get(i).name() == name) {
+                return i;
+            }
+        }
+        int h = foldedHash(name);
+        for (int i = 0; i < foldedHashes.length; i++) {
+            if (foldedHashes[i] == h && fields.get(i).is(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** A paragraph of the given fields, in order. */
@@ -55,13 +86,8 @@ public final class Paragraph {
 
     /** The field named {@code name} (ASCII case-insensitive), if present. */
     public Optional<Field> field(String name) {
-        for (int i = 0; i < fields.size(); i++) {
-            Field f = fields.get(i);
-            if (f.is(name)) {
-                return Optional.of(f);
-            }
-        }
-        return Optional.empty();
+        int i = indexOf(name);
+        return i < 0 ? Optional.empty() : Optional.of(fields.get(i));
     }
 
     /** The value of field {@code name} (case-insensitive), if present. */
@@ -72,13 +98,8 @@ public final class Paragraph {
 
     /** The value of field {@code name} (case-insensitive), or null when absent; for hot loops. */
     public String valueOrNull(String name) {
-        for (int i = 0; i < fields.size(); i++) {
-            Field f = fields.get(i);
-            if (f.is(name)) {
-                return f.value();
-            }
-        }
-        return null;
+        int i = indexOf(name);
+        return i < 0 ? null : fields.get(i).value();
     }
 
     /** True when field {@code name} is present (case-insensitive). */
@@ -155,6 +176,7 @@ public final class Paragraph {
     /** Collects fields in order and refuses duplicates. */
     public static final class Builder {
         private final List<Field> fields = new ArrayList<>();
+        private int[] hashes = new int[16];
         private long line = -1;
 
         private Builder() {
@@ -167,17 +189,19 @@ public final class Paragraph {
          *                                  or a field of that name is already present
          */
         public Builder add(String name, String value) {
-            for (Field f : fields) {
-                if (f.is(name)) {
-                    throw new IllegalArgumentException("duplicate value for '" + name + "' field");
-                }
+            if (has(name)) {
+                throw new IllegalArgumentException("duplicate value for '" + name + "' field");
             }
-            fields.add(new Field(name, value));
+            addUnchecked(name, value);
             return this;
         }
 
         /** Appends without the duplicate check; the reader has done it already. */
         void addUnchecked(String name, String value) {
+            if (fields.size() == hashes.length) {
+                hashes = java.util.Arrays.copyOf(hashes, hashes.length * 2);
+            }
+            hashes[fields.size()] = foldedHash(name);
             fields.add(new Field(name, value));
         }
 
@@ -188,8 +212,9 @@ public final class Paragraph {
 
         /** True when a field of that name (case-insensitive) has been added. */
         public boolean has(String name) {
-            for (Field f : fields) {
-                if (f.is(name)) {
+            int h = foldedHash(name);
+            for (int i = 0; i < fields.size(); i++) {
+                if (hashes[i] == h && fields.get(i).is(name)) {
                     return true;
                 }
             }
@@ -199,6 +224,14 @@ public final class Paragraph {
         /** The paragraph; the builder may be reused afterwards. */
         public Paragraph build() {
             return new Paragraph(List.copyOf(fields), line);
+        }
+
+        /** Builds and resets, handing over the field list without a copy (the reader's hot path). */
+        Paragraph buildAndReset() {
+            Paragraph p = new Paragraph(Collections.unmodifiableList(new ArrayList<>(fields)), line);
+            fields.clear();
+            line = -1;
+            return p;
         }
     }
 }

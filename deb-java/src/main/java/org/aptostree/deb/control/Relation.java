@@ -30,8 +30,17 @@ public record Relation(String name, String architecture, RelationOperator operat
         if ((operator == null) != (version == null)) {
             throw new IllegalArgumentException("operator and version must both be present or both absent");
         }
-        architectureRestrictions = List.copyOf(architectureRestrictions);
-        profileRestrictions = profileRestrictions.stream().map(List::copyOf).toList();
+        // Almost every relation has no restrictions; skip the copies then (hot in Packages parsing).
+        architectureRestrictions = architectureRestrictions.isEmpty() ? List.of() : List.copyOf(architectureRestrictions);
+        if (profileRestrictions.isEmpty()) {
+            profileRestrictions = List.of();
+        } else {
+            List<List<String>> copy = new java.util.ArrayList<>(profileRestrictions.size());
+            for (List<String> term : profileRestrictions) {
+                copy.add(List.copyOf(term));
+            }
+            profileRestrictions = List.copyOf(copy);
+        }
     }
 
     /** An unversioned, unqualified reference. */

@@ -155,11 +155,14 @@ public record Version(int epoch, String upstream, String revision) implements Co
         return compareTo(other) == 0;
     }
 
-    /** The version as dpkg prints it: the epoch only when non-zero, the revision only when non-empty. */
+    /**
+     * The version as dpkg prints it: the epoch only when non-zero (or when the upstream version or the
+     * revision holds a colon, which would otherwise read back as an epoch), the revision only when non-empty.
+     */
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder(upstream.length() + revision.length() + 4);
-        if (epoch != 0) {
+        if (epoch != 0 || upstream.indexOf(':') >= 0 || revision.indexOf(':') >= 0) {
             b.append(epoch).append(':');
         }
         b.append(upstream);

@@ -22,6 +22,10 @@ class VersionTest {
         assertEquals(new Version(0, "1.0", ""), Version.parse("  1.0\t"));
         assertEquals("1:2.3-4-5", Version.parse("1:2.3-4-5").toString());
         assertEquals("1.0", Version.parse("0:1.0").toString());
+        // Found by fuzzing: a zero epoch must still be printed when the upstream version has a colon.
+        assertEquals("0:1:2", Version.parse("00:1:2").toString());
+        assertEquals(Version.parse("00:1:2"), Version.parse(Version.parse("00:1:2").toString()));
+        assertEquals("0:a-b:c", Version.parse("0:a-b:c").toString());
         // strtol accepts a sign; dpkg therefore accepts +1 and -0 as epochs.
         assertEquals(1, Version.parse("+1:2").epoch());
         assertEquals(0, Version.parse("-0:2").epoch());

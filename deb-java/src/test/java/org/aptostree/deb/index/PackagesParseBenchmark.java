@@ -1,0 +1,72 @@
+package org.aptostree.deb.index;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.aptostree.deb.compression.Compression;
+
+/**
+ * Whole-task benchmark, run by hand (not a test; tests assert no times):
+ * {@code java -cp ... org.aptostree.deb.index.PackagesParseBenchmark PATH/Packages.xz [rounds]}.
+ * Measures, in one run and alternating, {@code xz -dc FILE > /dev/null}, our xz decoding alone, and
+ * the full parse into {@link PackageRecord}s, and prints the medians and the ratio to xz.
+ */
+public final class PackagesParseBenchmark {
+    private PackagesParseBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        List<Long> xz = new ArrayList<>();
+        List<Long> decode = new ArrayList<>();
+        List<Long> parse = new ArrayList<>();
+        int count = 0;
+        // Warm-up: let the JIT compile the hot paths before measuring.
+        for (int i = 0; i < 2; i++) {
+            count = PackageIndex.readAll(file).size();
+            drain(file);
+        }
+        for (int i = 0; i < rounds; i++) {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder("xz", "-dc", file.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("xz failed");
+            }
+            long t1 = System.nanoTime();
+            drain(file);
+            long t2 = System.nanoTime();
+            count = PackageIndex.readAll(file).size();
+            long t3 = System.nanoTime();
+            xz.add(t1 - t0);
+            decode.add(t2 - t1);
+            parse.add(t3 - t2);
+        }
+        double mx = median(xz);
+        double md = median(decode);
+        double mp = median(parse);
+        System.out.printf("%s: %d records%n", file, count);
+        System.out.printf("xz -dc (process)        median %7.1f ms%n", mx);
+        System.out.printf("Java xz decode only     median %7.1f ms  (%.2fx xz)%n", md, md / mx);
+        System.out.printf("Java parse to records   median %7.1f ms  (%.2fx xz)%n", mp, mp / mx);
+    }
+
+    private static void drain(Path file) throws Exception {
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Compression.XZ.decompress(Files.newInputStream(file))) {
+            while (in.read(buf) >= 0) {
+                // discard
+            }
+        }
+    }
+
+    private static double median(List<Long> nanos) {
+        List<Long> s = new ArrayList<>(nanos);
+        Collections.sort(s);
+        return s.get(s.size() / 2) / 1e6;
+    }
+}
