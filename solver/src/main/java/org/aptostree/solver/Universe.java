@@ -37,6 +37,7 @@ public final class Universe {
     private final Map<String, int[]> providers;
     private final Map<String, Integer> candidates;
     private final Map<String, Integer> installedByNameArch;
+    private final boolean[] candidate;
 
     private Universe(Builder b) {
         this.nativeArchitecture = b.nativeArchitecture;
@@ -87,9 +88,13 @@ public final class Universe {
             }
             candidates.put(e.getKey(), chosen >= 0 ? chosen : chooseCandidate(e.getValue(), inst));
         }
+        this.candidate = new boolean[n];
+        for (int id : candidates.values()) {
+            candidate[id] = true;
+        }
         // Orders used when several packages satisfy a relation: installed, then candidates, then newer.
         Comparator<Integer> preference = Comparator.<Integer>comparingInt(id -> installed[id] ? 0 : 1)
-                .thenComparingInt(id -> isCandidate(id) ? 0 : 1)
+                .thenComparingInt(id -> candidate[id] ? 0 : 1)
                 .thenComparing(id -> packages.get(id).name())
                 .thenComparing(id -> packages.get(id).architecture())
                 .thenComparing((x, y) -> packages.get(y).version().compareTo(packages.get(x).version()));
@@ -190,8 +195,7 @@ public final class Universe {
     }
 
     boolean isCandidate(int id) {
-        Integer c = candidates.get(packages.get(id).nameArch());
-        return c != null && c == id;
+        return candidate[id];
     }
 
     int candidateId(String nameArch) {

@@ -25,6 +25,13 @@ public final class DistcheckCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, paramLabel = "FILE", description = "A Packages index; repeatable.")
     List<Path> indexes = new ArrayList<>();
 
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Where parsed indexes are cached (default: $XDG_CACHE_HOME/apt-ostree/solver).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Parse the indexes every time.")
+    boolean noCache;
+
     @Option(names = "--arch", paramLabel = "ARCH", description = "Native architecture (default: this machine's).")
     String arch;
 
@@ -35,7 +42,8 @@ public final class DistcheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String nativeArch = arch != null ? arch : UniverseFiles.hostArchitecture();
         long start = System.nanoTime();
-        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, null, List.of());
+        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, null, List.of(),
+                noCache ? null : cacheDir != null ? cacheDir : UniverseFiles.defaultCacheDirectory());
         long loaded = System.nanoTime();
         Installability.Report report = new Installability(universe).check();
         long done = System.nanoTime();

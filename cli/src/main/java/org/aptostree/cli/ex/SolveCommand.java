@@ -40,6 +40,13 @@ public final class SolveCommand implements Callable<Integer> {
     @Option(names = "--status", paramLabel = "FILE", description = "A dpkg status file: the installed set.")
     Path status;
 
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Where parsed indexes are cached (default: $XDG_CACHE_HOME/apt-ostree/solver).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Parse the indexes every time.")
+    boolean noCache;
+
     @Option(names = "--arch", paramLabel = "ARCH", description = "Native architecture (default: this machine's).")
     String arch;
 
@@ -78,7 +85,8 @@ public final class SolveCommand implements Callable<Integer> {
             throw new ExitCodeException(2, action + " needs at least one package");
         }
         String nativeArch = arch != null ? arch : UniverseFiles.hostArchitecture();
-        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, status, holds);
+        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, status, holds,
+                noCache ? null : cacheDir != null ? cacheDir : UniverseFiles.defaultCacheDirectory());
         Plan plan;
         try {
             plan = new Solver(universe).solve(request);

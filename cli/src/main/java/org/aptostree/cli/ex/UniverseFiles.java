@@ -1,9 +1,17 @@
 package org.aptostree.cli.ex;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,6 +21,7 @@ import org.aptostree.deb.index.PackageIndex;
 import org.aptostree.deb.index.PackageRecord;
 import org.aptostree.solver.PackageVersion;
 import org.aptostree.solver.Universe;
+import org.aptostree.solver.cache.PackageCache;
 
 /** Reads Packages indexes and a dpkg status file into a solver {@link Universe}; the solver itself reads no files. */
 final class UniverseFiles {
@@ -31,14 +40,82 @@ final class UniverseFiles {
         };
     }
 
+    /** Where parsed indexes are cached: {@code $XDG_CACHE_HOME/apt-ostree/solver}, else {@code ~/.cache/…}. */
+    static Path defaultCacheDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("apt-ostree").resolve("solver");
+    }
+
+    /**
+     * The packages of one index, from the binary cache when it holds this exact file (keyed by the SHA-256
+     * of its bytes, so an edited or replaced index is never answered from a stale cache), else parsed and
+     * then cached. A cache that cannot be written is silently skipped: it only saves time.
+     */
+    static List<PackageVersion> readIndex(Path index, Path cacheDirectory) throws IOException {
+        if (cacheDirectory == null) {
+            return parseIndex(index);
+        }
+        String key = "sha256:" + sha256(index);
+        Path cached = cacheDirectory.resolve(key.substring("sha256:".length()) + ".bin");
+        if (Files.isRegularFile(cached)) {
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(cached), 1 << 16)) {
+                return PackageCache.read(in, key);
+            } catch (IOException e) {
+                // damaged or from another format version: parse again and overwrite below
+            }
+        }
+        List<PackageVersion> packages = parseIndex(index);
+        try {
+            Files.createDirectories(cacheDirectory);
+            Path tmp = Files.createTempFile(cacheDirectory, "index", ".tmp");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                PackageCache.write(packages, key, out);
+            }
+            Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // read-only or full file system: work without the cache
+        }
+        return packages;
+    }
+
+    private static List<PackageVersion> parseIndex(Path index) throws IOException {
+        List<PackageVersion> packages = new ArrayList<>();
+        PackageIndex.read(index, r -> packages.add(PackageVersion.from(r)));
+        return packages;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
     static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes, Path status,
             List<String> holds) throws IOException {
+        return load(nativeArch, foreignArchs, indexes, status, holds, null);
+    }
+
+    static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes, Path status,
+            List<String> holds, Path cacheDirectory) throws IOException {
         Universe.Builder builder = Universe.builder(nativeArch);
         for (String arch : foreignArchs) {
             builder.foreignArchitecture(arch);
         }
         for (Path index : indexes) {
-            PackageIndex.read(index, r -> builder.addAvailable(PackageVersion.from(r), Universe.DEFAULT_PRIORITY));
+            for (PackageVersion p : readIndex(index, cacheDirectory)) {
+                builder.addAvailable(p, Universe.DEFAULT_PRIORITY);
+            }
         }
         if (status != null) {
             try (InputStream in = Files.newInputStream(status); Deb822Reader reader = new Deb822Reader(in)) {
