@@ -122,6 +122,41 @@ class TrixieIndexTest {
         }
     }
 
+    /**
+     * A bookworm system (its required and essential packages, made consistent by the solver itself) upgraded
+     * with the trixie index: the result passes the checker, nothing installed is removed, and the
+     * essential packages reach their trixie versions.
+     */
+    @Test
+    void bookwormSystemUpgradesToTrixie() throws Exception {
+        Path bookwormIndex = Path.of(System.getProperty("aptostree.shared"),
+                "data/debian-mirror/dists/bookworm/main/binary-amd64/Packages.xz");
+        assumeTrue(Files.isRegularFile(bookwormIndex), "no bookworm index");
+        List<PackageVersion> bookworm = new ArrayList<>();
+        PackageIndex.read(bookwormIndex, r -> {
+            if ("required".equals(r.priority()) || r.essential()) {
+                bookworm.add(PackageVersion.from(r));
+            }
+        });
+        List<PackageVersion> bookwormAll = new ArrayList<>();
+        PackageIndex.read(bookwormIndex, r -> bookwormAll.add(PackageVersion.from(r)));
+        Universe.Builder old = Universe.builder("amd64");
+        bookwormAll.forEach(p -> old.addAvailable(p, Universe.DEFAULT_PRIORITY));
+        Plan base = new Solver(old.build()).solve(Request.install(
+                bookworm.stream().map(p -> new Request.Target(p.name(), null, null)).toList(), false));
+        Universe.Builder b = Universe.builder("amd64");
+        index.forEach(p -> b.addAvailable(p, Universe.DEFAULT_PRIORITY));
+        base.installedAfter().forEach(b::addInstalled);
+        Universe u = b.build();
+        Plan plan = new Solver(u).solve(Request.upgrade(List.of(), false));
+        System.out.printf("bookworm base of %d packages upgraded with trixie: %d changes%n",
+                base.installedAfter().size(), plan.changes().size());
+        assertEquals(List.of(), PlanChecker.check(plan.installedAfter(), "amd64"));
+        assertTrue(plan.changes().stream().noneMatch(c -> c.action() == Plan.Action.REMOVE));
+        PackageVersion bash = plan.installedAfter().stream().filter(p -> p.name().equals("bash")).findFirst().orElseThrow();
+        assertEquals(u.candidate("bash", "amd64").orElseThrow(), bash);
+    }
+
     @Test
     void conflictingMailServersAreExplained() {
         Universe u = universe(true);
