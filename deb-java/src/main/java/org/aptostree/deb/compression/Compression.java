@@ -73,6 +73,15 @@ public enum Compression {
     }
 
     /**
+     * Like {@link #decompress}, but decoding runs on a background thread ahead of the reader (up to
+     * 8 MiB), so that decompressing and parsing a large index use two cores. Close the stream to
+     * stop the thread early.
+     */
+    public InputStream decompressAhead(InputStream compressed) throws IOException {
+        return new ReadAheadStream(decompress(compressed));
+    }
+
+    /**
      * A stream of the decompressed bytes of {@code compressed}. Closing it closes {@code compressed}.
      *
      * @throws DebFormatException when the header is not valid for this compression

@@ -58,6 +58,7 @@ public final class Deb822Reader implements Closeable {
     private final byte[][] nameCacheBytes = new byte[512][];
     private final String[] valueCache = new String[1024];
     private final byte[][] valueCacheBytes = new byte[1024][];
+    private final int[] valueCacheHashes = new int[1024];
 
     /** A reader of strict deb822 (no comments). The stream is closed by {@link #close()}. */
     public Deb822Reader(InputStream in) {
@@ -211,6 +212,7 @@ public final class Deb822Reader implements Closeable {
         }
         // Interned, so that lookups with string literals ("Package") match by identity.
         String name = new String(buf, lineStart, length, StandardCharsets.ISO_8859_1).intern();
+        Field.rememberGoodName(name);
         nameCache[slot] = name;
         nameCacheBytes[slot] = java.util.Arrays.copyOfRange(buf, lineStart, colon);
         return name;
@@ -231,12 +233,14 @@ public final class Deb822Reader implements Closeable {
             }
             int slot = (hash ^ (hash >>> 11)) & (valueCache.length - 1);
             byte[] cachedBytes = valueCacheBytes[slot];
-            if (cachedBytes != null && java.util.Arrays.equals(cachedBytes, 0, cachedBytes.length, value, 0, n)) {
+            if (cachedBytes != null && valueCacheHashes[slot] == hash
+                    && java.util.Arrays.equals(cachedBytes, 0, cachedBytes.length, value, 0, n)) {
                 text = valueCache[slot];
             } else {
                 text = new String(value, 0, n, StandardCharsets.UTF_8);
                 valueCache[slot] = text;
                 valueCacheBytes[slot] = java.util.Arrays.copyOf(value, n);
+                valueCacheHashes[slot] = hash;
             }
         } else {
             text = new String(value, 0, n, StandardCharsets.UTF_8);

@@ -16,13 +16,30 @@ import java.util.Objects;
  */
 public record Field(String name, String value) {
 
+    /**
+     * Names already checked (the reader registers the few dozen distinct names of an index), so
+     * that building a million fields does not re-validate "Package" a million times. Bounded, so
+     * that hostile input with endless distinct names cannot grow it.
+     */
+    private static final java.util.Set<String> KNOWN_GOOD_NAMES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int KNOWN_GOOD_LIMIT = 4096;
+
+    /** Records a name that passed {@link #nameProblem}. */
+    static void rememberGoodName(String name) {
+        if (KNOWN_GOOD_NAMES.size() < KNOWN_GOOD_LIMIT) {
+            KNOWN_GOOD_NAMES.add(name);
+        }
+    }
+
     /** Checks the name is a valid deb822 field name and the value can be written back. */
     public Field {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        String problem = nameProblem(name);
-        if (problem != null) {
-            throw new IllegalArgumentException(problem);
+        if (!KNOWN_GOOD_NAMES.contains(name)) {
+            String problem = nameProblem(name);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
         }
         for (int i = value.indexOf('\n'); i >= 0; i = value.indexOf('\n', i + 1)) {
             if (!continuationStartsAt(value, i + 1)) {

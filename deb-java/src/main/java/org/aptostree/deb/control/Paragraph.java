@@ -30,6 +30,12 @@ public final class Paragraph {
         }
     }
 
+    private Paragraph(List<Field> fields, long line, int[] foldedHashes) {
+        this.fields = fields;
+        this.line = line;
+        this.foldedHashes = foldedHashes;
+    }
+
     static int foldedHash(String name) {
         int h = 0;
         for (int i = 0; i < name.length(); i++) {
@@ -175,7 +181,7 @@ public final class Paragraph {
 
     /** Collects fields in order and refuses duplicates. */
     public static final class Builder {
-        private final List<Field> fields = new ArrayList<>();
+        private List<Field> fields = new ArrayList<>();
         private int[] hashes = new int[16];
         private long line = -1;
 
@@ -228,8 +234,9 @@ public final class Paragraph {
 
         /** Builds and resets, handing over the field list without a copy (the reader's hot path). */
         Paragraph buildAndReset() {
-            Paragraph p = new Paragraph(Collections.unmodifiableList(new ArrayList<>(fields)), line);
-            fields.clear();
+            Paragraph p = new Paragraph(Collections.unmodifiableList(fields), line,
+                    java.util.Arrays.copyOf(hashes, fields.size()));
+            fields = new ArrayList<>(fields.size() + 4);
             line = -1;
             return p;
         }

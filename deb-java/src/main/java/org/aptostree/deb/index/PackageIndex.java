@@ -64,13 +64,12 @@ public final class PackageIndex {
             Compression detected = Compression.detect(head, head.length);
             c = c == null || detected != Compression.NONE ? detected : c;
         }
-        InputStream decoded = c.decompress(new NonClosing(in));
+        // Large compressed indexes: decode on a second thread while this one parses.
+        InputStream decoded = c == Compression.NONE ? new NonClosing(in) : c.decompressAhead(new NonClosing(in));
         try (Deb822Reader reader = new Deb822Reader(decoded)) {
             for (Paragraph p = reader.read(); p != null; p = reader.read()) {
                 consumer.accept(PackageRecord.from(p));
             }
-        } catch (DebFormatException e) {
-            throw e;
         }
     }
 

@@ -1,0 +1,287 @@
+package org.aptostree.deb.dpkg;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.aptostree.deb.DebFormatException;
+import org.aptostree.deb.archive.ControlArchive;
+import org.aptostree.deb.archive.DebReader;
+import org.aptostree.deb.archive.TarEntry;
+import org.aptostree.deb.archive.TarReader;
+import org.aptostree.deb.control.Deb822Reader;
+import org.aptostree.deb.control.Deb822Writer;
+import org.aptostree.deb.control.Paragraph;
+import org.aptostree.deb.control.RelationField;
+import org.aptostree.deb.unpack.Extractor;
+import org.aptostree.deb.unpack.SafePath;
+
+/**
+ * The dpkg database of a target root ({@code ROOT/var/lib/dpkg}) and unpacking into that root as
+ * {@code dpkg --unpack} does, without running maintainer scripts: files are extracted safely with
+ * their owners and modes, then {@code info/PKG.list}, {@code .md5sums} (generated when the package
+ * has none), {@code .conffiles}, the maintainer scripts and other control files are written, file
+ * and named trigger interests are registered, and the package gets a status entry
+ * {@code install ok unpacked} whose conffiles carry dpkg's {@code newconffile} marker. Run the
+ * target's {@code dpkg --root=ROOT --configure -a} afterwards to configure.
+ *
+ * <p>A file already owned by another package is only overwritten when the new package Replaces it
+ * (dpkg's "trying to overwrite" rule, without version checks).
+ */
+public final class DpkgDatabase {
+    /** The admin directory relative to the root. */
+    public static final String ADMIN_DIR = "var/lib/dpkg";
+
+    private final Path root;
+    private final Path admin;
+    private final Map<String, Paragraph> status = new TreeMap<>();
+    private final Map<String, String> owners = new HashMap<>();
+    private final Map<String, List<String>> fileTriggers = new LinkedHashMap<>();
+    private final Map<String, List<String>> namedTriggers = new TreeMap<>();
+
+    private DpkgDatabase(Path root) {
+        this.root = root;
+        this.admin = root.resolve(ADMIN_DIR);
+    }
+
+    /** Opens (creating when missing) the database below {@code root}; an existing status file is read. */
+    public static DpkgDatabase open(Path root) throws IOException {
+        DpkgDatabase db = new DpkgDatabase(root);
+        Files.createDirectories(db.admin.resolve("info"));
+        Files.createDirectories(db.admin.resolve("updates"));
+        Files.createDirectories(db.admin.resolve("triggers"));
+        Path statusFile = db.admin.resolve("status");
+        if (Files.exists(statusFile)) {
+            try (InputStream in = Files.newInputStream(statusFile); Deb822Reader r = new Deb822Reader(in)) {
+                for (Paragraph p = r.read(); p != null; p = r.read()) {
+                    db.status.put(key(p.require("Package"), p.valueOrNull("Architecture")), p);
+                }
+            }
+        }
+        return db;
+    }
+
+    /** The status entries, by package. */
+    public List<Paragraph> status() {
+        return List.copyOf(status.values());
+    }
+
+    /**
+     * Unpacks a .deb into the root and records it as {@code install ok unpacked}.
+     *
+     * @return the package's status stanza
+     */
+    public Paragraph unpack(Path debFile) throws IOException {
+        try (InputStream in = Files.newInputStream(debFile); DebReader deb = DebReader.open(in)) {
+            ControlArchive control = deb.control();
+            Paragraph fields = control.control();
+            String name = fields.require("Package");
+            String arch = fields.require("Architecture");
+            String infoName = "same".equals(fields.valueOrNull("Multi-Arch")) ? name + ":" + arch : name;
+            List<String> replaces = RelationField.REPLACES.parse(Optional.ofNullable(fields.valueOrNull("Replaces")).orElse(""))
+                    .stream().map(d -> d.first().name()).toList();
+
+            List<String> list = new ArrayList<>();
+            Map<String, String> md5 = new LinkedHashMap<>();
+            Extractor extractor = new Extractor(root, new Extractor.Options(true, Long.MAX_VALUE));
+            TarReader data = deb.data();
+            for (TarEntry e = data.next(); e != null; e = data.next()) {
+                SafePath path = SafePath.of(e.name());
+                String absolute = path.isRoot() ? "/." : "/" + path;
+                if (e.type() != TarEntry.Type.DIRECTORY) {
+                    String owner = owners.get(absolute);
+                    if (owner != null && !owner.equals(name) && !replaces.contains(owner)) {
+                        throw new DebFormatException("trying to overwrite '" + absolute + "', which is also in package " + owner);
+                    }
+                    owners.put(absolute, name);
+                }
+                if (e.type() == TarEntry.Type.FILE) {
+                    DigestingStream digesting = new DigestingStream(data.content());
+                    extractor.extract(e, digesting);
+                    md5.put(path.toString(), digesting.hex());
+                } else {
+                    extractor.extract(e, data.content());
+                }
+                list.add(absolute);
+            }
+            extractor.finish();
+            deb.finish();
+
+            Path info = admin.resolve("info");
+            write(info.resolve(infoName + ".list"), String.join("\n", list) + "\n", 0644);
+            for (TarEntry e : control.entries()) {
+                if (e.type() != TarEntry.Type.FILE) {
+                    continue;
+                }
+                String member = SafePath.of(e.name()).toString();
+                if (member.equals("control") || member.contains("/")) {
+                    continue;
+                }
+                byte[] bytes = control.file(member).orElseThrow();
+                writeBytes(info.resolve(infoName + "." + member), bytes, e.mode());
+            }
+            if (control.file("md5sums").isEmpty() && !md5.isEmpty()) {
+                // dpkg ≥ 1.16.3 generates the file for packages that lack it.
+                StringBuilder sums = new StringBuilder();
+                md5.forEach((p, h) -> sums.append(h).append("  ").append(p).append('\n'));
+                write(info.resolve(infoName + ".md5sums"), sums.toString(), 0644);
+            }
+            List<String> conffiles = new ArrayList<>();
+            for (String line : control.text("conffiles").orElse("").split("\n")) {
+                String t = line.strip();
+                if (t.isEmpty()) {
+                    continue;
+                }
+                if (t.startsWith("remove-on-upgrade ")) {
+                    conffiles.add(t.substring("remove-on-upgrade ".length()).strip() + " newconffile remove-on-upgrade");
+                } else {
+                    conffiles.add(t + " newconffile");
+                }
+            }
+            registerTriggers(infoName, control.text("triggers").orElse(""));
+            Paragraph stanza = StatusStanza.of(fields, "install ok unpacked", conffiles);
+            status.put(key(name, arch), stanza);
+            return stanza;
+        }
+    }
+
+    private void registerTriggers(String pkg, String triggers) throws DebFormatException {
+        for (String line : triggers.split("\n")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            String[] parts = t.split("\\s+");
+            if (parts.length != 2) {
+                throw new DebFormatException("package " + pkg + ": bad triggers line '" + t + "'");
+            }
+            String who = switch (parts[0]) {
+                case "interest", "interest-await" -> pkg;
+                case "interest-noawait" -> pkg + "/noawait";
+                case "activate", "activate-await", "activate-noawait" -> null;
+                default -> throw new DebFormatException("package " + pkg + ": unknown triggers directive '" + parts[0] + "'");
+            };
+            if (who == null) {
+                continue;
+            }
+            if (parts[1].startsWith("/")) {
+                fileTriggers.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(who);
+            } else {
+                namedTriggers.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(who);
+            }
+        }
+    }
+
+    /**
+     * The environment dpkg gives a maintainer script run chrooted into the root (src/main/script.c):
+     * {@code DPKG_MAINTSCRIPT_PACKAGE}, {@code _ARCH}, {@code _NAME}, {@code _PACKAGE_REFCOUNT},
+     * {@code DPKG_ROOT} (empty inside the chroot), {@code DPKG_ADMINDIR} and {@code DPKG_RUNNING_VERSION}.
+     */
+    public static Map<String, String> maintainerScriptEnvironment(String pkg, String arch, String script) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DPKG_MAINTSCRIPT_PACKAGE", pkg);
+        env.put("DPKG_MAINTSCRIPT_PACKAGE_REFCOUNT", "1");
+        env.put("DPKG_MAINTSCRIPT_ARCH", arch);
+        env.put("DPKG_MAINTSCRIPT_NAME", script);
+        env.put("DPKG_ROOT", "");
+        env.put("DPKG_ADMINDIR", "/" + ADMIN_DIR);
+        env.put("DPKG_RUNNING_VERSION", "1.22.22");
+        return env;
+    }
+
+    /** Writes status (sorted by package name), info/format and the trigger interest files. */
+    public void write() throws IOException {
+        List<Paragraph> entries = new ArrayList<>(status.values());
+        write(admin.resolve("status"), Deb822Writer.toText(entries).isEmpty() ? "" : Deb822Writer.toText(entries) + "\n", 0644);
+        if (!Files.exists(admin.resolve("available"))) {
+            write(admin.resolve("available"), "", 0644);
+        }
+        write(admin.resolve("info/format"), "1\n", 0644);
+        StringBuilder file = new StringBuilder();
+        fileTriggers.forEach((path, pkgs) -> pkgs.forEach(p -> file.append(path).append(' ').append(p).append('\n')));
+        if (file.length() > 0) {
+            write(admin.resolve("triggers/File"), file.toString(), 0644);
+        }
+        for (Map.Entry<String, List<String>> e : namedTriggers.entrySet()) {
+            write(admin.resolve("triggers").resolve(e.getKey()), String.join("\n", e.getValue()) + "\n", 0644);
+        }
+        if (!Files.exists(admin.resolve("triggers/Unincorp"))) {
+            write(admin.resolve("triggers/Unincorp"), "", 0644);
+        }
+    }
+
+    private static String key(String name, String arch) {
+        return name + ":" + (arch == null ? "" : arch);
+    }
+
+    private static void write(Path file, String text, int mode) throws IOException {
+        writeBytes(file, text.getBytes(StandardCharsets.UTF_8), mode);
+    }
+
+    /** Writes via a temporary file and a rename, as dpkg replaces its database files. */
+    private static void writeBytes(Path file, byte[] bytes, int mode) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".aptostree-new");
+        Files.write(tmp, bytes);
+        Files.setAttribute(tmp, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Passes data through while computing its MD5 (dpkg's md5sums format). */
+    private static final class DigestingStream extends InputStream {
+        private final InputStream in;
+        private final MessageDigest md5;
+
+        DigestingStream(InputStream in) {
+            this.in = in;
+            try {
+                this.md5 = MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("MD5 is required by the Java platform", e);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                md5.update((byte) b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                md5.update(b, off, n);
+            }
+            return n;
+        }
+
+        String hex() throws IOException {
+            // Drain what the extractor did not read, so the digest covers the whole file.
+            in.transferTo(new ByteArrayOutputStream() {
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    md5.update(b, off, len);
+                }
+            });
+            return HexFormat.of().formatHex(md5.digest());
+        }
+    }
+}

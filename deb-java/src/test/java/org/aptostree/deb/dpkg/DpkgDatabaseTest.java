@@ -1,0 +1,152 @@
+package org.aptostree.deb.dpkg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.aptostree.deb.SharedData;
+import org.aptostree.deb.archive.DebReader;
+import org.aptostree.deb.control.Deb822Reader;
+import org.aptostree.deb.control.Paragraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Unpacking the trixie minbase packages gives a database the real dpkg accepts and reproduces. */
+class DpkgDatabaseTest {
+    @TempDir
+    Path tmp;
+
+    static List<Path> pool() throws IOException {
+        try (Stream<Path> s = Files.walk(SharedData.mirror().resolve("pool"))) {
+            return s.filter(p -> p.toString().endsWith(".deb")).sorted().toList();
+        }
+    }
+
+    static String run(Path dir, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        return rc + "\n" + out;
+    }
+
+    /** Packages whose unpack by the real dpkg runs no maintainer script, so dpkg itself can be the oracle. */
+    @Test
+    void sameStatusAndInfoFilesAsDpkgUnpack() throws Exception {
+        SharedData.requireTool("dpkg");
+        List<Path> debs = new ArrayList<>();
+        for (Path deb : pool()) {
+            try (var in = Files.newInputStream(deb); DebReader r = DebReader.open(in)) {
+                if (r.control().file("preinst").isEmpty()) {
+                    debs.add(deb);
+                }
+            }
+        }
+        assertTrue(debs.size() > 30, "only " + debs.size());
+        Path theirs = tmp.resolve("dpkg");
+        Files.createDirectories(theirs.resolve("var/lib/dpkg/info"));
+        Files.createDirectories(theirs.resolve("var/lib/dpkg/updates"));
+        Files.writeString(theirs.resolve("var/lib/dpkg/status"), "");
+        List<String> cmd = new ArrayList<>(List.of("dpkg", "--root=" + theirs, "--force-all", "--unpack"));
+        debs.forEach(d -> cmd.add(d.toString()));
+        String out = run(tmp, cmd.toArray(String[]::new));
+        assertTrue(out.startsWith("0\n"), out);
+
+        Path ours = tmp.resolve("ours");
+        DpkgDatabase db = DpkgDatabase.open(ours);
+        for (Path d : debs) {
+            db.unpack(d);
+        }
+        db.write();
+        assertEquals(stanzas(theirs), stanzas(ours));
+        for (Path f : Files.list(theirs.resolve("var/lib/dpkg/info")).sorted().toList()) {
+            Path mine = ours.resolve("var/lib/dpkg/info").resolve(f.getFileName());
+            assertTrue(Files.exists(mine), "missing " + f.getFileName());
+            assertEquals(Files.readString(f), Files.readString(mine), f.getFileName().toString());
+            assertEquals(Files.getAttribute(f, "unix:mode"), Files.getAttribute(mine, "unix:mode"), f.getFileName().toString());
+        }
+        assertEquals(Files.list(theirs.resolve("var/lib/dpkg/info")).count(), Files.list(ours.resolve("var/lib/dpkg/info")).count());
+        Path file = theirs.resolve("var/lib/dpkg/triggers/File");
+        if (Files.exists(file)) {
+            assertEquals(Files.readString(file), Files.readString(ours.resolve("var/lib/dpkg/triggers/File")));
+        }
+    }
+
+    private static List<String> stanzas(Path root) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Paragraph p : Deb822Reader.parseAll(Files.readString(root.resolve("var/lib/dpkg/status")))) {
+            out.add(p.toString());
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** All 78 minbase packages: the target's dpkg lists, audits, verifies and configures the result. */
+    @Test
+    void targetDpkgAcceptsTheDatabase() throws Exception {
+        SharedData.requireTool("dpkg");
+        Path root = tmp.resolve("root");
+        DpkgDatabase db = DpkgDatabase.open(root);
+        for (Path d : pool()) {
+            db.unpack(d);
+        }
+        db.write();
+        String list = run(tmp, "dpkg", "--root=" + root, "-l");
+        assertTrue(list.startsWith("0\n"), list);
+        assertEquals(78, list.lines().filter(l -> l.startsWith("iU ")).count(), list);
+        // Every file matches its md5sums; only conffiles differ, because until configured their
+        // recorded hash is dpkg's "newconffile" marker (dpkg shows the same after its own --unpack).
+        String verify = run(tmp, "dpkg", "--root=" + root, "--verify");
+        assertTrue(verify.startsWith("0\n"), verify);
+        assertEquals(List.of(), verify.lines().skip(1).filter(l -> !l.startsWith("??5?????? c /etc/")).toList());
+        String audit = run(tmp, "dpkg", "--root=" + root, "--audit");
+        assertTrue(audit.contains("unpacked but not yet configured"), audit);
+    }
+
+    /** The target's own dpkg configures everything (maintainer scripts run chrooted; needs root). */
+    @Test
+    void targetDpkgConfiguresTheUnpackedSystem() throws Exception {
+        SharedData.requireTool("dpkg");
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root for chroot");
+        Path root = tmp.resolve("root");
+        DpkgDatabase db = DpkgDatabase.open(root);
+        for (Path d : pool()) {
+            db.unpack(d);
+        }
+        db.write();
+        // Maintainer scripts are not run by unpack(); a bootstrap runs the preinst scripts as dpkg
+        // --unpack would have, base-passwd's first (it creates /etc/passwd, which later scripts need),
+        // as debootstrap and mmdebstrap order their essential set.
+        List<Path> preinsts = new ArrayList<>(Files.list(root.resolve("var/lib/dpkg/info"))
+                .filter(p -> p.toString().endsWith(".preinst")).sorted().toList());
+        preinsts.sort(java.util.Comparator.comparing(p -> !p.getFileName().toString().startsWith("base-passwd.")));
+        for (Path preinst : preinsts) {
+            String info = preinst.getFileName().toString().replace(".preinst", "");
+            String pkg = info.contains(":") ? info.substring(0, info.indexOf(':')) : info;
+            String arch = db.status().stream().filter(p -> pkg.equals(p.valueOrNull("Package")))
+                    .map(p -> p.valueOrNull("Architecture")).findFirst().orElse("all");
+            ProcessBuilder pb = new ProcessBuilder("chroot", root.toString(), "/" + root.relativize(preinst), "install")
+                    .redirectErrorStream(true);
+            pb.environment().putAll(DpkgDatabase.maintainerScriptEnvironment(pkg, arch, "preinst"));
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), preinst + ": " + out);
+        }
+        String configure = run(tmp, "dpkg", "--root=" + root, "--force-depends", "--configure", "-a");
+        assertTrue(configure.startsWith("0\n"), configure);
+        String list = run(tmp, "dpkg", "--root=" + root, "-l");
+        assertEquals(78, list.lines().filter(l -> l.startsWith("ii ")).count(), list);
+        String audit = run(tmp, "dpkg", "--root=" + root, "--audit");
+        assertEquals("0\n", audit, audit);
+        String verify = run(tmp, "dpkg", "--root=" + root, "--verify");
+        assertTrue(verify.startsWith("0\n"), verify);
+    }
+}
