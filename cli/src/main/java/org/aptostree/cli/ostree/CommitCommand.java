@@ -124,8 +124,12 @@ final class CommitCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Seconds since the epoch, {@code @SECONDS} (as GNU date and ostree accept) or an ISO 8601 date. */
     static long parseTimestamp(String s) {
-        if (s.chars().allMatch(Character::isDigit)) {
+        if (s.startsWith("@") && s.length() > 1 && s.substring(1).chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(s.substring(1));
+        }
+        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
             return Long.parseLong(s);
         }
         try {

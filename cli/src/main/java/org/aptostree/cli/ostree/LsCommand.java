@@ -39,7 +39,7 @@ final class LsCommand implements Callable<Integer> {
     List<String> paths = new ArrayList<>();
 
     private Repository r;
-    private final PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
+    private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {

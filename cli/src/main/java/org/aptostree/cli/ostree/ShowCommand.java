@@ -2,6 +2,7 @@ package org.aptostree.cli.ostree;
 
 import java.util.concurrent.Callable;
 
+import org.aptostree.ostree.gvariant.GVariantText;
 import org.aptostree.ostree.gvariant.Variant;
 import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.object.ObjectId;
@@ -34,13 +35,13 @@ final class ShowCommand implements Callable<Integer> {
         if (metadataKey != null) {
             Variant v = c.metadata().get(metadataKey)
                     .orElseThrow(() -> new IllegalArgumentException("No such metadata key '" + metadataKey + "'"));
-            System.out.println(v.toString().substring(1, v.toString().length() - 1));
+            System.out.println(GVariantText.format(v.type(), v.value()));
             return 0;
         }
         if (detachedKey != null) {
             Variant v = r.readDetachedMetadata(id).flatMap(d -> d.get(detachedKey))
                     .orElseThrow(() -> new IllegalArgumentException("No such detached metadata key '" + detachedKey + "'"));
-            System.out.println(v.toString().substring(1, v.toString().length() - 1));
+            System.out.println(GVariantText.format(v.type(), v.value()));
             return 0;
         }
         System.out.print(CommitPrinter.format(id, c));
