@@ -78,8 +78,29 @@ final class Encoding {
         return all;
     }
 
-    /** The union of the satisfiers of a group's alternatives, first alternative first. */
+    /**
+     * The union of the satisfiers of a group's alternatives, first alternative first. For Depends-like
+     * fields the answer only depends on the depending package's architecture, so it is remembered per
+     * architecture: the same groups (libc6 (>= 2.34) …) recur thousands of times, and each encoding step
+     * asks again.
+     */
     int[] groupSatisfiers(int from, Dependency group) {
+        String arch = universe.effectiveArchitecture(universe.get(from));
+        Map<Dependency, int[]> cache = satisfierCache.computeIfAbsent(arch, a -> new HashMap<>());
+        int[] known = cache.get(group);
+        if (known == null) {
+            known = computeGroupSatisfiers(from, group);
+            cache.put(group, known);
+        }
+        return known;
+    }
+
+    private final Map<String, Map<Dependency, int[]>> satisfierCache = new HashMap<>();
+
+    private int[] computeGroupSatisfiers(int from, Dependency group) {
+        if (group.alternatives().size() == 1) {
+            return universe.satisfiers(from, group.first(), false);
+        }
         LinkedHashSet<Integer> ids = new LinkedHashSet<>();
         for (Relation r : group.alternatives()) {
             for (int id : universe.satisfiers(from, r, false)) {
@@ -126,7 +147,7 @@ final class Encoding {
                     }
                 }
             } else {
-                int c = universe.candidateId(nameArch);
+                int c = universe.candidateId(t.name(), nameArch.endsWith(":all") ? "all" : arch);
                 if (c >= 0) {
                     result.add(c);
                 }

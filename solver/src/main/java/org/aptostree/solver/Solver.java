@@ -65,7 +65,7 @@ public final class Solver {
             }
             PackageVersion p = universe.get(id);
             if (request.upgradeAll() || upgradeNames.contains(p.name())) {
-                int c = universe.candidateId(p.nameArch());
+                int c = universe.candidateOf(id);
                 if (c >= 0 && enc.isRelevant(c)) {
                     keep.add(enc.variableOf[c]);
                     continue;

@@ -33,11 +33,12 @@ public final class Universe {
     private final int[] priority;
     private final boolean[] installed;
     private final boolean[] held;
+    private final boolean[] candidate;
+    /** For each package: the candidate and the installed version of its name:arch (-1 when none). */
+    private final int[] candidateOf;
+    private final int[] installedOf;
     private final Map<String, int[]> byName;
     private final Map<String, int[]> providers;
-    private final Map<String, Integer> candidates;
-    private final Map<String, Integer> installedByNameArch;
-    private final boolean[] candidate;
 
     private Universe(Builder b) {
         this.nativeArchitecture = b.nativeArchitecture;
@@ -47,50 +48,68 @@ public final class Universe {
         this.priority = new int[n];
         this.installed = new boolean[n];
         this.held = new boolean[n];
+        this.candidate = new boolean[n];
+        this.candidateOf = new int[n];
+        this.installedOf = new int[n];
         for (int i = 0; i < n; i++) {
             priority[i] = b.priorities.get(i);
-            installed[i] = b.installedIds.contains(i);
         }
-        Map<String, List<Integer>> names = new HashMap<>();
+        for (int id : b.installedIds) {
+            installed[id] = true;
+        }
         Map<String, List<Integer>> provided = new HashMap<>();
-        Map<String, List<Integer>> nameArchs = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            PackageVersion p = packages.get(i);
-            names.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(i);
-            nameArchs.computeIfAbsent(p.nameArch(), k -> new ArrayList<>()).add(i);
-            Set<String> seenProvides = new HashSet<>();
-            for (Relation r : p.provides()) {
-                if (seenProvides.add(r.name())) {
-                    provided.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(i);
+            List<Relation> provides = packages.get(i).provides();
+            for (int k = 0; k < provides.size(); k++) {
+                String name = provides.get(k).name();
+                List<Integer> ids = provided.computeIfAbsent(name, x -> new ArrayList<>(2));
+                if (ids.isEmpty() || ids.get(ids.size() - 1) != i) {
+                    ids.add(i);
                 }
             }
         }
-        this.installedByNameArch = new HashMap<>();
-        this.candidates = new HashMap<>();
-        for (Map.Entry<String, List<Integer>> e : nameArchs.entrySet()) {
-            int inst = -1;
-            for (int id : e.getValue()) {
-                if (installed[id]) {
-                    inst = id;
+        // Group each name's versions by architecture (lists are tiny) to find installed and candidate versions.
+        for (List<Integer> ids : b.idsByName.values()) {
+            for (int i = 0; i < ids.size(); i++) {
+                int first = ids.get(i);
+                String arch = packages.get(first).architecture();
+                boolean seenBefore = false;
+                for (int j = 0; j < i && !seenBefore; j++) {
+                    seenBefore = packages.get(ids.get(j)).architecture().equals(arch);
+                }
+                if (seenBefore) {
+                    continue;
+                }
+                List<Integer> group = new ArrayList<>(ids.size());
+                int inst = -1;
+                for (int j = i; j < ids.size(); j++) {
+                    int id = ids.get(j);
+                    if (packages.get(id).architecture().equals(arch)) {
+                        group.add(id);
+                        if (installed[id]) {
+                            inst = id;
+                        }
+                    }
+                }
+                if (inst >= 0) {
+                    PackageVersion p = packages.get(inst);
+                    held[inst] = b.holds.contains(p.name()) || b.holds.contains(p.name() + ":" + arch);
+                }
+                int chosen = -1;
+                for (int id : group) {
+                    if (b.forcedCandidates.contains(id)) {
+                        chosen = id;
+                    }
+                }
+                if (chosen < 0) {
+                    chosen = chooseCandidate(group, inst);
+                }
+                candidate[chosen] = true;
+                for (int id : group) {
+                    candidateOf[id] = chosen;
+                    installedOf[id] = inst;
                 }
             }
-            if (inst >= 0) {
-                installedByNameArch.put(e.getKey(), inst);
-                if (b.holds.contains(packages.get(inst).name()) || b.holds.contains(e.getKey())) {
-                    held[inst] = true;
-                }
-            }
-            int chosen = -1;
-            for (int id : e.getValue()) {
-                if (b.forcedCandidates.contains(id)) {
-                    chosen = id;
-                }
-            }
-            candidates.put(e.getKey(), chosen >= 0 ? chosen : chooseCandidate(e.getValue(), inst));
-        }
-        this.candidate = new boolean[n];
-        for (int id : candidates.values()) {
-            candidate[id] = true;
         }
         // Orders used when several packages satisfy a relation: installed, then candidates, then newer.
         Comparator<Integer> preference = Comparator.<Integer>comparingInt(id -> installed[id] ? 0 : 1)
@@ -98,16 +117,23 @@ public final class Universe {
                 .thenComparing(id -> packages.get(id).name())
                 .thenComparing(id -> packages.get(id).architecture())
                 .thenComparing((x, y) -> packages.get(y).version().compareTo(packages.get(x).version()));
-        this.byName = sortedIndex(names, preference);
+        this.byName = sortedIndex(b.idsByName, preference);
         this.providers = sortedIndex(provided, preference);
     }
 
     private static Map<String, int[]> sortedIndex(Map<String, List<Integer>> index, Comparator<Integer> order) {
         Map<String, int[]> result = new HashMap<>(index.size() * 2);
         for (Map.Entry<String, List<Integer>> e : index.entrySet()) {
-            List<Integer> ids = new ArrayList<>(e.getValue());
-            ids.sort(order);
-            result.put(e.getKey(), ids.stream().mapToInt(Integer::intValue).toArray());
+            List<Integer> ids = e.getValue();
+            if (ids.size() > 1) {
+                ids = new ArrayList<>(ids);
+                ids.sort(order);
+            }
+            int[] array = new int[ids.size()];
+            for (int i = 0; i < array.length; i++) {
+                array[i] = ids.get(i);
+            }
+            result.put(e.getKey(), array);
         }
         return result;
     }
@@ -163,13 +189,13 @@ public final class Universe {
 
     /** The version apt would install for {@code name:arch}. */
     public Optional<PackageVersion> candidate(String name, String architecture) {
-        Integer id = candidates.get(name + ":" + architecture);
-        return id == null ? Optional.empty() : Optional.of(packages.get(id));
+        int id = candidateId(name, architecture);
+        return id < 0 ? Optional.empty() : Optional.of(packages.get(id));
     }
 
     public Optional<PackageVersion> installedVersion(String name, String architecture) {
-        Integer id = installedByNameArch.get(name + ":" + architecture);
-        return id == null ? Optional.empty() : Optional.of(packages.get(id));
+        int id = installedId(name, architecture);
+        return id < 0 ? Optional.empty() : Optional.of(packages.get(id));
     }
 
     // ---- internal, by package number ----
@@ -198,14 +224,29 @@ public final class Universe {
         return candidate[id];
     }
 
-    int candidateId(String nameArch) {
-        Integer c = candidates.get(nameArch);
-        return c == null ? -1 : c;
+    /** The candidate of {@code name:arch}, or -1. */
+    int candidateId(String name, String architecture) {
+        for (int id : idsByName(name)) {
+            if (packages.get(id).architecture().equals(architecture)) {
+                return candidateOf[id];
+            }
+        }
+        return -1;
     }
 
-    int installedId(String nameArch) {
-        Integer c = installedByNameArch.get(nameArch);
-        return c == null ? -1 : c;
+    /** The installed version of {@code name:arch}, or -1. */
+    int installedId(String name, String architecture) {
+        for (int id : idsByName(name)) {
+            if (packages.get(id).architecture().equals(architecture)) {
+                return installedOf[id];
+            }
+        }
+        return -1;
+    }
+
+    /** The candidate of the package's own name:arch. */
+    int candidateOf(int id) {
+        return candidateOf[id];
     }
 
     int[] idsByName(String name) {
@@ -312,7 +353,7 @@ public final class Universe {
         private final List<Integer> priorities = new ArrayList<>();
         private final Set<Integer> installedIds = new HashSet<>();
         private final Set<String> holds = new HashSet<>();
-        private final Map<String, Integer> byKey = new HashMap<>();
+        private final Map<String, List<Integer>> idsByName = new HashMap<>();
         private final Set<Integer> forcedCandidates = new HashSet<>();
 
         private Builder(String nativeArchitecture) {
@@ -348,29 +389,39 @@ public final class Universe {
          * rule; EDSP gives apt's own choice this way ({@code APT-Candidate: yes}).
          */
         public Builder candidate(PackageVersion p) {
-            Integer id = byKey.get(key(p));
-            if (id != null) {
+            int id = find(p);
+            if (id >= 0) {
                 forcedCandidates.add(id);
             }
             return this;
         }
 
-        private static String key(PackageVersion p) {
-            return p.nameArch() + "=" + p.version();
+        /** The number of the same name, architecture and version (equal as written), or -1. */
+        private int find(PackageVersion p) {
+            List<Integer> ids = idsByName.get(p.name());
+            if (ids != null) {
+                for (int id : ids) {
+                    PackageVersion q = packages.get(id);
+                    if (q.architecture().equals(p.architecture()) && q.version().equals(p.version())) {
+                        return id;
+                    }
+                }
+            }
+            return -1;
         }
 
         private void add(PackageVersion p, int pinPriority, boolean isInstalled) {
             if (!p.architecture().equals("all") && !architectures.contains(p.architecture())) {
                 return;
             }
-            String key = key(p);
-            Integer existing = byKey.get(key);
-            if (existing == null) {
-                byKey.put(key, packages.size());
+            int existing = find(p);
+            if (existing < 0) {
+                int id = packages.size();
                 packages.add(p);
                 priorities.add(pinPriority);
+                idsByName.computeIfAbsent(p.name(), k -> new ArrayList<>(1)).add(id);
                 if (isInstalled) {
-                    installedIds.add(packages.size() - 1);
+                    installedIds.add(id);
                 }
                 return;
             }
