@@ -75,23 +75,24 @@ public final class Prune {
                 }
             }
             Set<ObjectName> keep = Reachability.of(repo, roots, depth);
+            List<ObjectName> doomed = new ArrayList<>();
+            for (ObjectName n : all) {
+                boolean kept = keep.contains(n)
+                        || (n.type() == ObjectType.COMMIT_META && keep.contains(new ObjectName(n.id(), ObjectType.COMMIT)));
+                if (!kept) {
+                    doomed.add(n);
+                }
+            }
+            // Commits go first: killed half-way, the repository then holds no commit whose tree is partly deleted.
+            doomed.sort(java.util.Comparator.comparing((ObjectName n) -> n.type() != ObjectType.COMMIT));
             int deleted = 0;
             long freed = 0;
-            for (ObjectName n : all) {
-                if (keep.contains(n)) {
-                    continue;
-                }
-                if (n.type() == ObjectType.COMMIT_META && keep.contains(new ObjectName(n.id(), ObjectType.COMMIT))) {
-                    continue;
-                }
+            for (ObjectName n : doomed) {
                 Path p = repo.objectPath(n.id(), n.type());
                 freed += Files.size(p);
                 deleted++;
                 if (!dryRun) {
                     Files.delete(p);
-                    if (n.type() == ObjectType.COMMIT) {
-                        Files.deleteIfExists(repo.objectPath(n.id(), ObjectType.COMMIT_META));
-                    }
                 }
             }
             return new Result(all.size(), deleted, freed);

@@ -36,6 +36,40 @@ class OstreeInteropTest {
         checkAgainstOstree(seed, RepoMode.BARE_USER);
     }
 
+    /** bare mode stores real owners, so it needs root, as with ostree. */
+    @Property(tries = 6)
+    void bareCommitsMatchOstreeAsRoot(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Path work = Files.createTempDirectory("interop-bare");
+        try {
+            Path tree = work.resolve("tree");
+            new RandomTree(seed).writeWithOwners(tree);
+            Repository ours = Repository.init(work.resolve("ours"), RepoMode.BARE);
+            ObjectId ourCommit = new CommitBuilder(ours).branch("b").timestamp(0).commitDirectory(tree);
+            Path theirs = work.resolve("theirs");
+            RealOstree.run("init", "--repo=" + theirs, "--mode=bare");
+            String theirCommit = RealOstree.run("commit", "--repo=" + theirs, "-b", "b", "--timestamp=@0",
+                    "--tree=dir=" + tree).strip();
+            assertEquals(theirCommit, ourCommit.hex(), "bare commit checksum for seed " + seed);
+            RealOstree.run("fsck", "--repo=" + ours.path());
+            // A full (not user-mode) checkout restores owners, modes and setuid bits, hardlinked or not.
+            Path co = work.resolve("co");
+            new Checkout(ours).checkout(ourCommit, co);
+            List<String> source = Trees.listingWithOwners(tree);
+            List<String> checkedOut = Trees.listingWithOwners(co);
+            assertEquals(source.subList(1, source.size()), checkedOut.subList(1, checkedOut.size()));
+            Repository archive = Repository.init(work.resolve("archive"), RepoMode.ARCHIVE);
+            try (var src = new org.aptostree.ostree.pull.LocalSource(ours)) {
+                new org.aptostree.ostree.pull.Puller(archive, src).pull(List.of("b"), r -> r);
+            }
+            Path co2 = work.resolve("co2");
+            new Checkout(archive).checkout(ourCommit, co2);
+            assertEquals(checkedOut, Trees.listingWithOwners(co2), "an archive copy checks out the same");
+        } finally {
+            Trees.deleteTree(work);
+        }
+    }
+
     private void checkAgainstOstree(long seed, RepoMode mode) throws Exception {
         Path work = Files.createTempDirectory("interop");
         try {

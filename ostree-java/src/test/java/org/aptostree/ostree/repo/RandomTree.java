@@ -25,6 +25,20 @@ public final class RandomTree {
         this.random = new Random(seed);
     }
 
+    /** Also gives some entries other owners (needs root). */
+    public void writeWithOwners(Path root) throws IOException {
+        write(root, true);
+        int[] ids = {0, 1, 1000, 65534};
+        try (var walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (random.nextInt(3) == 0) {
+                    Files.setAttribute(p, "unix:uid", ids[random.nextInt(ids.length)], java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(p, "unix:gid", ids[random.nextInt(ids.length)], java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
+    }
+
     public void write(Path root, boolean xattrs) throws IOException {
         Files.createDirectories(root);
         dirs.add(root);

@@ -16,6 +16,21 @@ public final class Trees {
     }
 
     /** One line per path: type, mode (when asked), size and content hash or link target. */
+    /** As {@link #listing} with modes, plus uid and gid of every path. */
+    public static List<String> listingWithOwners(Path root) throws IOException {
+        List<String> lines = new ArrayList<>();
+        List<String> base = listing(root, true);
+        try (Stream<Path> walk = Files.walk(root)) {
+            List<Path> paths = walk.sorted().toList();
+            for (int i = 0; i < paths.size(); i++) {
+                Path p = paths.get(i);
+                lines.add(base.get(i) + " " + Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)
+                        + ":" + Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+            }
+        }
+        return lines;
+    }
+
     public static List<String> listing(Path root, boolean withMode) throws IOException {
         List<String> lines = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
