@@ -57,7 +57,7 @@ final class Encoding {
 
     /** Every package of the universe, with no request: what an installability sweep needs. */
     static Encoding everything(Universe universe) {
-        return new Encoding(universe, new Request(List.of(), List.of(), List.of(), false, false), true);
+        return new Encoding(universe, new Request(List.of(), List.of(), List.of(), false, false, false), true);
     }
 
     int variableCount() {
@@ -268,6 +268,27 @@ final class Encoding {
                 rules.add(new Rule(Rule.Kind.ESSENTIAL, literals(versions, true), id, null, null, versions));
             } else if (!isRemovalTarget(p)) {
                 rules.add(new Rule(Rule.Kind.KEEP_INSTALLED, literals(versions, true), id, null, null, versions));
+            }
+        }
+        if (request.strictPinning()) {
+            Set<Integer> named = new HashSet<>();
+            for (int[] ids : installTargets.values()) {
+                for (int id : ids) {
+                    named.add(id);
+                }
+            }
+            for (int[] ids : upgradeTargets.values()) {
+                for (int id : ids) {
+                    named.add(id);
+                }
+            }
+            for (int v = 1; v < packageOf.length; v++) {
+                int id = packageOf[v];
+                if (!universe.isCandidate(id) && !universe.isInstalled(id) && !named.contains(id)) {
+                    int c = universe.candidateOf(id);
+                    rules.add(new Rule(Rule.Kind.NOT_CANDIDATE, new int[] {-v}, id, null, null,
+                            c >= 0 ? new int[] {c} : new int[0]));
+                }
             }
         }
         for (int v = 1; v < packageOf.length; v++) {

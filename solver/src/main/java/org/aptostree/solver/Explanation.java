@@ -125,6 +125,13 @@ final class Explanation {
             case ONE_VERSION:
                 return "only one of " + label(r.subject()) + " and " + label(r.matches()[0])
                         + " can be installed";
+            case NOT_CANDIDATE:
+                if (r.matches().length == 0) {
+                    return label(r.subject()) + " is not a candidate version";
+                }
+                return label(r.subject()) + " is not the candidate version; " + label(r.matches()[0])
+                        + " is (pin priority " + universe.priority(r.matches()[0]) + " against "
+                        + universe.priority(r.subject()) + ")";
             default:
                 throw new IllegalStateException(r.kind().toString());
         }

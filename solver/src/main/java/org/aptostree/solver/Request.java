@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param upgrade     installed packages to bring to their candidate versions
  * @param upgradeAll  prefer candidate versions for every installed package ({@code upgrade} with no names)
  * @param recommends  install Recommends of newly installed packages when possible
+ * @param strictPinning only candidate versions (and installed ones, and versions named in the request) may be
+ *                    installed, as apt does by default; when false other versions are a last resort
  */
 public record Request(List<Target> install, List<Target> remove, List<Target> upgrade, boolean upgradeAll,
-        boolean recommends) {
+        boolean recommends, boolean strictPinning) {
 
     public Request {
         install = List.copyOf(install);
@@ -21,17 +23,22 @@ public record Request(List<Target> install, List<Target> remove, List<Target> up
         upgrade = List.copyOf(upgrade);
     }
 
+    /** The same request with strict pinning on or off. */
+    public Request withStrictPinning(boolean value) {
+        return new Request(install, remove, upgrade, upgradeAll, recommends, value);
+    }
+
     public static Request install(List<Target> targets, boolean recommends) {
-        return new Request(targets, List.of(), List.of(), false, recommends);
+        return new Request(targets, List.of(), List.of(), false, recommends, true);
     }
 
     public static Request remove(List<Target> targets) {
-        return new Request(List.of(), targets, List.of(), false, false);
+        return new Request(List.of(), targets, List.of(), false, false, true);
     }
 
     /** Upgrades the given packages, or everything installed when {@code targets} is empty. */
     public static Request upgrade(List<Target> targets, boolean recommends) {
-        return new Request(List.of(), List.of(), targets, targets.isEmpty(), recommends);
+        return new Request(List.of(), List.of(), targets, targets.isEmpty(), recommends, true);
     }
 
     /**

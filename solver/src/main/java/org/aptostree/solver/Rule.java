@@ -13,6 +13,6 @@ package org.aptostree.solver;
 record Rule(Kind kind, int[] clause, int subject, String field, String relation, int[] matches) {
 
     enum Kind {
-        REQUEST_INSTALL, REQUEST_REMOVE, HELD, ESSENTIAL, KEEP_INSTALLED, DEPENDS, CONFLICTS, ONE_VERSION
+        REQUEST_INSTALL, REQUEST_REMOVE, HELD, ESSENTIAL, KEEP_INSTALLED, DEPENDS, CONFLICTS, ONE_VERSION, NOT_CANDIDATE
     }
 }

@@ -53,6 +53,12 @@ public final class Universe {
         this.installedOf = new int[n];
         for (int i = 0; i < n; i++) {
             priority[i] = b.priorities.get(i);
+            PackageVersion p = packages.get(i);
+            for (Pin pin : b.pins) {
+                if (pin.name().equals(p.name()) && pin.version().equals(p.version().toString())) {
+                    priority[i] = pin.priority();
+                }
+            }
         }
         for (int id : b.installedIds) {
             installed[id] = true;
@@ -345,6 +351,9 @@ public final class Universe {
         return Arrays.stream(ids).boxed().toList();
     }
 
+    private record Pin(String name, String version, int priority) {
+    }
+
     /** Collects packages; later additions of an already known name, architecture and version only raise its priority. */
     public static final class Builder {
         private final String nativeArchitecture;
@@ -355,6 +364,7 @@ public final class Universe {
         private final Set<String> holds = new HashSet<>();
         private final Map<String, List<Integer>> idsByName = new HashMap<>();
         private final Set<Integer> forcedCandidates = new HashSet<>();
+        private final List<Pin> pins = new ArrayList<>();
 
         private Builder(String nativeArchitecture) {
             this.nativeArchitecture = Objects.requireNonNull(nativeArchitecture, "nativeArchitecture");
@@ -381,6 +391,15 @@ public final class Universe {
         /** Holds an installed package ({@code name} or {@code name:arch}) at its version, like {@code apt-mark hold}. */
         public Builder hold(String nameOrNameArch) {
             holds.add(nameOrNameArch);
+            return this;
+        }
+
+        /**
+         * Gives one version of a package another priority, as an apt_preferences stanza {@code Package: name},
+         * {@code Pin: version V}, {@code Pin-Priority: P} does (1001 and more even allows downgrades).
+         */
+        public Builder pin(String name, String version, int pinPriority) {
+            pins.add(new Pin(name, version, pinPriority));
             return this;
         }
 

@@ -76,11 +76,11 @@ class GeneratedUniverseProperties {
     }
 
     @Property(tries = 1500)
-    void plansAreValidAndUnsatisfiableAgreesWithBruteForce(@ForAll("scenarios") Scenario s) {
+    void plansAreValidAndUnsatisfiableAgreesWithBruteForce(@ForAll("scenarios") Scenario s, @ForAll boolean strict) {
         Universe u = Stanzas.universe(s.available(), s.installed());
-        Request request = Request.install(List.of(Request.Target.parse(s.request())), false);
+        Request request = Request.install(List.of(Request.Target.parse(s.request())), false).withStrictPinning(strict);
         Set<Integer> allowed = allowedForRequest(u, s.request());
-        boolean possible = bruteForce(u, allowed);
+        boolean possible = bruteForce(u, allowed, strict);
         Statistics.label("satisfiable").collect(possible);
         try {
             Plan plan = new Solver(u).solve(request);
@@ -144,9 +144,21 @@ class GeneratedUniverseProperties {
     }
 
     /** Is there any installed set with a requested package, every installed name kept, and all rules met? */
-    private static boolean bruteForce(Universe u, Set<Integer> allowed) {
+    private static boolean bruteForce(Universe u, Set<Integer> allowed, boolean strict) {
         List<PackageVersion> all = u.packages();
+        Set<PackageVersion> installed = new HashSet<>(u.installedPackages());
+        long forbidden = 0;
+        for (int i = 0; i < all.size(); i++) {
+            PackageVersion p = all.get(i);
+            boolean candidate = u.candidate(p.name(), p.architecture()).orElseThrow().equals(p);
+            if (strict && !candidate && !installed.contains(p)) {
+                forbidden |= 1L << i; // strict pinning: only candidates and installed versions
+            }
+        }
         for (long mask = 0; mask < (1L << all.size()); mask++) {
+            if ((mask & forbidden) != 0) {
+                continue;
+            }
             List<PackageVersion> set = new ArrayList<>();
             boolean requested = false;
             for (int i = 0; i < all.size(); i++) {

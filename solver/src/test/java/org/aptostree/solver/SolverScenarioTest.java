@@ -261,4 +261,33 @@ class SolverScenarioTest {
                 "a 1 depends on b, satisfied only by b 1"), e.reasons());
         assertEquals("-a=1 -b=1", plan(u, Request.remove(List.of(Request.Target.parse("a"), Request.Target.parse("b")))));
     }
+
+    @Test
+    void conflictingPinIsExplained() throws Exception {
+        Universe.Builder b = Universe.builder("amd64");
+        for (PackageVersion p : Stanzas.parse("""
+                Package: foo
+                Version: 1
+                Architecture: amd64
+
+                Package: foo
+                Version: 2
+                Architecture: amd64
+
+                Package: bar
+                Version: 1
+                Architecture: amd64
+                Depends: foo (>= 2)
+                """)) {
+            b.addAvailable(p, 500);
+        }
+        Universe u = b.pin("foo", "1", 1001).build();
+        assertEquals("foo 1 amd64", u.candidate("foo", "amd64").orElseThrow().toString());
+        UnsatisfiableRequestException e = assertThrows(UnsatisfiableRequestException.class,
+                () -> new Solver(u).solve(install(false, "bar")));
+        assertEquals(List.of("you asked for bar 1", "bar 1 depends on foo (>= 2), satisfied only by foo 2",
+                "foo 2 is not the candidate version; foo 1 is (pin priority 1001 against 500)"), e.reasons());
+        // Without strict pinning the non-candidate is a last resort.
+        assertEquals("bar=1 foo=2", plan(u, install(false, "bar").withStrictPinning(false)));
+    }
 }

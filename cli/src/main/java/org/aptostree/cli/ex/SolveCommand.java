@@ -56,6 +56,14 @@ public final class SolveCommand implements Callable<Integer> {
     @Option(names = "--hold", paramLabel = "PKG", description = "Hold an installed package at its version; repeatable.")
     List<String> holds = new ArrayList<>();
 
+    @Option(names = "--pin", paramLabel = "NAME=VERSION",
+            description = "Pin a version at priority 1001, as apt_preferences would; repeatable.")
+    List<String> pins = new ArrayList<>();
+
+    @Option(names = "--no-strict-pinning",
+            description = "Allow versions other than the candidates when nothing else works (apt's --no-strict-pinning).")
+    boolean noStrictPinning;
+
     @Option(names = "--no-recommends", description = "Do not install Recommends.")
     boolean noRecommends;
 
@@ -81,11 +89,12 @@ public final class SolveCommand implements Callable<Integer> {
             case "upgrade" -> Request.upgrade(targets, recommends);
             default -> throw new ExitCodeException(2, "unknown action '" + action + "' (install, remove or upgrade)");
         };
+        request = request.withStrictPinning(!noStrictPinning);
         if (targets.isEmpty() && !action.equals("upgrade")) {
             throw new ExitCodeException(2, action + " needs at least one package");
         }
         String nativeArch = arch != null ? arch : UniverseFiles.hostArchitecture();
-        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, status, holds,
+        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, status, holds, pins,
                 noCache ? null : cacheDir != null ? cacheDir : UniverseFiles.defaultCacheDirectory());
         Plan plan;
         try {

@@ -102,12 +102,13 @@ final class UniverseFiles {
     }
 
     static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes, Path status,
-            List<String> holds) throws IOException {
-        return load(nativeArch, foreignArchs, indexes, status, holds, null);
+            List<String> holds, Path cacheDirectory) throws IOException {
+        return load(nativeArch, foreignArchs, indexes, status, holds, List.of(), cacheDirectory);
     }
 
+    /** {@code pins} are {@code name=version}, each pinned at priority 1001 (apt_preferences' "force this version"). */
     static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes, Path status,
-            List<String> holds, Path cacheDirectory) throws IOException {
+            List<String> holds, List<String> pins, Path cacheDirectory) throws IOException {
         Universe.Builder builder = Universe.builder(nativeArch);
         for (String arch : foreignArchs) {
             builder.foreignArchitecture(arch);
@@ -134,6 +135,13 @@ final class UniverseFiles {
         }
         for (String hold : holds) {
             builder.hold(hold);
+        }
+        for (String pin : pins) {
+            int eq = pin.indexOf('=');
+            if (eq <= 0 || eq == pin.length() - 1) {
+                throw new IllegalArgumentException("--pin needs NAME=VERSION, not '" + pin + "'");
+            }
+            builder.pin(pin.substring(0, eq), pin.substring(eq + 1), 1001);
         }
         return builder.build();
     }

@@ -69,8 +69,9 @@ public record EdspScenario(Universe universe, Request request, Map<String, Strin
                 builder.candidate(c);
             }
             boolean upgradeAll = yes(head, "Upgrade-All") || yes(head, "Upgrade") || yes(head, "Dist-Upgrade");
+            boolean strict = head.get("Strict-Pinning").map(v -> !v.trim().equalsIgnoreCase("no")).orElse(true);
             Request request = new Request(targets(head, "Install"), targets(head, "Remove"), List.of(),
-                    upgradeAll, recommends);
+                    upgradeAll, recommends, strict);
             return new EdspScenario(builder.build(), request, ids);
         }
     }
