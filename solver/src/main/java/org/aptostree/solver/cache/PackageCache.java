@@ -29,6 +29,8 @@ import org.aptostree.solver.PackageVersion;
 public final class PackageCache {
     private static final int MAGIC = 0x414f5355; // "AOSU"
     private static final int FORMAT = 1;
+    /** Far above any real archive (trixie main has ~69k packages, a few 100k distinct strings). */
+    private static final int MAX_COUNT = 1 << 22;
 
     private PackageCache() {
     }
@@ -105,8 +107,29 @@ public final class PackageCache {
         }
     }
 
-    /** Reads packages written by {@link #write}; throws if the stream was made for another key or is damaged. */
+    /**
+     * Reads packages written by {@link #write}; throws {@link DebFormatException} if the stream was made for
+     * another key or is damaged (never another runtime exception, whatever the bytes).
+     */
     public static List<PackageVersion> read(InputStream in, String expectedKey) throws IOException {
+        try {
+            return readUnchecked(in, expectedKey);
+        } catch (RuntimeException e) {
+            // Out-of-range numbers from a damaged file surface as index or argument errors.
+            throw new DebFormatException("damaged package cache: " + e);
+        }
+    }
+
+    /** Guards array sizes read from the file, so a damaged count cannot ask for gigabytes. */
+    private static int count(DataInputStream data) throws IOException {
+        int n = data.readInt();
+        if (n < 0 || n > MAX_COUNT) {
+            throw new DebFormatException("damaged package cache: count " + n);
+        }
+        return n;
+    }
+
+    private static List<PackageVersion> readUnchecked(InputStream in, String expectedKey) throws IOException {
         DataInputStream data = new DataInputStream(in);
         if (data.readInt() != MAGIC || data.readInt() != FORMAT) {
             throw new DebFormatException("not an apt-ostree package cache of format " + FORMAT);
@@ -115,16 +138,16 @@ public final class PackageCache {
         if (!key.equals(expectedKey)) {
             throw new DebFormatException("package cache is for " + key + ", not " + expectedKey);
         }
-        String[] strings = new String[data.readInt()];
+        String[] strings = new String[count(data)];
         for (int i = 0; i < strings.length; i++) {
             strings[i] = data.readUTF();
         }
-        Version[] versions = new Version[data.readInt()];
+        Version[] versions = new Version[count(data)];
         for (int i = 0; i < versions.length; i++) {
             versions[i] = new Version(data.readInt(), strings[data.readInt()], strings[data.readInt()]);
         }
         RelationOperator[] operators = RelationOperator.values();
-        Relation[] relations = new Relation[data.readInt()];
+        Relation[] relations = new Relation[count(data)];
         for (int i = 0; i < relations.length; i++) {
             String name = strings[data.readInt()];
             int arch = data.readInt();
@@ -132,7 +155,7 @@ public final class PackageCache {
             relations[i] = new Relation(name, arch < 0 ? null : strings[arch], op < 0 ? null : operators[op],
                     op < 0 ? null : versions[data.readInt()], List.of(), List.of());
         }
-        Dependency[] groups = new Dependency[data.readInt()];
+        Dependency[] groups = new Dependency[count(data)];
         for (int i = 0; i < groups.length; i++) {
             Relation[] alternatives = new Relation[data.readShort()];
             for (int k = 0; k < alternatives.length; k++) {
@@ -141,8 +164,8 @@ public final class PackageCache {
             groups[i] = new Dependency(List.of(alternatives));
         }
         MultiArch[] multiArch = MultiArch.values();
-        int count = data.readInt();
-        List<PackageVersion> packages = new ArrayList<>(count);
+        int count = count(data);
+        List<PackageVersion> packages = new ArrayList<>(Math.min(count, 1 << 16));
         for (int i = 0; i < count; i++) {
             String name = strings[data.readInt()];
             Version version = versions[data.readInt()];

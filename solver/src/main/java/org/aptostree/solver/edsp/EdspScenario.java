@@ -89,11 +89,15 @@ public record EdspScenario(Universe universe, Request request, Map<String, Strin
         return p.get(field).map(v -> v.trim().toLowerCase(Locale.ROOT).equals("yes")).orElse(false);
     }
 
-    private static List<Request.Target> targets(Paragraph head, String field) {
+    private static List<Request.Target> targets(Paragraph head, String field) throws DebFormatException {
         List<Request.Target> result = new ArrayList<>();
         for (String item : head.get(field).orElse("").trim().split("\\s+")) {
             if (!item.isEmpty()) {
-                result.add(Request.Target.parse(item));
+                try {
+                    result.add(Request.Target.parse(item));
+                } catch (IllegalArgumentException e) {
+                    throw new DebFormatException("'" + field + "' field: bad package '" + item + "'");
+                }
             }
         }
         return result;
