@@ -1,6 +1,11 @@
 package org.aptostree.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import org.aptostree.cli.deb.DebCommand;
 import org.aptostree.cli.ex.ExCommand;
@@ -14,9 +19,23 @@ import picocli.CommandLine.Option;
 @Command(name = "apt-ostree",
         mixinStandardHelpOptions = true,
         version = "apt-ostree 0.1.0",
-        description = "Atomic, image-based Debian systems built from .deb packages on OSTree.",
-        subcommands = {OstreeCommand.class, DebCommand.class, ExCommand.class})
+        description = "Atomic, image-based Debian systems built from .deb packages on OSTree.")
 public final class Main implements Runnable {
+    /**
+     * Command groups by name. Building picocli's model of every command costs more than most commands take to run,
+     * so only the group (and, where the group lists its verbs, the verb) a command line names is built.
+     */
+    private static final Map<String, Group> GROUPS = new LinkedHashMap<>();
+
+    static {
+        GROUPS.put("ostree", new Group(OstreeCommand::new, OstreeCommand.VERBS));
+        GROUPS.put("deb", new Group(DebCommand::new, List.of()));
+        GROUPS.put("ex", new Group(ExCommand::new, List.of()));
+    }
+
+    /** A command group: how to make it, and its verbs when it leaves their registration to us. */
+    private record Group(Supplier<Object> factory, List<Class<?>> verbs) {
+    }
 
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
@@ -32,7 +51,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code, without exiting the JVM (used by tests). */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = build(args);
         boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
@@ -51,6 +70,32 @@ public final class Main implements Runnable {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    static CommandLine build(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        List<String> positionals = new ArrayList<>();
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                positionals.add(a);
+            }
+        }
+        String groupName = positionals.isEmpty() ? null : positionals.get(0);
+        for (Map.Entry<String, Group> g : GROUPS.entrySet()) {
+            if (GROUPS.containsKey(groupName) && !g.getKey().equals(groupName)) {
+                continue;
+            }
+            CommandLine group = new CommandLine(g.getValue().factory().get());
+            String verbName = positionals.size() > 1 ? positionals.get(1) : null;
+            List<Class<?>> verbs = g.getValue().verbs();
+            List<Class<?>> named = verbs.stream()
+                    .filter(v -> v.getAnnotation(Command.class).name().equals(verbName)).toList();
+            for (Class<?> verb : named.isEmpty() ? verbs : named) {
+                group.addSubcommand(new CommandLine(verb));
+            }
+            cl.addSubcommand(g.getKey(), group);
+        }
+        return cl;
     }
 
     private static String describe(Throwable ex) {

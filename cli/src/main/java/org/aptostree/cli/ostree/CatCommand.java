@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cat", description = "Concatenate contents of files.")
+@Command(name = "cat", mixinStandardHelpOptions = true, description = "Concatenate contents of files.")
 final class CatCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

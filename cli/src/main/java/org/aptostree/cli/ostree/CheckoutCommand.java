@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "checkout", description = "Check out a commit into a filesystem tree.")
+@Command(name = "checkout", mixinStandardHelpOptions = true, description = "Check out a commit into a filesystem tree.")
 final class CheckoutCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "commit", description = "Commit a new revision.")
+@Command(name = "commit", mixinStandardHelpOptions = true, description = "Commit a new revision.")
 final class CommitCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
-@Command(name = "fsck", description = "Check the repository for consistency.")
+@Command(name = "fsck", mixinStandardHelpOptions = true, description = "Check the repository for consistency.")
 final class FsckCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

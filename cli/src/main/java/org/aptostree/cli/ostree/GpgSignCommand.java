@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "gpg-sign", description = "Sign a commit.")
+@Command(name = "gpg-sign", mixinStandardHelpOptions = true, description = "Sign a commit.")
 final class GpgSignCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
-@Command(name = "init", description = "Initialize a new empty repository.")
+@Command(name = "init", mixinStandardHelpOptions = true, description = "Initialize a new empty repository.")
 final class InitCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "log", description = "Show log starting at commit or ref.")
+@Command(name = "log", mixinStandardHelpOptions = true, description = "Show log starting at commit or ref.")
 final class LogCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ls", description = "List file paths.")
+@Command(name = "ls", mixinStandardHelpOptions = true, description = "List file paths.")
 final class LsCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -2,6 +2,7 @@ package org.aptostree.cli.ostree;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.repo.Repository;
@@ -12,12 +13,14 @@ import picocli.CommandLine.ScopeType;
 
 /** The {@code apt-ostree ostree} command group: the {@code ostree} CLI's verbs on a repository. */
 @Command(name = "ostree", mixinStandardHelpOptions = true,
-        description = "Operate on OSTree repositories, with the ostree CLI's verbs and options.",
-        subcommands = {InitCommand.class, CommitCommand.class, CheckoutCommand.class, LsCommand.class, CatCommand.class,
-                ShowCommand.class, LogCommand.class, RefsCommand.class, RevParseCommand.class, FsckCommand.class,
-                PruneCommand.class, SummaryCommand.class, RemoteCommand.class, PullCommand.class, PullLocalCommand.class,
-                GpgSignCommand.class})
+        description = "Operate on OSTree repositories, with the ostree CLI's verbs and options.")
 public final class OstreeCommand {
+    /** The verbs, registered by {@code Main} on demand so a command builds only the model it runs. */
+    public static final List<Class<?>> VERBS = List.of(InitCommand.class, CommitCommand.class, CheckoutCommand.class,
+            LsCommand.class, CatCommand.class, ShowCommand.class, LogCommand.class, RefsCommand.class, RevParseCommand.class,
+            FsckCommand.class, PruneCommand.class, SummaryCommand.class, RemoteCommand.class, PullCommand.class,
+            PullLocalCommand.class, GpgSignCommand.class);
+
     @Option(names = "--repo", paramLabel = "PATH", scope = ScopeType.INHERIT,
             description = "Path to the OSTree repository (default: $OSTREE_REPO).")
     Path repo;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "prune", description = "Search for unreachable objects.")
+@Command(name = "prune", mixinStandardHelpOptions = true, description = "Search for unreachable objects.")
 final class PruneCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "pull", description = "Download data from a remote repository.")
+@Command(name = "pull", mixinStandardHelpOptions = true, description = "Download data from a remote repository.")
 final class PullCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "pull-local", description = "Copy data from SRC_REPO.")
+@Command(name = "pull-local", mixinStandardHelpOptions = true, description = "Copy data from SRC_REPO.")
 final class PullLocalCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "refs", description = "List refs, create or delete one.")
+@Command(name = "refs", mixinStandardHelpOptions = true, description = "List refs, create or delete one.")
 final class RefsCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -18,14 +18,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "remote", description = "Remote commands that may involve internet access.",
+@Command(name = "remote", mixinStandardHelpOptions = true, description = "Remote commands that may involve internet access.",
         subcommands = {RemoteCommand.Add.class, RemoteCommand.Delete.class, RemoteCommand.ListRemotes.class,
             RemoteCommand.ShowUrl.class, RemoteCommand.GpgImport.class})
 final class RemoteCommand {
     @ParentCommand
     OstreeCommand repo;
 
-    @Command(name = "add", description = "Add a remote repository.")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a remote repository.")
     static final class Add implements Callable<Integer> {
         @ParentCommand
         RemoteCommand parent;
@@ -73,7 +73,7 @@ final class RemoteCommand {
         }
     }
 
-    @Command(name = "delete", description = "Delete a remote repository.")
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a remote repository.")
     static final class Delete implements Callable<Integer> {
         @ParentCommand
         RemoteCommand parent;
@@ -95,7 +95,7 @@ final class RemoteCommand {
         }
     }
 
-    @Command(name = "list", description = "List remote repository names.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List remote repository names.")
     static final class ListRemotes implements Callable<Integer> {
         @ParentCommand
         RemoteCommand parent;
@@ -115,7 +115,7 @@ final class RemoteCommand {
         }
     }
 
-    @Command(name = "show-url", description = "Show remote repository URL.")
+    @Command(name = "show-url", mixinStandardHelpOptions = true, description = "Show remote repository URL.")
     static final class ShowUrl implements Callable<Integer> {
         @ParentCommand
         RemoteCommand parent;
@@ -132,7 +132,7 @@ final class RemoteCommand {
         }
     }
 
-    @Command(name = "gpg-import", description = "Import GPG keys into the remote's trusted keyring.")
+    @Command(name = "gpg-import", mixinStandardHelpOptions = true, description = "Import GPG keys into the remote's trusted keyring.")
     static final class GpgImport implements Callable<Integer> {
         @ParentCommand
         RemoteCommand parent;

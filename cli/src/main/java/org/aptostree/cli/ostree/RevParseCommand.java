@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rev-parse", description = "Output the target of a rev.")
+@Command(name = "rev-parse", mixinStandardHelpOptions = true, description = "Output the target of a rev.")
 final class RevParseCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "show", description = "Output a metadata object.")
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Output a metadata object.")
 final class ShowCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;

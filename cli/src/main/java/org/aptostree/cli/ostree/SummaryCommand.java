@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "summary", description = "Manage summary metadata.")
+@Command(name = "summary", mixinStandardHelpOptions = true, description = "Manage summary metadata.")
 final class SummaryCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;
