@@ -266,7 +266,8 @@ final class Encoding {
                 rules.add(new Rule(Rule.Kind.HELD, new int[] {v}, id, null, null, new int[] {id}));
             } else if (p.essential() || p.protectedPackage()) {
                 rules.add(new Rule(Rule.Kind.ESSENTIAL, literals(versions, true), id, null, null, versions));
-            } else if (!isRemovalTarget(p)) {
+            } else if (!isRemovalTarget(p) && !universe.isAutomatic(id)) {
+                // Automatically installed packages are only kept softly (Solver's first preference).
                 rules.add(new Rule(Rule.Kind.KEEP_INSTALLED, literals(versions, true), id, null, null, versions));
             }
         }

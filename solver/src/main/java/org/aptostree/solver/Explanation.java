@@ -106,7 +106,7 @@ final class Explanation {
                         + (universe.get(r.subject()).essential() ? "essential" : "protected")
                         + ", so it may not be removed";
             case KEEP_INSTALLED:
-                return universe.get(r.subject()).name() + " is installed and is kept";
+                return universe.get(r.subject()).name() + " is installed (manually) and is kept";
             case DEPENDS:
                 if (r.matches().length == 0) {
                     return label(r.subject()) + " " + verb(r.field()) + " " + r.relation()

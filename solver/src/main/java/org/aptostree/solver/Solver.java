@@ -74,6 +74,32 @@ public final class Solver {
             keep.add(v);
         }
         maximize(sat, keep);
+        // Automatically installed packages that cannot keep their version should at least stay installed.
+        List<Integer> stay = new ArrayList<>();
+        Map<String, List<Integer>> automaticVersions = new java.util.LinkedHashMap<>();
+        for (int v = 1; v <= enc.variableCount(); v++) {
+            int id = enc.packageOf[v];
+            if (universe.isInstalled(id) && universe.isAutomatic(id)) {
+                automaticVersions.put(universe.get(id).nameArch(), new ArrayList<>());
+            }
+        }
+        for (int v = 1; v <= enc.variableCount(); v++) {
+            List<Integer> versions = automaticVersions.get(universe.get(enc.packageOf[v]).nameArch());
+            if (versions != null) {
+                versions.add(v);
+            }
+        }
+        for (List<Integer> versions : automaticVersions.values()) {
+            int selector = sat.newVariable();
+            int[] clause = new int[versions.size() + 1];
+            clause[0] = -selector;
+            for (int i = 0; i < versions.size(); i++) {
+                clause[i + 1] = versions.get(i);
+            }
+            sat.addClause(clause);
+            stay.add(selector);
+        }
+        maximize(sat, stay);
 
         // 2. Candidate versions for everything else.
         List<Integer> avoid = new ArrayList<>();

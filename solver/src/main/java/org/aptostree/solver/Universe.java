@@ -33,6 +33,7 @@ public final class Universe {
     private final int[] priority;
     private final boolean[] installed;
     private final boolean[] held;
+    private final boolean[] automatic;
     private final boolean[] candidate;
     /** For each package: the candidate and the installed version of its name:arch (-1 when none). */
     private final int[] candidateOf;
@@ -48,6 +49,7 @@ public final class Universe {
         this.priority = new int[n];
         this.installed = new boolean[n];
         this.held = new boolean[n];
+        this.automatic = new boolean[n];
         this.candidate = new boolean[n];
         this.candidateOf = new int[n];
         this.installedOf = new int[n];
@@ -100,6 +102,8 @@ public final class Universe {
                 if (inst >= 0) {
                     PackageVersion p = packages.get(inst);
                     held[inst] = b.holds.contains(p.name()) || b.holds.contains(p.name() + ":" + arch);
+                    automatic[inst] = b.automatic.contains(p.name() + ":" + arch)
+                            || (arch.equals(nativeArchitecture) || arch.equals("all")) && b.automatic.contains(p.name());
                 }
                 int chosen = -1;
                 for (int id : group) {
@@ -224,6 +228,11 @@ public final class Universe {
 
     boolean isHeld(int id) {
         return held[id];
+    }
+
+    /** Installed only to satisfy other packages (apt's extended_states {@code Auto-Installed: 1}). */
+    boolean isAutomatic(int id) {
+        return automatic[id];
     }
 
     boolean isCandidate(int id) {
@@ -365,6 +374,7 @@ public final class Universe {
         private final Map<String, List<Integer>> idsByName = new HashMap<>();
         private final Set<Integer> forcedCandidates = new HashSet<>();
         private final List<Pin> pins = new ArrayList<>();
+        private final Set<String> automatic = new HashSet<>();
 
         private Builder(String nativeArchitecture) {
             this.nativeArchitecture = Objects.requireNonNull(nativeArchitecture, "nativeArchitecture");
@@ -391,6 +401,15 @@ public final class Universe {
         /** Holds an installed package ({@code name} or {@code name:arch}) at its version, like {@code apt-mark hold}. */
         public Builder hold(String nameOrNameArch) {
             holds.add(nameOrNameArch);
+            return this;
+        }
+
+        /**
+         * Marks an installed package ({@code name} for the native architecture, or {@code name:arch}) as
+         * automatically installed: unlike manually installed ones, it may be removed when the request needs it.
+         */
+        public Builder markAutomatic(String nameOrNameArch) {
+            automatic.add(nameOrNameArch);
             return this;
         }
 

@@ -257,7 +257,7 @@ class SolverScenarioTest {
         // a is kept (manually installed) so removing b must fail, naming both.
         UnsatisfiableRequestException e = assertThrows(UnsatisfiableRequestException.class,
                 () -> new Solver(u).solve(Request.remove(List.of(Request.Target.parse("b")))));
-        assertEquals(List.of("you asked to remove b", "a is installed and is kept",
+        assertEquals(List.of("you asked to remove b", "a is installed (manually) and is kept",
                 "a 1 depends on b, satisfied only by b 1"), e.reasons());
         assertEquals("-a=1 -b=1", plan(u, Request.remove(List.of(Request.Target.parse("a"), Request.Target.parse("b")))));
     }
@@ -289,5 +289,36 @@ class SolverScenarioTest {
                 "foo 2 is not the candidate version; foo 1 is (pin priority 1001 against 500)"), e.reasons());
         // Without strict pinning the non-candidate is a last resort.
         assertEquals("bar=1 foo=2", plan(u, install(false, "bar").withStrictPinning(false)));
+    }
+
+    @Test
+    void automaticallyInstalledPackagesMayGo() throws Exception {
+        Universe.Builder b = Universe.builder("amd64");
+        String stanzas = """
+                Package: app
+                Version: 1
+                Architecture: amd64
+                Depends: lib
+
+                Package: lib
+                Version: 1
+                Architecture: amd64
+
+                Package: rival
+                Version: 1
+                Architecture: amd64
+                Conflicts: lib
+                """;
+        for (PackageVersion p : Stanzas.parse(stanzas)) {
+            b.addAvailable(p, 500);
+        }
+        for (PackageVersion p : Stanzas.parse(stanzas.substring(0, stanzas.indexOf("Package: rival")))) {
+            b.addInstalled(p);
+        }
+        // app was installed as a dependency and lib too: both may go for rival.
+        Universe auto = b.markAutomatic("app").markAutomatic("lib").build();
+        assertEquals("-app=1 -lib=1 rival=1", plan(auto, install(false, "rival")));
+        // Removing lib takes the automatic app along, but a manual app stops it.
+        assertEquals("-app=1 -lib=1", plan(auto, Request.remove(List.of(Request.Target.parse("lib")))));
     }
 }

@@ -61,6 +61,9 @@ public record EdspScenario(Universe universe, Request request, Map<String, Strin
                 if (yes(p, "Hold") && yes(p, "Installed")) {
                     builder.hold(version.nameArch());
                 }
+                if (yes(p, "APT-Automatic") && yes(p, "Installed")) {
+                    builder.markAutomatic(version.nameArch());
+                }
                 if (yes(p, "APT-Candidate")) {
                     candidates.add(version);
                 }

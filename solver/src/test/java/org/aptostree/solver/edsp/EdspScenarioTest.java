@@ -88,7 +88,7 @@ class EdspScenarioTest {
         EdspAnswer.writeError(e.reasons(), new PrintWriter(out));
         assertEquals(List.of("Error: apt-ostree-unsatisfiable", "Message: The request cannot be satisfied:"),
                 out.toString().lines().limit(2).toList());
-        assertEquals(true, out.toString().contains(" old is installed and is kept"), out.toString());
+        assertEquals(true, out.toString().contains(" old is installed (manually) and is kept"), out.toString());
     }
 
     @Test
