@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
@@ -35,6 +38,11 @@ public final class ObjectInserter implements AutoCloseable {
     private final Repository repo;
     private final RepoLock lock;
     private final Path tmp;
+    /** Unique per inserter, so concurrent writers (other processes too) never pick the same staging name. */
+    private final String stagingPrefix = "tmpobject-" + UUID.randomUUID() + "-";
+    private final AtomicLong staged = new AtomicLong();
+    /** Object directories known to exist, so each is created once rather than checked per object. */
+    private final Set<String> objectDirs = ConcurrentHashMap.newKeySet();
 
     ObjectInserter(Repository repo) throws IOException {
         this.repo = repo;
@@ -45,7 +53,7 @@ public final class ObjectInserter implements AutoCloseable {
     }
 
     private Path newTempPath() {
-        return tmp.resolve("tmpobject-" + UUID.randomUUID());
+        return tmp.resolve(stagingPrefix + staged.incrementAndGet());
     }
 
     /** Stores a metadata object whose bytes are already in normal form; returns its checksum. */
@@ -83,7 +91,9 @@ public final class ObjectInserter implements AutoCloseable {
         Path target = repo.objectPath(commit, ObjectType.COMMIT_META);
         Path staged = newTempPath();
         Files.write(staged, metadata.encode(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.createDirectories(target.getParent());
+        if (objectDirs.add(target.getParent().getFileName().toString())) {
+            Files.createDirectories(target.getParent());
+        }
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -194,12 +204,15 @@ public final class ObjectInserter implements AutoCloseable {
         FileStore.zeroMtime(staged);
     }
 
-    private static void install(Path staged, Path target) throws IOException {
+    private void install(Path staged, Path target) throws IOException {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(staged);
             return;
         }
-        Files.createDirectories(target.getParent());
+        Path dir = target.getParent();
+        if (objectDirs.add(dir.getFileName().toString())) {
+            Files.createDirectories(dir);
+        }
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
