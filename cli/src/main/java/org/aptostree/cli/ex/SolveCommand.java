@@ -47,6 +47,10 @@ public final class SolveCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Parse the indexes every time.")
     boolean noCache;
 
+    @Option(names = "--extended-states", paramLabel = "FILE",
+            description = "apt's extended_states: automatically installed packages may be removed when needed.")
+    Path extendedStates;
+
     @Option(names = "--arch", paramLabel = "ARCH", description = "Native architecture (default: this machine's).")
     String arch;
 
@@ -66,6 +70,9 @@ public final class SolveCommand implements Callable<Integer> {
 
     @Option(names = "--no-recommends", description = "Do not install Recommends.")
     boolean noRecommends;
+
+    @Option(names = "--timings", description = "Print the time of each phase on stderr.")
+    boolean timings;
 
     @Option(names = "--json", description = "Print the plan (or the explanation) as JSON.")
     boolean json;
@@ -94,11 +101,19 @@ public final class SolveCommand implements Callable<Integer> {
             throw new ExitCodeException(2, action + " needs at least one package");
         }
         String nativeArch = arch != null ? arch : UniverseFiles.hostArchitecture();
-        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, status, holds, pins,
+        long start = System.nanoTime();
+        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, status, extendedStates, holds, pins,
                 noCache ? null : cacheDir != null ? cacheDir : UniverseFiles.defaultCacheDirectory());
+        long loaded = System.nanoTime();
         Plan plan;
         try {
             plan = new Solver(universe).solve(request);
+            if (timings) {
+                spec.commandLine().getErr().printf("load %d ms (%d packages), solve %d ms, JVM up %d ms before%n",
+                        (loaded - start) / 1_000_000, universe.packages().size(), (System.nanoTime() - loaded) / 1_000_000,
+                        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+                                - (System.nanoTime() - start) / 1_000_000);
+            }
         } catch (UnsatisfiableRequestException e) {
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();

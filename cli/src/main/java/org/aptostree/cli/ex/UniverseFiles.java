@@ -109,6 +109,12 @@ final class UniverseFiles {
     /** {@code pins} are {@code name=version}, each pinned at priority 1001 (apt_preferences' "force this version"). */
     static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes, Path status,
             List<String> holds, List<String> pins, Path cacheDirectory) throws IOException {
+        return load(nativeArch, foreignArchs, indexes, status, null, holds, pins, cacheDirectory);
+    }
+
+    /** {@code extendedStates} is apt's extended_states file: packages with {@code Auto-Installed: 1} may be removed. */
+    static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes, Path status,
+            Path extendedStates, List<String> holds, List<String> pins, Path cacheDirectory) throws IOException {
         Universe.Builder builder = Universe.builder(nativeArch);
         for (String arch : foreignArchs) {
             builder.foreignArchitecture(arch);
@@ -129,6 +135,16 @@ final class UniverseFiles {
                     builder.addInstalled(PackageVersion.from(record));
                     if (state[0].equals("hold")) {
                         builder.hold(record.name() + ":" + record.architecture());
+                    }
+                }
+            }
+        }
+        if (extendedStates != null) {
+            try (InputStream in = Files.newInputStream(extendedStates); Deb822Reader reader = new Deb822Reader(in)) {
+                for (Paragraph p = reader.read(); p != null; p = reader.read()) {
+                    if ("1".equals(p.get("Auto-Installed").orElse("").trim()) && p.has("Package")) {
+                        String arch = p.get("Architecture").orElse(nativeArch).trim();
+                        builder.markAutomatic(p.get("Package").orElseThrow().trim() + ":" + arch);
                     }
                 }
             }
