@@ -33,7 +33,20 @@ public final class Solver {
         this.universe = universe;
     }
 
+    /** Set the system property {@code aptostree.solver.trace} to print the time of each stage on stderr. */
+    private static final boolean TRACE = Boolean.getBoolean("aptostree.solver.trace");
+    private long traceStart;
+
+    private void trace(String stage, SatSolver sat) {
+        if (TRACE) {
+            long now = System.nanoTime();
+            System.err.printf("solver: %-14s %5d ms  %s%n", stage, (now - traceStart) / 1_000_000, sat.statistics());
+            traceStart = now;
+        }
+    }
+
     public Plan solve(Request request) throws UnsatisfiableRequestException {
+        traceStart = System.nanoTime();
         Encoding enc = Encoding.of(universe, request);
         SatSolver sat = new SatSolver();
         sat.newVariables(enc.variableCount());
@@ -48,9 +61,11 @@ public final class Solver {
         for (int v : enc.requestedVariables) {
             sat.boostActivity(v, 1.0);
         }
+        trace("encoding", sat);
         if (sat.solve() != SatResult.SATISFIABLE) {
             throw new UnsatisfiableRequestException(Explanation.of(enc));
         }
+        trace("first model", sat);
 
         // 1. Keep installed versions, or upgrade them when asked.
         List<Integer> keep = new ArrayList<>();
@@ -100,6 +115,7 @@ public final class Solver {
             stay.add(selector);
         }
         maximize(sat, stay);
+        trace("keep installed", sat);
 
         // 2. Candidate versions for everything else.
         List<Integer> avoid = new ArrayList<>();
@@ -111,15 +127,20 @@ public final class Solver {
         }
         maximize(sat, avoid);
         solveOrFail(sat);
+        trace("candidates", sat);
 
         // 3. Recommends of new packages, as long as new packages keep appearing.
         if (request.recommends()) {
             satisfyRecommends(enc, sat);
+            trace("recommends", sat);
         }
 
         // 4. Fewest new packages: shrink to a subset-minimal set.
         minimizeNewPackages(enc, sat, hintRank);
-        return extractPlan(enc, sat, request);
+        trace("minimize", sat);
+        Plan plan = extractPlan(enc, sat, request);
+        trace("plan", sat);
+        return plan;
     }
 
     private static void solveOrFail(SatSolver sat) {
