@@ -101,24 +101,51 @@ public record Release(Paragraph paragraph, Instant date, Instant validUntil, Lis
         if (value == null) {
             return out;
         }
-        String[] lines = value.split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].trim();
-            if (line.isEmpty()) {
-                continue;
+        // Hand-split (no regex): Release files list thousands of lines.
+        int lineIndex = 0;
+        int pos = 0;
+        while (pos <= value.length()) {
+            int nl = value.indexOf('\n', pos);
+            int end = nl < 0 ? value.length() : nl;
+            String[] parts = new String[3];
+            int count = 0;
+            int i = pos;
+            boolean tooMany = false;
+            while (i < end) {
+                while (i < end && (value.charAt(i) == ' ' || value.charAt(i) == '\t')) {
+                    i++;
+                }
+                if (i == end) {
+                    break;
+                }
+                int start = i;
+                while (i < end && value.charAt(i) != ' ' && value.charAt(i) != '\t') {
+                    i++;
+                }
+                if (count == 3) {
+                    tooMany = true;
+                    break;
+                }
+                parts[count++] = value.substring(start, i);
             }
-            String[] parts = line.split("\\s+");
-            if (parts.length != 3 || parts[0].length() != hexLength || !parts[0].chars().allMatch(Release::isHex)
-                    || !parts[1].chars().allMatch(Character::isDigit) || parts[1].length() > 18 || parts[1].isEmpty()) {
-                throw DebFormatException.atLine("malformed " + field + " line in Release: '" + line + "'",
-                        lineOf(p, field) + i);
+            if (count > 0) {
+                if (tooMany || count != 3 || parts[0].length() != hexLength || !parts[0].chars().allMatch(Release::isHex)
+                        || parts[1].isEmpty() || parts[1].length() > 18 || !parts[1].chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw DebFormatException.atLine("malformed " + field + " line in Release: '" + value.substring(pos, end).trim() + "'",
+                            lineOf(p, field) + lineIndex);
+                }
+                long size = Long.parseLong(parts[1]);
+                long[] known = sizes.computeIfAbsent(parts[2], k -> new long[] {size});
+                if (known[0] != size) {
+                    throw DebFormatException.atLine("Release lists two sizes for '" + parts[2] + "'", lineOf(p, field) + lineIndex);
+                }
+                out.put(parts[2], parts[0].toLowerCase(Locale.ROOT));
             }
-            long size = Long.parseLong(parts[1]);
-            long[] known = sizes.computeIfAbsent(parts[2], k -> new long[] {size});
-            if (known[0] != size) {
-                throw DebFormatException.atLine("Release lists two sizes for '" + parts[2] + "'", lineOf(p, field) + i);
+            lineIndex++;
+            if (nl < 0) {
+                break;
             }
-            out.put(parts[2], parts[0].toLowerCase(Locale.ROOT));
+            pos = nl + 1;
         }
         return out;
     }
