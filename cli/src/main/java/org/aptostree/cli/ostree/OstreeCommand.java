@@ -19,7 +19,7 @@ public final class OstreeCommand {
     public static final List<Class<?>> VERBS = List.of(InitCommand.class, CommitCommand.class, CheckoutCommand.class,
             LsCommand.class, CatCommand.class, ShowCommand.class, LogCommand.class, RefsCommand.class, RevParseCommand.class,
             FsckCommand.class, PruneCommand.class, SummaryCommand.class, RemoteCommand.class, PullCommand.class,
-            PullLocalCommand.class, GpgSignCommand.class);
+            PullLocalCommand.class, GpgSignCommand.class, AdminCommand.class);
 
     @Option(names = "--repo", paramLabel = "PATH", scope = ScopeType.INHERIT,
             description = "Path to the OSTree repository (default: $OSTREE_REPO).")

@@ -1,0 +1,350 @@
+package org.aptostree.cli.ostree;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+
+import org.aptostree.cli.ExitCodeException;
+import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.object.Commit;
+import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.repo.KeyFile;
+import org.aptostree.ostree.repo.Repository;
+import org.aptostree.ostree.sysroot.Deployer;
+import org.aptostree.ostree.sysroot.Deployment;
+import org.aptostree.ostree.sysroot.EtcMerge;
+import org.aptostree.ostree.sysroot.KernelArgs;
+import org.aptostree.ostree.sysroot.Sysroot;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+
+/** {@code apt-ostree ostree admin}: the deployment verbs of {@code ostree admin}, on {@code /} or {@code --sysroot}. */
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Commands for managing a host system booted with ostree.",
+        subcommands = {AdminCommand.InitFs.class, AdminCommand.OsInit.class, AdminCommand.Deploy.class, AdminCommand.Status.class,
+            AdminCommand.Undeploy.class, AdminCommand.SetDefault.class, AdminCommand.Pin.class, AdminCommand.Cleanup.class,
+            AdminCommand.ConfigDiff.class})
+final class AdminCommand {
+    @Option(names = "--sysroot", paramLabel = "PATH", scope = ScopeType.INHERIT, description = "Create a new OSTree sysroot at PATH")
+    Path sysroot;
+
+    Path root() {
+        return sysroot != null ? sysroot : Path.of("/");
+    }
+
+    Sysroot load() throws IOException, OstreeFormatException {
+        return Sysroot.load(root());
+    }
+
+    /** The stateroot to act on: {@code --os}, else the booted one, else the only one. */
+    String osname(String given) throws IOException, OstreeFormatException {
+        if (given != null) {
+            return given;
+        }
+        Sysroot s = load();
+        if (s.booted().isPresent()) {
+            return s.booted().get().osname();
+        }
+        List<String> roots = s.stateroots();
+        if (roots.size() == 1) {
+            return roots.get(0);
+        }
+        throw new IllegalArgumentException("Not currently booted into an OSTree system and no --os= argument given");
+    }
+
+    @Command(name = "init-fs", mixinStandardHelpOptions = true, description = "Initialize a root filesystem.")
+    static final class InitFs implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Option(names = "--modern", description = "Only create /boot and /ostree")
+        boolean modern;
+
+        @Parameters(index = "0", paramLabel = "PATH")
+        Path path;
+
+        @Override
+        public Integer call() throws Exception {
+            Deployer.initFs(path, modern);
+            return 0;
+        }
+    }
+
+    @Command(name = "os-init", aliases = "stateroot-init", mixinStandardHelpOptions = true, description = "Initialize empty state for given operating system.")
+    static final class OsInit implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Parameters(index = "0", paramLabel = "STATEROOT")
+        String osname;
+
+        @Override
+        public Integer call() throws Exception {
+            new Deployer(admin.root()).osInit(osname);
+            System.out.println("ostree/deploy/" + osname + " initialized as OSTree root");
+            return 0;
+        }
+    }
+
+    @Command(name = "deploy", mixinStandardHelpOptions = true, description = "Checkout revision REFSPEC as the new default deployment.")
+    static final class Deploy implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Option(names = {"--os", "--stateroot"}, paramLabel = "STATEROOT", description = "Use a different operating system root than the current one")
+        String os;
+
+        @Option(names = "--origin-file", paramLabel = "FILENAME", description = "Specify origin file")
+        Path originFile;
+
+        @Option(names = "--retain", description = "Do not delete previous deployments")
+        boolean retain;
+
+        @Option(names = "--not-as-default", description = "Append rather than prepend new deployment")
+        boolean notAsDefault;
+
+        @Option(names = "--no-merge", description = "Do not apply configuration (/etc and kernel arguments) from booted deployment")
+        boolean noMerge;
+
+        @Option(names = "--no-prune", description = "Don't prune the repo when done")
+        boolean noPrune;
+
+        @Option(names = "--karg-proc-cmdline", description = "Import current /proc/cmdline")
+        boolean kargProcCmdline;
+
+        @Option(names = "--karg", paramLabel = "NAME=VALUE", description = "Set kernel argument, like root=/dev/sda1; this overrides any earlier argument with the same name")
+        List<String> karg = new ArrayList<>();
+
+        @Option(names = "--karg-append", paramLabel = "NAME=VALUE", description = "Append kernel argument; useful with e.g. console= that can be used multiple times")
+        List<String> kargAppend = new ArrayList<>();
+
+        @Option(names = "--karg-delete", paramLabel = "NAME=VALUE", description = "Delete kernel argument if exists")
+        List<String> kargDelete = new ArrayList<>();
+
+        @Option(names = "--karg-none", description = "Do not import kernel arguments")
+        boolean kargNone;
+
+        @Parameters(index = "0", paramLabel = "REFSPEC")
+        String refspec;
+
+        @Override
+        public Integer call() throws Exception {
+            Sysroot s = admin.load();
+            String osname = admin.osname(os);
+            Repository repo = s.repo();
+            ObjectId commit = repo.resolveRev(refspec);
+            KeyFile origin;
+            if (originFile != null) {
+                origin = KeyFile.parse(Files.readString(originFile), originFile.toString());
+            } else {
+                origin = KeyFile.parse("", "origin");
+                origin.set("origin", "refspec", refspec);
+            }
+            UnaryOperator<KernelArgs> kargs = k -> {
+                KernelArgs out = kargNone ? new KernelArgs(List.of()) : k;
+                if (kargProcCmdline) {
+                    try {
+                        for (String a : KernelArgs.parse(Files.readString(Path.of("/proc/cmdline")).strip()).args()) {
+                            if (!a.startsWith("BOOT_IMAGE=") && !a.startsWith("initrd=") && !a.startsWith("ostree=")) {
+                                out = out.replace(a);
+                            }
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                for (String a : karg) {
+                    out = out.replace(a);
+                }
+                for (String a : kargAppend) {
+                    out = out.append(a);
+                }
+                for (String a : kargDelete) {
+                    out = out.delete(a);
+                }
+                return out;
+            };
+            Deployer.Result r = new Deployer(admin.root()).deploy(commit, Deployer.DeployOptions.of(osname, origin)
+                    .withKargs(kargs).withRetain(retain).withNotAsDefault(notAsDefault).withNoMerge(noMerge).withPrune(!noPrune));
+            r.etcChanges().ifPresent(d -> System.out.println("Copying /etc changes: " + d.modified().size() + " modified, "
+                    + d.removed().size() + " removed, " + d.added().size() + " added"));
+            System.out.println("Transaction complete; deployed " + osname + " " + r.deployment().dirName());
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "List deployments.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Option(names = {"-D", "--is-default"}, description = "Output \"default\" if booted into the default deployment, else \"not-default\"")
+        boolean isDefault;
+
+        @Option(names = {"-J", "--json"}, description = "Output JSON (an apt-ostree extension)")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Sysroot s = admin.load();
+            List<Deployment> list = s.deployments();
+            if (isDefault) {
+                boolean def = s.booted().isPresent() && !list.isEmpty() && list.get(0).sameDeployment(s.booted().get());
+                System.out.println(def ? "default" : "not-default");
+                return 0;
+            }
+            Repository repo = s.repo();
+            if (json) {
+                System.out.println(StatusJson.format(s, repo));
+                return 0;
+            }
+            if (list.isEmpty()) {
+                System.out.println("No deployments.");
+                return 0;
+            }
+            StringBuilder out = new StringBuilder();
+            int bootedIndex = -1;
+            for (int i = 0; i < list.size(); i++) {
+                if (s.booted().map(list.get(i)::sameDeployment).orElse(false)) {
+                    bootedIndex = i;
+                }
+            }
+            for (int i = 0; i < list.size(); i++) {
+                Deployment d = list.get(i);
+                String label = bootedIndex < 0 ? "" : i < bootedIndex ? " (pending)" : i == bootedIndex + 1 ? " (rollback)" : "";
+                out.append(i == bootedIndex ? "* " : "  ").append(d.osname()).append(' ').append(d.dirName()).append(label).append('\n');
+                Optional<String> version = versionOf(repo, d.commit());
+                version.ifPresent(v -> out.append("    Version: ").append(v).append('\n'));
+                if (d.pinned()) {
+                    out.append("    Pinned: yes\n");
+                }
+                if (d.origin() == null) {
+                    out.append("    origin: none\n");
+                } else {
+                    Optional<String> refspec = d.origin().get("origin", "refspec");
+                    out.append(refspec.map(r -> "    origin refspec: " + r).orElse("    origin: <unknown origin type>")).append('\n');
+                }
+            }
+            System.out.print(out);
+            return 0;
+        }
+
+        static Optional<String> versionOf(Repository repo, ObjectId commit) {
+            try {
+                Commit c = repo.readCommit(commit);
+                return c.metadata().getString("version");
+            } catch (IOException | OstreeFormatException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    @Command(name = "undeploy", mixinStandardHelpOptions = true, description = "Delete deployment INDEX.")
+    static final class Undeploy implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Parameters(index = "0", paramLabel = "INDEX")
+        int index;
+
+        @Override
+        public Integer call() throws Exception {
+            Deployment d = admin.load().deployments().get(checkIndex(admin, index));
+            new Deployer(admin.root()).undeploy(index);
+            System.out.println("Deleted deployment " + d.dirName());
+            return 0;
+        }
+    }
+
+    static int checkIndex(AdminCommand admin, int index) throws IOException, OstreeFormatException {
+        int n = admin.load().deployments().size();
+        if (index < 0 || index >= n) {
+            throw new ExitCodeException(1, "Out of range deployment index " + index + ", expected < " + n);
+        }
+        return index;
+    }
+
+    @Command(name = "set-default", mixinStandardHelpOptions = true, description = "Set deployment INDEX to be the next boot default.")
+    static final class SetDefault implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Parameters(index = "0", paramLabel = "INDEX")
+        int index;
+
+        @Override
+        public Integer call() throws Exception {
+            checkIndex(admin, index);
+            new Deployer(admin.root()).setDefault(index);
+            return 0;
+        }
+    }
+
+    @Command(name = "pin", mixinStandardHelpOptions = true, description = "Change the \"pinning\" state of a deployment.")
+    static final class Pin implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Option(names = {"-u", "--unpin"}, description = "Unset pin")
+        boolean unpin;
+
+        @Parameters(arity = "1..*", paramLabel = "INDEX")
+        List<Integer> indexes;
+
+        @Override
+        public Integer call() throws Exception {
+            for (int index : indexes) {
+                checkIndex(admin, index);
+                new Deployer(admin.root()).pin(index, !unpin);
+                Deployment d = admin.load().deployments().get(index);
+                System.out.println("Deployment " + d.dirName() + " is now " + (unpin ? "unpinned" : "pinned"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "cleanup", mixinStandardHelpOptions = true, description = "Delete untagged deployments and repository objects.")
+    static final class Cleanup implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() throws Exception {
+            new Deployer(admin.root()).cleanup();
+            return 0;
+        }
+    }
+
+    @Command(name = "config-diff", mixinStandardHelpOptions = true, description = "Diff current /etc configuration versus default.")
+    static final class ConfigDiff implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Option(names = {"--os", "--stateroot"}, paramLabel = "STATEROOT", description = "Use a different operating system root than the current one")
+        String os;
+
+        @Override
+        public Integer call() throws Exception {
+            Sysroot s = admin.load();
+            String osname = admin.osname(os);
+            Deployment d = s.mergeDeployment(osname)
+                    .orElseThrow(() -> new IllegalArgumentException("No deployment of stateroot " + osname));
+            Path dir = d.dir(s.root());
+            EtcMerge.Diff diff = EtcMerge.diff(dir.resolve("usr/etc"), dir.resolve("etc"));
+            StringBuilder out = new StringBuilder();
+            diff.modified().forEach(p -> out.append("M    ").append(p).append('\n'));
+            diff.removed().forEach(p -> out.append("D    ").append(p).append('\n'));
+            diff.added().forEach(p -> out.append("A    ").append(p).append('\n'));
+            System.out.print(out);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,555 @@
+package org.aptostree.ostree.sysroot;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.object.Commit;
+import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.repo.Checkout;
+import org.aptostree.ostree.repo.KeyFile;
+import org.aptostree.ostree.repo.Prune;
+import org.aptostree.ostree.repo.RepoMode;
+import org.aptostree.ostree.repo.Repository;
+
+/**
+ * Changes the deployments of a sysroot as libostree does: new deployments (checkout, /etc merge, kernel into
+ * /boot), and rewriting the deployment list (boot entries for the other boot version, the {@code ostree/boot.B.S}
+ * symlink farm, then the atomic {@code boot/loader} swap), followed by cleanup. Each step is synced before the
+ * next, so a crash leaves either the old or the new boot configuration, each pointing at complete deployments.
+ */
+public final class Deployer {
+    private final Path root;
+
+    public Deployer(Path root) {
+        this.root = root;
+    }
+
+    // ------------------------------------------------------------------ init
+
+    /** {@code ostree admin init-fs}: the top-level directories and an empty bare repository. */
+    public static void initFs(Path root, boolean modern) throws IOException, OstreeFormatException {
+        Files.createDirectories(root);
+        if (modern) {
+            mkdir(root.resolve("boot"), 0755);
+        } else {
+            for (String d : new String[] {"boot", "dev", "home", "proc", "run", "sys"}) {
+                mkdir(root.resolve(d), 0755);
+            }
+            mkdir(root.resolve("root"), 0700);
+            mkdir(root.resolve("tmp"), 01777);
+        }
+        mkdir(root.resolve("ostree"), 0755);
+        Files.createDirectories(root.resolve("ostree/deploy"));
+        Repository.init(root.resolve("ostree/repo"), RepoMode.BARE);
+    }
+
+    private static void mkdir(Path p, int mode) throws IOException {
+        if (!Files.isDirectory(p)) {
+            Files.createDirectories(p);
+            Files.setAttribute(p, "unix:mode", mode);
+        }
+    }
+
+    /** {@code ostree admin os-init}: a stateroot with its shared /var. */
+    public void osInit(String osname) throws IOException {
+        validateOsname(osname);
+        Path dir = root.resolve("ostree/deploy").resolve(osname);
+        Path var = dir.resolve("var");
+        Files.createDirectories(var);
+        // The /var skeleton ostree's os-init makes, so a first boot has what early services expect.
+        mkdir(var.resolve("tmp"), 01777);
+        mkdir(var.resolve("lib"), 0755);
+        mkdir(var.resolve("log"), 0755);
+        if (!Files.exists(var.resolve("run"), LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(var.resolve("run"), Path.of("../run"));
+        }
+        if (!Files.exists(var.resolve("lock"), LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(var.resolve("lock"), Path.of("../run/lock"));
+        }
+    }
+
+    private static void validateOsname(String osname) {
+        if (osname.isEmpty() || osname.contains("/") || osname.equals(".") || osname.equals("..")) {
+            throw new IllegalArgumentException("Invalid stateroot name '" + osname + "'");
+        }
+    }
+
+    // ------------------------------------------------------------------ deploy
+
+    /** How a new deployment is made and placed. */
+    public record DeployOptions(String osname, Optional<KeyFile> origin, UnaryOperator<KernelArgs> kargs,
+                                boolean retain, boolean notAsDefault, boolean noMerge, boolean prune) {
+        public static DeployOptions of(String osname, KeyFile origin) {
+            return new DeployOptions(osname, Optional.ofNullable(origin), k -> k, false, false, false, true);
+        }
+
+        public DeployOptions withKargs(UnaryOperator<KernelArgs> k) {
+            return new DeployOptions(osname, origin, k, retain, notAsDefault, noMerge, prune);
+        }
+
+        public DeployOptions withRetain(boolean r) {
+            return new DeployOptions(osname, origin, kargs, r, notAsDefault, noMerge, prune);
+        }
+
+        public DeployOptions withNotAsDefault(boolean n) {
+            return new DeployOptions(osname, origin, kargs, retain, n, noMerge, prune);
+        }
+
+        public DeployOptions withNoMerge(boolean n) {
+            return new DeployOptions(osname, origin, kargs, retain, notAsDefault, n, prune);
+        }
+
+        public DeployOptions withPrune(boolean p) {
+            return new DeployOptions(osname, origin, kargs, retain, notAsDefault, noMerge, p);
+        }
+    }
+
+    /** The outcome of a deployment: the new deployment and the /etc changes carried over. */
+    public record Result(Deployment deployment, Optional<EtcMerge.Diff> etcChanges) {
+    }
+
+    /** Deploys a commit of the sysroot's repository and makes it the default (unless asked otherwise). */
+    public Result deploy(ObjectId commitId, DeployOptions options) throws IOException, OstreeFormatException {
+        validateOsname(options.osname());
+        try (SysrootLock lock = SysrootLock.acquire(root)) {
+            Sysroot sysroot = Sysroot.load(root);
+            if (!Files.isDirectory(root.resolve("ostree/deploy").resolve(options.osname()))) {
+                throw new IOException("No stateroot '" + options.osname() + "'; create it with 'ostree admin os-init " + options.osname() + "'");
+            }
+            Repository repo = sysroot.repo();
+            Commit commit = repo.readCommit(commitId);
+            Optional<Deployment> merge = options.noMerge() ? Optional.empty() : sysroot.mergeDeployment(options.osname());
+
+            int serial = nextDeploySerial(options.osname(), commitId);
+            Path deployDir = root.resolve("ostree/deploy").resolve(options.osname()).resolve("deploy").resolve(commitId.hex() + "." + serial);
+            Optional<EtcMerge.Diff> etc;
+            KernelFiles kernel;
+            Files.createDirectories(deployDir.getParent());
+            try {
+                new Checkout(repo).userMode(!isRoot()).checkout(commitId, deployDir);
+                etc = prepareEtc(deployDir, merge);
+                kernel = KernelFiles.find(deployDir)
+                        .orElseThrow(() -> new IOException("No kernel found in commit " + commitId
+                                + ": expected usr/lib/modules/<version>/vmlinuz"));
+                installKernel(options.osname(), kernel);
+            } catch (IOException | OstreeFormatException | RuntimeException e) {
+                EtcMerge.deleteRecursively(deployDir);
+                throw e;
+            }
+            Path selabeled = root.resolve("ostree/deploy").resolve(options.osname()).resolve("var/.ostree-selabeled");
+            if (!Files.exists(selabeled)) {
+                // ostree relabels /var once and leaves this stamp; without SELinux the relabel is empty.
+                Files.createFile(selabeled);
+            }
+            KeyFile origin = options.origin().orElseGet(() -> merge.map(Deployment::origin).orElse(null));
+            if (origin != null) {
+                origin.removeGroup("libostree-transient");
+                writeAtomically(deployDir.resolveSibling(deployDir.getFileName() + ".origin"), origin.format());
+            }
+            ImmutableFlag.set(deployDir, true);
+            // The merge deployment's ostree= stays where it is; writing the entry replaces it in place, as libostree does.
+            KernelArgs kargs = options.kargs().apply(merge.map(Deployment::kernelArgs).orElse(new KernelArgs(List.of())));
+            BootEntry entry = new BootEntry(Map.of("options", kargs.toString(), "title", title(deployDir, commit)));
+            Deployment fresh = new Deployment(options.osname(), commitId, serial, kernel.bootChecksum(), 0, entry, origin)
+                    .withBootEntry(entry.with("x-kernel-version", kernel.version())
+                            .with("x-has-initramfs", String.valueOf(kernel.initramfs().isPresent())));
+            syncFs();
+
+            List<Deployment> list = newList(sysroot, fresh, merge, options);
+            writeDeployments(sysroot, list);
+            if (options.prune()) {
+                cleanup();
+            }
+            return new Result(fresh, etc);
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private int nextDeploySerial(String osname, ObjectId commit) throws IOException {
+        Path dir = root.resolve("ostree/deploy").resolve(osname).resolve("deploy");
+        int serial = 0;
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, commit.hex() + ".*")) {
+                for (Path p : ds) {
+                    String suffix = p.getFileName().toString().substring(65);
+                    if (suffix.matches("[0-9]+")) {
+                        serial = Math.max(serial, Integer.parseInt(suffix) + 1);
+                    }
+                }
+            }
+        }
+        return serial;
+    }
+
+    /** {@code /etc} of a new deployment: the tree's defaults ({@code usr/etc}) plus the merge deployment's changes. */
+    private Optional<EtcMerge.Diff> prepareEtc(Path deployDir, Optional<Deployment> merge) throws IOException {
+        Path etc = deployDir.resolve("etc");
+        Path usrEtc = deployDir.resolve("usr/etc");
+        boolean hasEtc = Files.exists(etc, LinkOption.NOFOLLOW_LINKS);
+        boolean hasUsrEtc = Files.exists(usrEtc, LinkOption.NOFOLLOW_LINKS);
+        if (hasEtc && hasUsrEtc) {
+            throw new IOException("Tree contains both /etc and /usr/etc");
+        }
+        if (hasEtc) {
+            Files.move(etc, usrEtc);
+            hasUsrEtc = true;
+        }
+        if (!hasUsrEtc) {
+            return Optional.empty();
+        }
+        EtcMerge.copyTree(usrEtc, etc);
+        if (merge.isEmpty()) {
+            return Optional.empty();
+        }
+        Path oldDir = merge.get().dir(root);
+        return Optional.of(EtcMerge.merge(oldDir.resolve("usr/etc"), oldDir.resolve("etc"), etc));
+    }
+
+    private void installKernel(String osname, KernelFiles kernel) throws IOException {
+        Path dir = root.resolve("boot/ostree").resolve(osname + "-" + kernel.bootChecksum());
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
+        EtcMerge.deleteRecursively(tmp);
+        Files.createDirectories(tmp);
+        linkOrCopy(kernel.kernel(), tmp.resolve("vmlinuz-" + kernel.version()));
+        if (kernel.initramfs().isPresent()) {
+            linkOrCopy(kernel.initramfs().get(), tmp.resolve("initramfs-" + kernel.version() + ".img"));
+        }
+        if (kernel.devicetree().isPresent()) {
+            linkOrCopy(kernel.devicetree().get(), tmp.resolve("devicetree-" + kernel.version()));
+        }
+        syncFs();
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void linkOrCopy(Path src, Path dst) throws IOException {
+        try {
+            Files.createLink(dst, src);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+    }
+
+    /** The BLS title: PRETTY_NAME (or ID) of the tree's os-release, the commit's version, and the ostree index. */
+    private static String title(Path deployDir, Commit commit) throws IOException {
+        String name = null;
+        for (String f : new String[] {"usr/lib/os-release", "etc/os-release"}) {
+            Path p = deployDir.resolve(f);
+            if (Files.isRegularFile(p)) {
+                Map<String, String> osRelease = osRelease(Files.readString(p, StandardCharsets.UTF_8));
+                name = osRelease.getOrDefault("PRETTY_NAME", osRelease.get("ID"));
+                if (name != null) {
+                    break;
+                }
+            }
+        }
+        if (name == null) {
+            throw new IOException("No PRETTY_NAME or ID in /etc/os-release");
+        }
+        Optional<String> version = commit.metadata().getString("version");
+        if (version.isPresent() && !name.contains(version.get())) {
+            name = name + " " + version.get();
+        }
+        return name;
+    }
+
+    private static Map<String, String> osRelease(String text) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                String v = line.substring(eq + 1).strip();
+                if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+                    v = v.substring(1, v.length() - 1);
+                }
+                m.put(line.substring(0, eq).strip(), v);
+            }
+        }
+        return m;
+    }
+
+    /** libostree's simple-write policy: the new one first; older ones of its stateroot go unless kept. */
+    private static List<Deployment> newList(Sysroot sysroot, Deployment fresh, Optional<Deployment> merge, DeployOptions o) {
+        List<Deployment> out = new ArrayList<>();
+        if (!o.notAsDefault()) {
+            out.add(fresh);
+        }
+        boolean added = !o.notAsDefault();
+        for (Deployment d : sysroot.deployments()) {
+            boolean booted = sysroot.booted().map(b -> b.sameDeployment(d)).orElse(false);
+            boolean isMerge = merge.map(m -> m.sameDeployment(d)).orElse(false);
+            boolean keep = !d.osname().equals(o.osname()) || o.retain() || booted || isMerge || d.pinned();
+            if (keep) {
+                out.add(d);
+            }
+            if (!added && (booted || sysroot.booted().isEmpty())) {
+                out.add(fresh);
+                added = true;
+            }
+        }
+        if (!added) {
+            out.add(fresh);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ rewriting the deployment list
+
+    /** Writes a new deployment list: boot entries and links for the other boot version, then the atomic swap. */
+    public void writeDeployments(Sysroot sysroot, List<Deployment> deployments) throws IOException, OstreeFormatException {
+        int newBoot = sysroot.bootVersion() == 0 ? 1 : 0;
+        Path oldLink = root.resolve("ostree/boot." + newBoot);
+        // Alternate between boot.B.0 and boot.B.1 so the live farm is never rewritten in place.
+        int newSub = Files.isSymbolicLink(oldLink) && Files.readSymbolicLink(oldLink).toString().endsWith(".1") ? 0 : 1;
+        List<Deployment> list = assignBootSerials(deployments);
+        boolean severalStateroots = list.stream().map(Deployment::osname).distinct().count() > 1;
+
+        // 1. The symlink farm boot.B.S/<os>/<bootcsum>/<serial> -> the deployment directories.
+        Path farm = root.resolve("ostree/boot." + newBoot + "." + newSub);
+        EtcMerge.deleteRecursively(farm);
+        for (Deployment d : list) {
+            Path link = farm.resolve(d.osname()).resolve(d.bootChecksum()).resolve(String.valueOf(d.bootSerial()));
+            Files.createDirectories(link.getParent());
+            Files.createSymbolicLink(link, Path.of("../../../deploy/" + d.osname() + "/deploy/" + d.dirName()));
+        }
+        // 2. Boot entries of the new boot version.
+        Path entries = root.resolve("boot/loader." + newBoot + "/entries");
+        EtcMerge.deleteRecursively(entries.getParent());
+        Files.createDirectories(entries);
+        int n = list.size();
+        for (int i = 0; i < n; i++) {
+            Deployment d = list.get(i);
+            BootEntry e = entryFor(d, i, n, newBoot, severalStateroots);
+            Files.writeString(entries.resolve("ostree-" + (n - i) + "-" + d.osname() + ".conf"), e.format());
+        }
+        syncFs();
+        // 3. ostree/boot.B -> boot.B.S, then boot/loader -> loader.B: each an atomic rename.
+        swapSymlink(root.resolve("ostree/boot." + newBoot), "boot." + newBoot + "." + newSub);
+        syncFs();
+        Path boot = root.resolve("boot");
+        Files.createDirectories(boot);
+        if (!Files.exists(boot.resolve("boot"), LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(boot.resolve("boot"), Path.of("."));
+        }
+        swapSymlink(boot.resolve("loader"), "loader." + newBoot);
+        syncFs();
+        writeDeploymentRefs(sysroot.repo(), list, newBoot, newSub);
+    }
+
+    private static List<Deployment> assignBootSerials(List<Deployment> deployments) {
+        List<Deployment> out = new ArrayList<>();
+        for (Deployment d : deployments) {
+            int serial = (int) out.stream().filter(o -> o.osname().equals(d.osname()) && o.bootChecksum().equals(d.bootChecksum())).count();
+            out.add(d.withBootSerial(serial));
+        }
+        return out;
+    }
+
+    private BootEntry entryFor(Deployment d, int index, int n, int bootVersion, boolean severalStateroots) throws IOException {
+        BootEntry old = d.bootEntry();
+        String baseTitle = old.get("title").orElse(d.osname()).replaceFirst(" \\(ostree(:[^)]*)?\\)$", "");
+        String kver = old.get("x-kernel-version").orElse(null);
+        boolean initramfs = Boolean.parseBoolean(old.get("x-has-initramfs").orElse("false"));
+        if (kver == null) {
+            String linux = old.get("linux").orElseThrow(() -> new IOException("boot entry of " + d.dirName() + " has no linux line"));
+            kver = linux.substring(linux.lastIndexOf("/vmlinuz-") + "/vmlinuz-".length());
+            initramfs = old.get("initrd").isPresent();
+        }
+        String bootDir = "/ostree/" + d.osname() + "-" + d.bootChecksum() + "/";
+        String ostreeArg = "ostree=/ostree/boot." + bootVersion + "/" + d.osname() + "/" + d.bootChecksum() + "/" + d.bootSerial();
+        KernelArgs kargs = d.kernelArgs().replace(ostreeArg);
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("title", baseTitle + " (ostree:" + (severalStateroots ? d.osname() + ":" : "") + index + ")");
+        fields.put("version", String.valueOf(n - index));
+        fields.put("options", kargs.toString());
+        fields.put("linux", bootDir + "vmlinuz-" + kver);
+        if (initramfs) {
+            fields.put("initrd", bootDir + "initramfs-" + kver + ".img");
+        }
+        for (Map.Entry<String, String> e : old.fields().entrySet()) {
+            if (!fields.containsKey(e.getKey()) && !e.getKey().startsWith("x-kernel-") && !e.getKey().equals("x-has-initramfs")) {
+                fields.put(e.getKey(), e.getValue());
+            }
+        }
+        return new BootEntry(fields);
+    }
+
+    private static void swapSymlink(Path link, String target) throws IOException {
+        Path tmp = link.resolveSibling(link.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createSymbolicLink(tmp, Path.of(target));
+        Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Refs {@code ostree/<B>/<S>/<i>} keep deployed commits safe from prune. */
+    private static void writeDeploymentRefs(Repository repo, List<Deployment> list, int boot, int sub) throws IOException {
+        for (String ref : repo.refs().listLocal().keySet()) {
+            if (ref.startsWith("ostree/")) {
+                repo.refs().delete(ref);
+            }
+        }
+        for (int i = 0; i < list.size(); i++) {
+            repo.refs().set("ostree/" + boot + "/" + sub + "/" + i, list.get(i).commit());
+        }
+    }
+
+    private void syncFs() throws IOException {
+        try {
+            Process p = new ProcessBuilder("sync", "--file-system", root.toString()).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IOException("sync --file-system " + root + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void writeAtomically(Path target, String text) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    // ------------------------------------------------------------------ list edits
+
+    /** Rewrites the list with one deployment removed ({@code ostree admin undeploy INDEX}). */
+    public void undeploy(int index) throws IOException, OstreeFormatException {
+        edit(list -> {
+            checkIndex(list, index);
+            if (list.size() == 1) {
+                throw new IllegalArgumentException("Cannot undeploy the only deployment");
+            }
+            list.remove(index);
+        });
+    }
+
+    /** Makes deployment {@code index} the default ({@code ostree admin set-default}). */
+    public void setDefault(int index) throws IOException, OstreeFormatException {
+        edit(list -> {
+            checkIndex(list, index);
+            list.add(0, list.remove(index));
+        });
+    }
+
+    /** Makes the previous deployment the default, as {@code rpm-ostree rollback}. */
+    public void rollback() throws IOException, OstreeFormatException {
+        edit(list -> {
+            if (list.size() < 2) {
+                throw new IllegalArgumentException("No rollback deployment found");
+            }
+            list.add(0, list.remove(1));
+        });
+    }
+
+    private interface ListEdit {
+        void apply(List<Deployment> list);
+    }
+
+    private void edit(ListEdit edit) throws IOException, OstreeFormatException {
+        try (SysrootLock lock = SysrootLock.acquire(root)) {
+            Sysroot sysroot = Sysroot.load(root);
+            List<Deployment> list = new ArrayList<>(sysroot.deployments());
+            edit.apply(list);
+            writeDeployments(sysroot, list);
+            cleanup();
+        }
+    }
+
+    private static void checkIndex(List<Deployment> list, int index) {
+        if (index < 0 || index >= list.size()) {
+            throw new IllegalArgumentException("Out of range deployment index " + index + ", expected < " + list.size());
+        }
+    }
+
+    /** Pins or unpins a deployment: pinned deployments survive later deploys ({@code ostree admin pin}). */
+    public void pin(int index, boolean pinned) throws IOException, OstreeFormatException {
+        try (SysrootLock lock = SysrootLock.acquire(root)) {
+            Sysroot sysroot = Sysroot.load(root);
+            checkIndex(sysroot.deployments(), index);
+            Deployment d = sysroot.deployments().get(index);
+            KeyFile origin = d.origin() != null ? KeyFile.parse(d.origin().format(), "origin") : KeyFile.parse("", "origin");
+            if (pinned) {
+                origin.set("libostree-transient", "pinned", "true");
+            } else {
+                origin.remove("libostree-transient", "pinned");
+                if (origin.group("libostree-transient").isEmpty()) {
+                    origin.removeGroup("libostree-transient");
+                }
+            }
+            writeAtomically(d.originFile(root), origin.format());
+        }
+    }
+
+    // ------------------------------------------------------------------ cleanup
+
+    /**
+     * Removes what no boot entry of the current boot version uses: the other loader and link farms, deployment
+     * directories and their origins, kernel directories in /boot; then prunes the repository to the deployed
+     * commits and refs.
+     */
+    public void cleanup() throws IOException, OstreeFormatException {
+        Sysroot sysroot = Sysroot.load(root);
+        int other = sysroot.bootVersion() == 0 ? 1 : 0;
+        EtcMerge.deleteRecursively(root.resolve("boot/loader." + other));
+        Files.deleteIfExists(root.resolve("ostree/boot." + other));
+        for (int s = 0; s < 2; s++) {
+            EtcMerge.deleteRecursively(root.resolve("ostree/boot." + other + "." + s));
+        }
+        EtcMerge.deleteRecursively(root.resolve("ostree/boot." + sysroot.bootVersion() + "." + (1 - sysroot.subBootVersion())));
+        Set<String> liveDirs = new HashSet<>();
+        Set<String> liveBoot = new HashSet<>();
+        for (Deployment d : sysroot.deployments()) {
+            liveDirs.add(d.osname() + "/" + d.dirName());
+            liveBoot.add(d.osname() + "-" + d.bootChecksum());
+        }
+        for (String os : sysroot.stateroots()) {
+            Path deployDir = root.resolve("ostree/deploy").resolve(os).resolve("deploy");
+            if (!Files.isDirectory(deployDir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(deployDir)) {
+                for (Path p : ds) {
+                    String name = p.getFileName().toString();
+                    String dirName = name.endsWith(".origin") ? name.substring(0, name.length() - ".origin".length()) : name;
+                    if (!liveDirs.contains(os + "/" + dirName) && dirName.matches("[0-9a-f]{64}\\.[0-9]+")) {
+                        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                            ImmutableFlag.set(p, false);
+                        }
+                        EtcMerge.deleteRecursively(p);
+                    }
+                }
+            }
+        }
+        Path bootOstree = root.resolve("boot/ostree");
+        if (Files.isDirectory(bootOstree)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(bootOstree)) {
+                for (Path p : ds) {
+                    String name = p.getFileName().toString();
+                    if (name.matches(".+-[0-9a-f]{64}") && !liveBoot.contains(name)) {
+                        EtcMerge.deleteRecursively(p);
+                    }
+                }
+            }
+        }
+        new Prune(sysroot.repo()).refsOnly(true).depth(0).run();
+    }
+}
