@@ -27,7 +27,7 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPGPKeyPair;
 
 /** Test OpenPGP keys (Ed25519, made with BouncyCastle) and signatures in InRelease / Release.gpg form. */
-final class TestKeys {
+public final class TestKeys {
     final PGPSecretKeyRing secret;
     final PGPPublicKeyRing publicRing;
 
@@ -37,7 +37,7 @@ final class TestKeys {
     }
 
     /** A fresh key created at {@code created}, expiring after {@code validSeconds} (0: never). */
-    static TestKeys generate(String uid, Instant created, long validSeconds) throws Exception {
+    public static TestKeys generate(String uid, Instant created, long validSeconds) throws Exception {
         Ed25519KeyPairGenerator gen = new Ed25519KeyPairGenerator();
         gen.init(new Ed25519KeyGenerationParameters(new SecureRandom()));
         AsymmetricCipherKeyPair kp = gen.generateKeyPair();
@@ -58,7 +58,7 @@ final class TestKeys {
         return publicRing.getEncoded();
     }
 
-    String armoredPublicKey() throws IOException {
+    public String armoredPublicKey() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ArmoredOutputStream armor = new ArmoredOutputStream(bytes)) {
             publicRing.encode(armor);

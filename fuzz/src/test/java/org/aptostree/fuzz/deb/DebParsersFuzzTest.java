@@ -19,6 +19,7 @@ import org.aptostree.deb.control.Dependency;
 import org.aptostree.deb.control.Paragraph;
 import org.aptostree.deb.control.RelationField;
 import org.aptostree.deb.index.PackageIndex;
+import org.aptostree.deb.sources.SourcesList;
 import org.aptostree.deb.verify.Armor;
 import org.aptostree.deb.verify.ClearSigned;
 import org.aptostree.deb.verify.Keyring;
@@ -167,6 +168,21 @@ class DebParsersFuzzTest {
                 case 1 -> ClearSigned.parse(bytes);
                 case 2 -> Keyring.parse(bytes);
                 default -> Release.parse(new String(bytes, StandardCharsets.UTF_8));
+            }
+        } catch (DebFormatException expected) {
+            // rejected
+        }
+    }
+
+    @FuzzTest(maxDuration = "20s")
+    void sources(FuzzedDataProvider data) {
+        boolean deb822 = data.consumeBoolean();
+        String text = data.consumeRemainingAsString();
+        try {
+            if (deb822) {
+                SourcesList.parseSources(text);
+            } else {
+                SourcesList.parseList(text);
             }
         } catch (DebFormatException expected) {
             // rejected
