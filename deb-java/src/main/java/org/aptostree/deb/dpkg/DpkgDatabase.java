@@ -53,6 +53,8 @@ public final class DpkgDatabase {
     private final Map<String, String> owners = new HashMap<>();
     private final Map<String, List<String>> fileTriggers = new LinkedHashMap<>();
     private final Map<String, List<String>> namedTriggers = new TreeMap<>();
+    /** dpkg-divert's table: original path → {diverted-to path, diverting package or ":" for local}. */
+    private final Map<String, String[]> diversions = new HashMap<>();
 
     private DpkgDatabase(Path root) {
         this.root = root;
@@ -65,6 +67,18 @@ public final class DpkgDatabase {
         Files.createDirectories(db.admin.resolve("info"));
         Files.createDirectories(db.admin.resolve("updates"));
         Files.createDirectories(db.admin.resolve("triggers"));
+        Path diversionsFile = db.admin.resolve("diversions");
+        if (Files.exists(diversionsFile)) {
+            // Three lines per diversion: the original path, where it is diverted to, and the package
+            // that diverted it (":" for a local diversion); see dpkg-divert(1).
+            List<String> lines = Files.readAllLines(diversionsFile, StandardCharsets.UTF_8);
+            if (lines.size() % 3 != 0) {
+                throw new DebFormatException("diversions file has " + lines.size() + " lines, not a multiple of 3");
+            }
+            for (int i = 0; i < lines.size(); i += 3) {
+                db.diversions.put(lines.get(i), new String[] {lines.get(i + 1), lines.get(i + 2)});
+            }
+        }
         Path statusFile = db.admin.resolve("status");
         if (Files.exists(statusFile)) {
             try (InputStream in = Files.newInputStream(statusFile); Deb822Reader r = new Deb822Reader(in)) {
@@ -110,12 +124,20 @@ public final class DpkgDatabase {
                     }
                     owners.put(absolute, name);
                 }
+                // A diversion by another package (or a local one) sends this package's file elsewhere;
+                // the .list still names the original path, as dpkg's does.
+                TarEntry target = e;
+                String[] diversion = e.type() == TarEntry.Type.DIRECTORY ? null : diversions.get(absolute);
+                if (diversion != null && !diversion[1].equals(name)) {
+                    target = new TarEntry("." + diversion[0], e.type(), e.mode(), e.uid(), e.gid(), e.userName(),
+                            e.groupName(), e.size(), e.mtime(), e.linkTarget(), e.deviceMajor(), e.deviceMinor(), e.extended());
+                }
                 if (e.type() == TarEntry.Type.FILE) {
                     DigestingStream digesting = new DigestingStream(data.content());
-                    extractor.extract(e, digesting);
+                    extractor.extract(target, digesting);
                     md5.put(path.toString(), digesting.hex());
                 } else {
-                    extractor.extract(e, data.content());
+                    extractor.extract(target, data.content());
                 }
                 list.add(absolute);
             }

@@ -80,6 +80,25 @@ class DpkgDatabaseTest {
         }
     }
 
+    /** A file diverted (here locally) before the unpack lands at the diverted path, as dpkg puts it. */
+    @Test
+    void diversionsAreRespected() throws Exception {
+        Path deb = pool().stream().filter(p -> p.getFileName().toString().startsWith("libacl1_")).findFirst().orElseThrow();
+        Path root = tmp.resolve("diverted");
+        Files.createDirectories(root.resolve("var/lib/dpkg"));
+        Files.writeString(root.resolve("var/lib/dpkg/diversions"),
+                "/usr/share/doc/libacl1/copyright\n/usr/share/doc/libacl1/copyright.distrib\n:\n");
+        DpkgDatabase db = DpkgDatabase.open(root);
+        db.unpack(deb);
+        db.write();
+        assertTrue(Files.isRegularFile(root.resolve("usr/share/doc/libacl1/copyright.distrib")));
+        assertTrue(Files.notExists(root.resolve("usr/share/doc/libacl1/copyright")));
+        assertTrue(Files.readString(root.resolve("var/lib/dpkg/info/libacl1:amd64.list")).contains("/usr/share/doc/libacl1/copyright\n"));
+        SharedData.requireTool("dpkg");
+        String verify = run(tmp, "dpkg", "--root=" + root, "--verify", "libacl1");
+        assertEquals("0\n", verify, verify);
+    }
+
     private static List<String> stanzas(Path root) throws IOException {
         List<String> out = new ArrayList<>();
         for (Paragraph p : Deb822Reader.parseAll(Files.readString(root.resolve("var/lib/dpkg/status")))) {
