@@ -30,31 +30,16 @@ class TrixieIndexTest {
     private static Set<String> minbase;
 
     @BeforeAll
-    static void load() throws IOException {
-        String shared = System.getProperty("aptostree.shared");
-        assumeTrue(shared != null, "aptostree.shared not set");
-        Path mirror = Path.of(shared, "data", "debian-mirror");
-        Path packages = mirror.resolve("dists/trixie/main/binary-amd64/Packages.xz");
-        assumeTrue(Files.isRegularFile(packages), "no trixie index in " + mirror);
-        long start = System.nanoTime();
-        List<PackageVersion> all = new ArrayList<>();
-        PackageIndex.read(packages, r -> all.add(PackageVersion.from(r)));
-        index = all;
-        System.out.printf("trixie index: %d packages read in %d ms%n", all.size(), (System.nanoTime() - start) / 1_000_000);
-        minbase = new HashSet<>();
-        try (Stream<Path> debs = Files.walk(mirror.resolve("pool"))) {
-            debs.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".deb"))
-                    .forEach(n -> minbase.add(n.replace("%3a", ":").replace("%3A", ":")));
-        }
+    static void load() {
+        index = TrixieData.packages();
+        minbase = TrixieData.minbaseFileNames();
     }
 
     private static Universe universe(boolean withMinbase) {
         Universe.Builder b = Universe.builder("amd64");
         for (PackageVersion p : index) {
             b.addAvailable(p, Universe.DEFAULT_PRIORITY);
-            // Pool file names leave the epoch out.
-            String version = p.version().upstream() + (p.version().revision().isEmpty() ? "" : "-" + p.version().revision());
-            if (withMinbase && minbase.contains(p.name() + "_" + version + "_" + p.architecture() + ".deb")) {
+            if (withMinbase && TrixieData.inMinbase(minbase, p)) {
                 b.addInstalled(p);
             }
         }
@@ -129,8 +114,7 @@ class TrixieIndexTest {
      */
     @Test
     void bookwormSystemUpgradesToTrixie() throws Exception {
-        Path bookwormIndex = Path.of(System.getProperty("aptostree.shared"),
-                "data/debian-mirror/dists/bookworm/main/binary-amd64/Packages.xz");
+        Path bookwormIndex = TrixieData.mirror().resolve("dists/bookworm/main/binary-amd64/Packages.xz");
         assumeTrue(Files.isRegularFile(bookwormIndex), "no bookworm index");
         List<PackageVersion> bookworm = new ArrayList<>();
         PackageIndex.read(bookwormIndex, r -> {

@@ -1,0 +1,81 @@
+package org.aptostree.solver;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.aptostree.deb.index.PackageIndex;
+import org.aptostree.deb.index.PackageRecord;
+
+/**
+ * The shared mirror's trixie index, parsed once per test JVM (several test classes use it and parsing
+ * dominates their run time). Tests that call it are skipped when {@code aptostree.shared} is absent.
+ */
+public final class TrixieData {
+    private static List<PackageRecord> records;
+    private static List<PackageVersion> packages;
+
+    private TrixieData() {
+    }
+
+    public static Path mirror() {
+        String shared = System.getProperty("aptostree.shared");
+        assumeTrue(shared != null, "aptostree.shared not set");
+        Path mirror = Path.of(shared, "data", "debian-mirror");
+        assumeTrue(Files.isRegularFile(index(mirror)), "no trixie index in " + mirror);
+        return mirror;
+    }
+
+    public static Path index(Path mirror) {
+        return mirror.resolve("dists/trixie/main/binary-amd64/Packages.xz");
+    }
+
+    public static synchronized List<PackageRecord> records() {
+        if (records == null) {
+            Path index = index(mirror());
+            List<PackageRecord> all = new ArrayList<>();
+            long start = System.nanoTime();
+            try {
+                PackageIndex.read(index, all::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            System.out.printf("trixie index: %d packages read in %d ms%n", all.size(), (System.nanoTime() - start) / 1_000_000);
+            records = all;
+        }
+        return records;
+    }
+
+    public static synchronized List<PackageVersion> packages() {
+        if (packages == null) {
+            packages = records().stream().map(PackageVersion::from).toList();
+        }
+        return packages;
+    }
+
+    /** File names of the pool's .debs (trixie minbase), with {@code %3a} decoded; the epoch is not in them. */
+    public static Set<String> minbaseFileNames() {
+        Set<String> names = new HashSet<>();
+        try (Stream<Path> debs = Files.walk(mirror().resolve("pool"))) {
+            debs.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".deb"))
+                    .forEach(n -> names.add(n.replace("%3a", ":").replace("%3A", ":")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return names;
+    }
+
+    /** Whether a package is one of the pool's .debs. */
+    public static boolean inMinbase(Set<String> fileNames, PackageVersion p) {
+        String version = p.version().upstream() + (p.version().revision().isEmpty() ? "" : "-" + p.version().revision());
+        return fileNames.contains(p.name() + "_" + version + "_" + p.architecture() + ".deb");
+    }
+}
