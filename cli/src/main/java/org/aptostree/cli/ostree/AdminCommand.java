@@ -19,6 +19,7 @@ import org.aptostree.ostree.sysroot.Deployer;
 import org.aptostree.ostree.sysroot.Deployment;
 import org.aptostree.ostree.sysroot.EtcMerge;
 import org.aptostree.ostree.sysroot.KernelArgs;
+import org.aptostree.ostree.sysroot.StagedDeployment;
 import org.aptostree.ostree.sysroot.Sysroot;
 
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Commands for managing a host system booted with ostree.",
         subcommands = {AdminCommand.InitFs.class, AdminCommand.OsInit.class, AdminCommand.Deploy.class, AdminCommand.Status.class,
             AdminCommand.Undeploy.class, AdminCommand.SetDefault.class, AdminCommand.Pin.class, AdminCommand.Cleanup.class,
-            AdminCommand.ConfigDiff.class})
+            AdminCommand.ConfigDiff.class, AdminCommand.FinalizeStaged.class, AdminCommand.Kargs.class})
 final class AdminCommand {
     @Option(names = "--sysroot", paramLabel = "PATH", scope = ScopeType.INHERIT, description = "Create a new OSTree sysroot at PATH")
     Path sysroot;
@@ -117,6 +118,9 @@ final class AdminCommand {
         @Option(names = "--no-prune", description = "Don't prune the repo when done")
         boolean noPrune;
 
+        @Option(names = "--stage", description = "Complete deployment at OS shutdown")
+        boolean stage;
+
         @Option(names = "--karg-proc-cmdline", description = "Import current /proc/cmdline")
         boolean kargProcCmdline;
 
@@ -173,10 +177,10 @@ final class AdminCommand {
                 return out;
             };
             Deployer.Result r = new Deployer(admin.root()).deploy(commit, Deployer.DeployOptions.of(osname, origin)
-                    .withKargs(kargs).withRetain(retain).withNotAsDefault(notAsDefault).withNoMerge(noMerge).withPrune(!noPrune));
+                    .withKargs(kargs).withRetain(retain).withNotAsDefault(notAsDefault).withNoMerge(noMerge).withPrune(!noPrune).withStage(stage));
             r.etcChanges().ifPresent(d -> System.out.println("Copying /etc changes: " + d.modified().size() + " modified, "
                     + d.removed().size() + " removed, " + d.added().size() + " added"));
-            System.out.println("Transaction complete; deployed " + osname + " " + r.deployment().dirName());
+            System.out.println((stage ? "Staged" : "Transaction complete; deployed") + " " + osname + " " + r.deployment().dirName());
             return 0;
         }
     }
@@ -206,11 +210,16 @@ final class AdminCommand {
                 System.out.println(StatusJson.format(s, repo));
                 return 0;
             }
-            if (list.isEmpty()) {
+            Optional<StagedDeployment> staged = s.staged();
+            if (list.isEmpty() && staged.isEmpty()) {
                 System.out.println("No deployments.");
                 return 0;
             }
             StringBuilder out = new StringBuilder();
+            if (staged.isPresent()) {
+                out.append("  ").append(staged.get().osname()).append(' ').append(staged.get().dirName()).append(" (staged)\n");
+                versionOf(repo, staged.get().commit()).ifPresent(v -> out.append("    Version: ").append(v).append('\n'));
+            }
             int bootedIndex = -1;
             for (int i = 0; i < list.size(); i++) {
                 if (s.booted().map(list.get(i)::sameDeployment).orElse(false)) {
@@ -319,6 +328,57 @@ final class AdminCommand {
         @Override
         public Integer call() throws Exception {
             new Deployer(admin.root()).cleanup();
+            return 0;
+        }
+    }
+
+    @Command(name = "finalize-staged", mixinStandardHelpOptions = true, description = "Internal command to run at shutdown time.")
+    static final class FinalizeStaged implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() throws Exception {
+            Optional<Deployment> d = new Deployer(admin.root()).finalizeStaged();
+            System.out.println(d.map(x -> "Finalized " + x.osname() + " " + x.dirName()).orElse("No staged deployment to finalize"));
+            return 0;
+        }
+    }
+
+    @Command(name = "kargs", mixinStandardHelpOptions = true, description = "Change kernel arguments.",
+            subcommands = AdminCommand.KargsEditInPlace.class)
+    static final class Kargs {
+        @ParentCommand
+        AdminCommand admin;
+    }
+
+    @Command(name = "edit-in-place", mixinStandardHelpOptions = true, description = "Set kernel arguments in place on every deployment.")
+    static final class KargsEditInPlace implements Callable<Integer> {
+        @ParentCommand
+        Kargs kargs;
+
+        @Option(names = "--append-if-missing", paramLabel = "NAME=VALUE", description = "Append kernel arguments if they do not exist")
+        List<String> append = new ArrayList<>();
+
+        @Option(names = "--delete-if-present", paramLabel = "NAME=VALUE", description = "Delete kernel arguments if they exist")
+        List<String> delete = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            new Deployer(kargs.admin.root()).editKernelArgsInPlace(k -> {
+                KernelArgs out = k;
+                for (String a : append) {
+                    if (!out.args().contains(a)) {
+                        out = out.append(a);
+                    }
+                }
+                for (String d : delete) {
+                    if (out.args().contains(d) || (!d.contains("=") && out.value(d).isPresent())) {
+                        out = out.delete(d);
+                    }
+                }
+                return out;
+            });
             return 0;
         }
     }

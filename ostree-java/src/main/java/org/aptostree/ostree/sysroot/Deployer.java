@@ -91,29 +91,34 @@ public final class Deployer {
 
     /** How a new deployment is made and placed. */
     public record DeployOptions(String osname, Optional<KeyFile> origin, UnaryOperator<KernelArgs> kargs,
-                                boolean retain, boolean notAsDefault, boolean noMerge, boolean prune) {
+                                boolean retain, boolean notAsDefault, boolean noMerge, boolean prune, boolean stage) {
         public static DeployOptions of(String osname, KeyFile origin) {
-            return new DeployOptions(osname, Optional.ofNullable(origin), k -> k, false, false, false, true);
+            return new DeployOptions(osname, Optional.ofNullable(origin), k -> k, false, false, false, true, false);
         }
 
         public DeployOptions withKargs(UnaryOperator<KernelArgs> k) {
-            return new DeployOptions(osname, origin, k, retain, notAsDefault, noMerge, prune);
+            return new DeployOptions(osname, origin, k, retain, notAsDefault, noMerge, prune, stage);
         }
 
         public DeployOptions withRetain(boolean r) {
-            return new DeployOptions(osname, origin, kargs, r, notAsDefault, noMerge, prune);
+            return new DeployOptions(osname, origin, kargs, r, notAsDefault, noMerge, prune, stage);
         }
 
         public DeployOptions withNotAsDefault(boolean n) {
-            return new DeployOptions(osname, origin, kargs, retain, n, noMerge, prune);
+            return new DeployOptions(osname, origin, kargs, retain, n, noMerge, prune, stage);
         }
 
         public DeployOptions withNoMerge(boolean n) {
-            return new DeployOptions(osname, origin, kargs, retain, notAsDefault, n, prune);
+            return new DeployOptions(osname, origin, kargs, retain, notAsDefault, n, prune, stage);
         }
 
         public DeployOptions withPrune(boolean p) {
-            return new DeployOptions(osname, origin, kargs, retain, notAsDefault, noMerge, p);
+            return new DeployOptions(osname, origin, kargs, retain, notAsDefault, noMerge, p, stage);
+        }
+
+        /** Check out now, merge /etc and write boot entries at {@link #finalizeStaged()} (shutdown). */
+        public DeployOptions withStage(boolean s) {
+            return new DeployOptions(osname, origin, kargs, retain, notAsDefault, noMerge, prune, s);
         }
     }
 
@@ -140,7 +145,7 @@ public final class Deployer {
             Files.createDirectories(deployDir.getParent());
             try {
                 new Checkout(repo).userMode(!isRoot()).checkout(commitId, deployDir);
-                etc = prepareEtc(deployDir, merge);
+                etc = prepareEtc(deployDir, options.stage() ? Optional.empty() : merge);
                 kernel = KernelFiles.find(deployDir)
                         .orElseThrow(() -> new IOException("No kernel found in commit " + commitId
                                 + ": expected usr/lib/modules/<version>/vmlinuz"));
@@ -162,10 +167,17 @@ public final class Deployer {
             ImmutableFlag.set(deployDir, true);
             // The merge deployment's ostree= stays where it is; writing the entry replaces it in place, as libostree does.
             KernelArgs kargs = options.kargs().apply(merge.map(Deployment::kernelArgs).orElse(new KernelArgs(List.of())));
-            BootEntry entry = new BootEntry(Map.of("options", kargs.toString(), "title", title(deployDir, commit)));
-            Deployment fresh = new Deployment(options.osname(), commitId, serial, kernel.bootChecksum(), 0, entry, origin)
-                    .withBootEntry(entry.with("x-kernel-version", kernel.version())
-                            .with("x-has-initramfs", String.valueOf(kernel.initramfs().isPresent())));
+            if (options.stage()) {
+                syncFs();
+                StagedDeployment staged = new StagedDeployment(options.osname(), commitId, serial, kernel.bootChecksum(),
+                        merge.map(Deployment::dirName), kargs.args(), false);
+                staged.write(StagedDeployment.runDir(root));
+                Deployment d = new Deployment(options.osname(), commitId, serial, kernel.bootChecksum(), 0,
+                        newBootEntry(deployDir, commit, kernel, kargs), origin);
+                return new Result(d, Optional.empty());
+            }
+            Deployment fresh = new Deployment(options.osname(), commitId, serial, kernel.bootChecksum(), 0,
+                    newBootEntry(deployDir, commit, kernel, kargs), origin);
             syncFs();
 
             List<Deployment> list = newList(sysroot, fresh, merge, options);
@@ -174,6 +186,52 @@ public final class Deployer {
                 cleanup();
             }
             return new Result(fresh, etc);
+        }
+    }
+
+    /** The boot entry of a deployment not yet in the list; its boot paths are filled in when the list is written. */
+    private static BootEntry newBootEntry(Path deployDir, Commit commit, KernelFiles kernel, KernelArgs kargs) throws IOException {
+        return new BootEntry(Map.of("options", kargs.toString(), "title", title(deployDir, commit)))
+                .with("x-kernel-version", kernel.version())
+                .with("x-has-initramfs", String.valueOf(kernel.initramfs().isPresent()));
+    }
+
+    /**
+     * Completes a staged deployment, as {@code ostree admin finalize-staged} does at shutdown: merges the merge
+     * deployment's /etc as it is now, writes the deployment list with the staged deployment first, cleans up.
+     *
+     * @return the finalized deployment, or empty when nothing was staged or finalization is locked
+     */
+    public Optional<Deployment> finalizeStaged() throws IOException, OstreeFormatException {
+        Path runDir = StagedDeployment.runDir(root);
+        try (SysrootLock lock = SysrootLock.acquire(root)) {
+            Optional<StagedDeployment> staged = StagedDeployment.read(runDir);
+            if (staged.isEmpty() || staged.get().locked() || Files.exists(runDir.resolve("staged-deployment-locked"))) {
+                return Optional.empty();
+            }
+            StagedDeployment st = staged.get();
+            Sysroot sysroot = Sysroot.load(root);
+            Optional<Deployment> merge = st.mergeName().flatMap(name -> sysroot.deployments().stream()
+                    .filter(d -> d.osname().equals(st.osname()) && d.dirName().equals(name)).findFirst());
+            Path deployDir = root.resolve("ostree/deploy").resolve(st.osname()).resolve("deploy").resolve(st.dirName());
+            if (merge.isPresent()) {
+                ImmutableFlag.set(deployDir, false);
+                Path oldDir = merge.get().dir(root);
+                EtcMerge.merge(oldDir.resolve("usr/etc"), oldDir.resolve("etc"), deployDir.resolve("etc"));
+                ImmutableFlag.set(deployDir, true);
+            }
+            Commit commit = sysroot.repo().readCommit(st.commit());
+            KernelFiles kernel = KernelFiles.find(deployDir)
+                    .orElseThrow(() -> new IOException("staged deployment " + st.dirName() + " has no kernel"));
+            Path originFile = deployDir.resolveSibling(st.dirName() + ".origin");
+            KeyFile origin = Files.exists(originFile) ? KeyFile.parse(Files.readString(originFile), originFile.toString()) : null;
+            Deployment fresh = new Deployment(st.osname(), st.commit(), st.deploySerial(), st.bootChecksum(), 0,
+                    newBootEntry(deployDir, commit, kernel, new KernelArgs(st.kargs())), origin);
+            syncFs();
+            writeDeployments(sysroot, newList(sysroot, fresh, merge, DeployOptions.of(st.osname(), origin)));
+            Files.deleteIfExists(runDir.resolve(StagedDeployment.FILE));
+            cleanup();
+            return Optional.of(fresh);
         }
     }
 
@@ -474,6 +532,11 @@ public final class Deployer {
         }
     }
 
+    /** Changes the kernel arguments of every deployment and rewrites the boot entries ({@code kargs edit-in-place}). */
+    public void editKernelArgsInPlace(UnaryOperator<KernelArgs> edit) throws IOException, OstreeFormatException {
+        edit(list -> list.replaceAll(d -> d.withBootEntry(d.bootEntry().with("options", edit.apply(d.kernelArgs()).toString()))));
+    }
+
     private static void checkIndex(List<Deployment> list, int index) {
         if (index < 0 || index >= list.size()) {
             throw new IllegalArgumentException("Out of range deployment index " + index + ", expected < " + list.size());
@@ -521,6 +584,11 @@ public final class Deployer {
             liveDirs.add(d.osname() + "/" + d.dirName());
             liveBoot.add(d.osname() + "-" + d.bootChecksum());
         }
+        Optional<StagedDeployment> staged = StagedDeployment.read(StagedDeployment.runDir(root));
+        staged.ifPresent(st -> {
+            liveDirs.add(st.osname() + "/" + st.dirName());
+            liveBoot.add(st.osname() + "-" + st.bootChecksum());
+        });
         for (String os : sysroot.stateroots()) {
             Path deployDir = root.resolve("ostree/deploy").resolve(os).resolve("deploy");
             if (!Files.isDirectory(deployDir)) {
@@ -550,6 +618,8 @@ public final class Deployer {
                 }
             }
         }
-        new Prune(sysroot.repo()).refsOnly(true).depth(0).run();
+        if (staged.isEmpty()) {
+            new Prune(sysroot.repo()).refsOnly(true).depth(0).run();
+        }
     }
 }

@@ -160,6 +160,11 @@ public final class Sysroot {
         return booted;
     }
 
+    /** The deployment staged for the next shutdown, if any. */
+    public Optional<StagedDeployment> staged() throws IOException, OstreeFormatException {
+        return StagedDeployment.read(StagedDeployment.runDir(root));
+    }
+
     /** The deployment whose /etc a new deployment of {@code osname} inherits: the booted one, else the default. */
     public Optional<Deployment> mergeDeployment(String osname) {
         if (booted.isPresent() && booted.get().osname().equals(osname)) {
