@@ -231,14 +231,14 @@ final class Encoding {
     private void buildRules() {
         for (Map.Entry<Request.Target, int[]> e : installTargets.entrySet()) {
             rules.add(new Rule(Rule.Kind.REQUEST_INSTALL, literals(e.getValue(), true), -1, null,
-                    e.getKey().toString(), e.getValue()));
+                    e.getKey(), e.getValue()));
             for (int id : e.getValue()) {
                 requestedVariables.add(variableOf[id]);
             }
         }
         for (Map.Entry<Request.Target, int[]> e : upgradeTargets.entrySet()) {
             rules.add(new Rule(Rule.Kind.REQUEST_INSTALL, literals(e.getValue(), true), -1, null,
-                    e.getKey().toString(), e.getValue()));
+                    e.getKey(), e.getValue()));
             for (int id : e.getValue()) {
                 requestedVariables.add(variableOf[id]);
             }
@@ -246,7 +246,7 @@ final class Encoding {
         for (Map.Entry<Request.Target, int[]> e : removeTargets.entrySet()) {
             for (int id : e.getValue()) {
                 rules.add(new Rule(Rule.Kind.REQUEST_REMOVE, new int[] {-variableOf[id]}, -1, null,
-                        e.getKey().toString(), new int[] {id}));
+                        e.getKey(), new int[] {id}));
             }
         }
         // Installed packages stay installed (some version) unless the request names them: without apt's
@@ -345,7 +345,7 @@ final class Encoding {
             for (int i = 0; i < sats.length; i++) {
                 clause[i + 1] = variableOf[sats[i]];
             }
-            rules.add(new Rule(Rule.Kind.DEPENDS, clause, id, field, group.toString(), sats));
+            rules.add(new Rule(Rule.Kind.DEPENDS, clause, id, field, group, sats));
         }
     }
 
@@ -355,7 +355,7 @@ final class Encoding {
                 for (int q : universe.satisfiers(id, r, true)) {
                     if (q != id && isRelevant(q)) {
                         rules.add(new Rule(Rule.Kind.CONFLICTS, new int[] {-variableOf[id], -variableOf[q]}, id,
-                                field, r.toString(), new int[] {q}));
+                                field, r, new int[] {q}));
                     }
                 }
             }
