@@ -55,6 +55,15 @@ public record PackageRecord(String name, Version version, String architecture, M
      * @throws DebFormatException for a missing field, a bad version or relation, with the field's line
      */
     public static PackageRecord from(Paragraph p) throws DebFormatException {
+        return from(p, null);
+    }
+
+    /**
+     * Like {@link #from(Paragraph)}, sharing parsed relation lists between records through
+     * {@code cache} (relation values such as {@code libc6 (>= 2.34)} repeat across an index, and
+     * the parsed lists are immutable). Null means no cache.
+     */
+    static PackageRecord from(Paragraph p, java.util.Map<String, List<Dependency>> cache) throws DebFormatException {
         String name = p.require("Package");
         String versionText = p.require("Version");
         String architecture = p.require("Architecture");
@@ -76,11 +85,11 @@ public record PackageRecord(String name, Version version, String architecture, M
             throw relocate(p, "Essential", "'Essential' field value '" + essentialText + "' is not 'yes' or 'no'", null);
         }
         return new PackageRecord(name, version, architecture, multiArch, essential,
-                relations(p, RelationField.DEPENDS), relations(p, RelationField.PRE_DEPENDS),
-                relations(p, RelationField.RECOMMENDS), relations(p, RelationField.SUGGESTS),
-                relations(p, RelationField.ENHANCES), relations(p, RelationField.CONFLICTS),
-                relations(p, RelationField.BREAKS), relations(p, RelationField.REPLACES),
-                relations(p, RelationField.PROVIDES), p);
+                relations(p, RelationField.DEPENDS, cache), relations(p, RelationField.PRE_DEPENDS, cache),
+                relations(p, RelationField.RECOMMENDS, cache), relations(p, RelationField.SUGGESTS, cache),
+                relations(p, RelationField.ENHANCES, cache), relations(p, RelationField.CONFLICTS, cache),
+                relations(p, RelationField.BREAKS, cache), relations(p, RelationField.REPLACES, cache),
+                relations(p, RelationField.PROVIDES, cache), p);
     }
 
     /** The dependencies of one relation field of this record (Depends … Provides; source fields are empty). */
@@ -170,13 +179,29 @@ public record PackageRecord(String name, Version version, String architecture, M
         return name + " " + version + " " + architecture;
     }
 
-    private static List<Dependency> relations(Paragraph p, RelationField field) throws DebFormatException {
+    private static List<Dependency> relations(Paragraph p, RelationField field, java.util.Map<String, List<Dependency>> cache)
+            throws DebFormatException {
         String value = p.valueOrNull(field.fieldName());
         if (value == null) {
             return List.of();
         }
+        // The key includes the field: the same text can be valid in Depends and invalid in Breaks.
+        String key = cache == null ? null : field.ordinal() + value;
+        if (key != null) {
+            List<Dependency> cached = cache.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
         try {
-            return field.parse(value);
+            List<Dependency> parsed = field.parse(value);
+            if (key != null) {
+                if (cache.size() > 100_000) {
+                    cache.clear();
+                }
+                cache.put(key, parsed);
+            }
+            return parsed;
         } catch (DebFormatException e) {
             throw relocate(p, field.fieldName(), e.reason(), e);
         }
