@@ -211,6 +211,13 @@ public final class Deployer {
             }
             StagedDeployment st = staged.get();
             Sysroot sysroot = Sysroot.load(root);
+            boolean alreadyListed = sysroot.deployments().stream()
+                    .anyMatch(d -> d.osname().equals(st.osname()) && d.dirName().equals(st.dirName()));
+            if (alreadyListed) {
+                // An earlier finalization was interrupted after the swap: only the state file is left to remove.
+                Files.deleteIfExists(runDir.resolve(StagedDeployment.FILE));
+                return Optional.empty();
+            }
             Optional<Deployment> merge = st.mergeName().flatMap(name -> sysroot.deployments().stream()
                     .filter(d -> d.osname().equals(st.osname()) && d.dirName().equals(name)).findFirst());
             Path deployDir = root.resolve("ostree/deploy").resolve(st.osname()).resolve("deploy").resolve(st.dirName());
