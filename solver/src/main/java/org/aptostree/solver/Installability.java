@@ -123,7 +123,8 @@ public final class Installability {
                 solver.solve(request);
                 reasons = List.of("installable only together with installed packages");
             } catch (UnsatisfiableRequestException e) {
-                reasons = e.reasons();
+                // The sweep asked, not the user: drop the "you asked for" sentence.
+                reasons = e.reasons().stream().filter(r -> !r.startsWith("you asked for ")).toList();
             }
             result.add(new Uninstallable(p, reasons));
         }

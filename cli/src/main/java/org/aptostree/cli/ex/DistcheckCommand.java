@@ -32,6 +32,9 @@ public final class DistcheckCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Parse the indexes every time.")
     boolean noCache;
 
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
     @Option(names = "--arch", paramLabel = "ARCH", description = "Native architecture (default: this machine's).")
     String arch;
 
@@ -48,8 +51,25 @@ public final class DistcheckCommand implements Callable<Integer> {
         Installability.Report report = new Installability(universe).check();
         long done = System.nanoTime();
         var out = spec.commandLine().getOut();
-        for (Installability.Uninstallable u : report.uninstallable()) {
-            out.println(u.packageVersion() + ": " + String.join("; ", u.reasons()));
+        if (json) {
+            List<java.util.Map<String, Object>> broken = new ArrayList<>();
+            for (Installability.Uninstallable u : report.uninstallable()) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("name", u.packageVersion().name());
+                m.put("version", u.packageVersion().version().toString());
+                m.put("architecture", u.packageVersion().architecture());
+                m.put("reasons", u.reasons());
+                broken.add(m);
+            }
+            java.util.Map<String, Object> root = new java.util.LinkedHashMap<>();
+            root.put("checked", report.checked());
+            root.put("uninstallable", broken);
+            out.println(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
+        } else {
+            for (Installability.Uninstallable u : report.uninstallable()) {
+                out.println(u.packageVersion() + ": " + String.join("; ", u.reasons()));
+            }
         }
         out.flush();
         spec.commandLine().getErr().printf("%d packages, %d not installable (%d solver calls; load %d ms, check %d ms)%n",
