@@ -33,6 +33,9 @@ public final class Main implements Runnable {
         GROUPS.put("ex", new Group(ExCommand::new, List.of()));
     }
 
+    /** Top-level system verbs (status, rollback, ...), registered like the groups' verbs: only the one named. */
+    private static final List<Class<?>> SYSTEM_VERBS = org.aptostree.cli.system.SystemCommands.VERBS;
+
     /** A command group: how to make it, and its verbs when it leaves their registration to us. */
     private record Group(Supplier<Object> factory, List<Class<?>> verbs) {
     }
@@ -81,6 +84,15 @@ public final class Main implements Runnable {
             }
         }
         String groupName = positionals.isEmpty() ? null : positionals.get(0);
+        List<Class<?>> system = SYSTEM_VERBS.stream()
+                .filter(v -> v.getAnnotation(Command.class).name().equals(groupName)).toList();
+        if (!system.isEmpty()) {
+            cl.addSubcommand(new CommandLine(system.get(0)));
+            return cl;
+        }
+        if (!GROUPS.containsKey(groupName)) {
+            SYSTEM_VERBS.forEach(v -> cl.addSubcommand(new CommandLine(v)));
+        }
         for (Map.Entry<String, Group> g : GROUPS.entrySet()) {
             if (GROUPS.containsKey(groupName) && !g.getKey().equals(groupName)) {
                 continue;

@@ -1,0 +1,43 @@
+package org.aptostree.cli.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import org.aptostree.cli.Main;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** On a root that is not an OSTree system, every system verb says so in one line and exits non-zero. */
+class NotOstreeSystemTest {
+    @TempDir
+    Path plain;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"status", "rollback", "cleanup", "ostree admin status", "ostree admin cleanup", "ostree admin undeploy 0"})
+    void systemVerbsRefusePlainRoot(String verb) {
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            String[] words = verb.split(" ");
+            String[] args = new String[words.length + 1];
+            System.arraycopy(words, 0, args, 0, words.length);
+            args[words.length] = "--sysroot=" + plain;
+            code = Main.execute(args);
+        } finally {
+            System.setErr(savedErr);
+        }
+        assertNotEquals(0, code);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.startsWith("error: This is not an OSTree system: " + plain.resolve("ostree/deploy") + " is missing."), message);
+        assertEquals(1, message.strip().lines().count(), "one line, no stack trace: " + message);
+    }
+}
