@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.aptostree.deb.index.MultiArch;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -77,6 +79,56 @@ class GeneratedUniverseProperties {
 
     @Property(tries = 1500)
     void plansAreValidAndUnsatisfiableAgreesWithBruteForce(@ForAll("scenarios") Scenario s, @ForAll boolean strict) {
+        check(s, strict);
+    }
+
+    /** The same with architectures amd64, i386 and all, every Multi-Arch value and {@code :any} relations. */
+    @Property(tries = 1500)
+    void multiArchPlansAreValidAndUnsatisfiableAgreesWithBruteForce(@ForAll("multiArchScenarios") Scenario s,
+            @ForAll boolean strict) {
+        check(s, strict);
+    }
+
+    @Provide
+    Arbitrary<Scenario> multiArchScenarios() {
+        Arbitrary<String> relation = Combinators.combine(
+                Arbitraries.of(concat(NAMES, VIRTUALS)),
+                Arbitraries.of("", "", ":any", ":i386"),
+                Arbitraries.of("", " (>= 2)", " (<< 2)"))
+                .as((n, q, v) -> n + q + v);
+        Arbitrary<String> group = relation.list().ofMinSize(1).ofMaxSize(2).map(l -> String.join(" | ", l));
+        Arbitrary<String> depends = group.list().ofMaxSize(2).map(l -> l.isEmpty() ? "" : "Depends: " + String.join(", ", l) + "\n");
+        Arbitrary<String> conflicts = Combinators.combine(Arbitraries.of("Conflicts: ", "Breaks: "),
+                Combinators.combine(Arbitraries.of(concat(NAMES, VIRTUALS)), Arbitraries.of("", " (<< 2)")).as((n, v) -> n + v)
+                        .list().ofMaxSize(1))
+                .as((field, l) -> l.isEmpty() ? "" : field + l.get(0) + "\n");
+        Arbitrary<String> provides = Arbitraries.of(VIRTUALS).list().ofMaxSize(1)
+                .map(l -> l.isEmpty() ? "" : "Provides: " + l.get(0) + "\n");
+        Arbitrary<String> header = Combinators.combine(Arbitraries.of("amd64", "amd64", "i386", "all"),
+                Arbitraries.of("", "Multi-Arch: same\n", "Multi-Arch: foreign\n", "Multi-Arch: allowed\n"))
+                .as((arch, ma) -> "Architecture: " + arch + "\n" + ma);
+        Arbitrary<String> fields = Combinators.combine(header, depends, conflicts, provides).as((h, d, c, p) -> h + d + c + p);
+        Arbitrary<List<String>> stanzas = fields.list().ofSize(NAMES.size() * 2);
+        Arbitrary<List<Boolean>> installed = Arbitraries.of(true, false, false, false).list().ofSize(NAMES.size());
+        Arbitrary<String> request = Arbitraries.of(concat(NAMES, VIRTUALS));
+        return Combinators.combine(stanzas, installed, request).as((s, inst, r) -> {
+            StringBuilder available = new StringBuilder();
+            StringBuilder installedText = new StringBuilder();
+            for (int i = 0; i < NAMES.size(); i++) {
+                for (int k = i * 2; k < i * 2 + 2; k++) {
+                    // Two stanzas per name: versions 1 and 2, each with its own architecture and Multi-Arch.
+                    String stanza = "Package: " + NAMES.get(i) + "\nVersion: " + (k % 2 + 1) + "\n" + s.get(k) + "\n";
+                    available.append(stanza);
+                    if (k % 2 == 0 && inst.get(i)) {
+                        installedText.append(stanza);
+                    }
+                }
+            }
+            return new Scenario(available.toString(), installedText.toString(), r);
+        });
+    }
+
+    private void check(Scenario s, boolean strict) {
         Universe u = Stanzas.universe(s.available(), s.installed());
         Request request = Request.install(List.of(Request.Target.parse(s.request())), false).withStrictPinning(strict);
         Set<Integer> allowed = allowedForRequest(u, s.request());
@@ -129,13 +181,19 @@ class GeneratedUniverseProperties {
     /** Strict pinning, as the solver: a real name means its candidate, a virtual one any provider's candidate. */
     private static Set<Integer> allowedForRequest(Universe u, String name) {
         Set<Integer> allowed = new HashSet<>();
-        if (u.candidate(name, "amd64").isPresent()) {
-            allowed.add(u.packages().indexOf(u.candidate(name, "amd64").get()));
-            return allowed;
+        for (String arch : List.of("amd64", "all")) {
+            if (u.candidate(name, arch).isPresent()) {
+                allowed.add(u.packages().indexOf(u.candidate(name, arch).get()));
+                return allowed;
+            }
+        }
+        if (!u.versions(name).isEmpty()) {
+            return allowed; // a real name, but not for this architecture
         }
         for (int i = 0; i < u.packages().size(); i++) {
             PackageVersion p = u.packages().get(i);
-            if (p.provides().stream().anyMatch(r -> r.name().equals(name))
+            boolean nativeOrForeign = !p.architecture().equals("i386") || p.multiArch() == MultiArch.FOREIGN;
+            if (nativeOrForeign && p.provides().stream().anyMatch(r -> r.name().equals(name))
                     && u.candidate(p.name(), p.architecture()).get().equals(p)) {
                 allowed.add(i);
             }
