@@ -110,6 +110,20 @@ public final class DpkgDatabase {
             List<String> replaces = RelationField.REPLACES.parse(Optional.ofNullable(fields.valueOrNull("Replaces")).orElse(""))
                     .stream().map(d -> d.first().name()).toList();
 
+            java.util.Set<String> conffilePaths = new java.util.HashSet<>();
+            List<String> conffiles = new ArrayList<>();
+            for (String line : control.text("conffiles").orElse("").split("\n")) {
+                String t = line.strip();
+                if (t.isEmpty()) {
+                    continue;
+                }
+                conffilePaths.add(t.startsWith("remove-on-upgrade ") ? t.substring("remove-on-upgrade ".length()).strip() : t);
+                if (t.startsWith("remove-on-upgrade ")) {
+                    conffiles.add(t.substring("remove-on-upgrade ".length()).strip() + " newconffile remove-on-upgrade");
+                } else {
+                    conffiles.add(t + " newconffile");
+                }
+            }
             List<String> list = new ArrayList<>();
             Map<String, String> md5 = new LinkedHashMap<>();
             Extractor extractor = new Extractor(root, new Extractor.Options(true, Long.MAX_VALUE));
@@ -127,9 +141,17 @@ public final class DpkgDatabase {
                 // A diversion by another package (or a local one) sends this package's file elsewhere;
                 // the .list still names the original path, as dpkg's does.
                 TarEntry target = e;
+                String destination = absolute;
                 String[] diversion = e.type() == TarEntry.Type.DIRECTORY ? null : diversions.get(absolute);
                 if (diversion != null && !diversion[1].equals(name)) {
-                    target = new TarEntry("." + diversion[0], e.type(), e.mode(), e.uid(), e.gid(), e.userName(),
+                    destination = diversion[0];
+                }
+                if (conffilePaths.contains(absolute) && e.type() != TarEntry.Type.DIRECTORY) {
+                    // dpkg leaves a new conffile as PATH.dpkg-new until --configure decides about it.
+                    destination = destination + ".dpkg-new";
+                }
+                if (!destination.equals(absolute)) {
+                    target = new TarEntry("." + destination, e.type(), e.mode(), e.uid(), e.gid(), e.userName(),
                             e.groupName(), e.size(), e.mtime(), e.linkTarget(), e.deviceMajor(), e.deviceMinor(), e.extended());
                 }
                 if (e.type() == TarEntry.Type.FILE) {
@@ -162,18 +184,6 @@ public final class DpkgDatabase {
                 StringBuilder sums = new StringBuilder();
                 md5.forEach((p, h) -> sums.append(h).append("  ").append(p).append('\n'));
                 write(info.resolve(infoName + ".md5sums"), sums.toString(), 0644);
-            }
-            List<String> conffiles = new ArrayList<>();
-            for (String line : control.text("conffiles").orElse("").split("\n")) {
-                String t = line.strip();
-                if (t.isEmpty()) {
-                    continue;
-                }
-                if (t.startsWith("remove-on-upgrade ")) {
-                    conffiles.add(t.substring("remove-on-upgrade ".length()).strip() + " newconffile remove-on-upgrade");
-                } else {
-                    conffiles.add(t + " newconffile");
-                }
             }
             registerTriggers(infoName, control.text("triggers").orElse(""));
             Paragraph stanza = StatusStanza.of(fields, "install ok unpacked", conffiles);
