@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.control.Dependency;
 import org.aptostree.deb.control.Relation;
 import org.aptostree.deb.index.MultiArch;
+import org.aptostree.deb.version.Version;
 
 /**
  * Debian semantics as clauses over one boolean per package version ("installed afterwards"). Only the
@@ -122,7 +124,7 @@ final class Encoding {
             for (int id : universe.idsByName(t.name())) {
                 PackageVersion p = universe.get(id);
                 if ((t.architecture() == null || t.architecture().equals(p.architecture()))
-                        && (t.version() == null || p.version().toString().equals(t.version()))) {
+                        && (t.version() == null || sameVersion(p, t.version()))) {
                     ids.add(id);
                     explicitlyChanged.add(p.nameArch());
                 }
@@ -142,7 +144,7 @@ final class Encoding {
             if (t.version() != null) {
                 for (int id : universe.idsByName(t.name())) {
                     PackageVersion p = universe.get(id);
-                    if (p.nameArch().equals(nameArch) && p.version().toString().equals(t.version())) {
+                    if (p.nameArch().equals(nameArch) && sameVersion(p, t.version())) {
                         result.add(id);
                     }
                 }
@@ -167,6 +169,15 @@ final class Encoding {
             }
         }
         return result.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Versions named on the command line compare as dpkg compares them ({@code 1.0} names {@code 1.0-0} too). */
+    private static boolean sameVersion(PackageVersion p, String text) {
+        try {
+            return p.version().compareTo(Version.parse(text)) == 0;
+        } catch (DebFormatException e) {
+            return false;
+        }
     }
 
     private List<Integer> relevantPackages(boolean allPackages) {
