@@ -45,7 +45,60 @@ public final class Solver {
         }
     }
 
+    /**
+     * Resolves the request. A requested virtual package with several providers is tried with each provider's
+     * candidate in turn and the smallest plan wins (apt would ask the user to pick one); when none works, the
+     * explanation covers all providers at once.
+     */
     public Plan solve(Request request) throws UnsatisfiableRequestException {
+        Request current = request;
+        for (int i = 0; i < current.install().size(); i++) {
+            List<Request.Target> options = providerTargets(current.install().get(i));
+            if (options.size() < 2) {
+                continue;
+            }
+            Plan best = null;
+            Request bestRequest = null;
+            for (Request.Target option : options) {
+                List<Request.Target> install = new ArrayList<>(current.install());
+                install.set(i, option);
+                Request candidate = new Request(install, current.remove(), current.upgrade(), current.upgradeAll(),
+                        current.recommends(), current.strictPinning());
+                try {
+                    Plan plan = solveOnce(candidate);
+                    if (best == null || plan.changes().size() < best.changes().size()) {
+                        best = plan;
+                        bestRequest = candidate;
+                    }
+                } catch (UnsatisfiableRequestException e) {
+                    // try the next provider
+                }
+            }
+            if (bestRequest != null) {
+                current = bestRequest;
+            }
+        }
+        return solveOnce(current);
+    }
+
+    /** For a purely virtual name: one exact target per provider candidate of the native architecture (or foreign). */
+    private List<Request.Target> providerTargets(Request.Target t) {
+        if (t.version() != null || !universe.versions(t.name()).isEmpty()) {
+            return List.of();
+        }
+        String arch = t.architecture() == null ? universe.nativeArchitecture() : t.architecture();
+        List<Request.Target> result = new ArrayList<>();
+        for (int id : universe.idsProviding(t.name())) {
+            PackageVersion p = universe.get(id);
+            if (universe.isCandidate(id) && (universe.effectiveArchitecture(p).equals(arch)
+                    || p.multiArch() == org.aptostree.deb.index.MultiArch.FOREIGN)) {
+                result.add(new Request.Target(p.name(), p.architecture(), p.version().toString()));
+            }
+        }
+        return result;
+    }
+
+    private Plan solveOnce(Request request) throws UnsatisfiableRequestException {
         traceStart = System.nanoTime();
         Encoding enc = Encoding.of(universe, request);
         SatSolver sat = new SatSolver();

@@ -321,4 +321,25 @@ class SolverScenarioTest {
         // Removing lib takes the automatic app along, but a manual app stops it.
         assertEquals("-app=1 -lib=1", plan(auto, Request.remove(List.of(Request.Target.parse("lib")))));
     }
+
+    @Test
+    void virtualRequestTakesTheSmallestProvider() throws Exception {
+        Universe u = Stanzas.universe("""
+                Package: big-mta
+                Version: 1
+                Architecture: amd64
+                Provides: mail-transport-agent
+                Depends: big-lib
+
+                Package: big-lib
+                Version: 1
+                Architecture: amd64
+
+                Package: small-mta
+                Version: 1
+                Architecture: amd64
+                Provides: mail-transport-agent
+                """, "");
+        assertEquals("small-mta=1", plan(u, install(false, "mail-transport-agent")));
+    }
 }
