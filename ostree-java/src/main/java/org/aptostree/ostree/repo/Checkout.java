@@ -153,15 +153,11 @@ public final class Checkout {
     }
 
     private void checkoutFile(ObjectId id, Path target) throws IOException, OstreeFormatException {
-        if (union) {
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException("cannot replace directory " + target + " with a file");
-            }
-        } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(target.toString());
+        if (union && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("cannot replace directory " + target + " with a file");
         }
-        try (ContentObject obj = repo.openContent(id)) {
-            FileHeader h = obj.header();
+        if (repo.mode() != RepoMode.ARCHIVE) {
+            FileHeader h = repo.readContentHeader(id);
             if (canHardlink(h)) {
                 Path staged = union ? target.resolveSibling(".tmp-" + UUID.randomUUID()) : target;
                 Files.createLink(staged, repo.objectPath(id, ObjectType.FILE));
@@ -170,7 +166,11 @@ public final class Checkout {
                 }
                 return;
             }
-            Path staged = target.resolveSibling(".tmp-" + UUID.randomUUID());
+        }
+        try (ContentObject obj = repo.openContent(id)) {
+            FileHeader h = obj.header();
+            // A fresh checkout writes in place; a union checkout stages beside the target and renames over it.
+            Path staged = union ? target.resolveSibling(".tmp-" + UUID.randomUUID()) : target;
             try {
                 if (h.isSymlink()) {
                     Files.createSymbolicLink(staged, Path.of(h.symlinkTarget()));
@@ -188,9 +188,13 @@ public final class Checkout {
                 if (!h.isSymlink()) {
                     FileStore.chmod(staged, userMode ? h.mode() & ~06000 : h.mode());
                 }
-                Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                if (union) {
+                    Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
             } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(staged);
+                if (union || !(e instanceof FileAlreadyExistsException)) {
+                    Files.deleteIfExists(staged);
+                }
                 throw e;
             }
         }

@@ -147,6 +147,44 @@ public final class Repository {
         return Optional.of(VariantDict.decode(Files.readAllBytes(p)));
     }
 
+    /**
+     * The header of a content object without opening its data, where the mode allows (bare modes keep it in
+     * file attributes); archive objects are read up to the end of their header.
+     */
+    public FileHeader readContentHeader(ObjectId id) throws IOException, OstreeFormatException {
+        if (mode == RepoMode.ARCHIVE) {
+            try (ContentObject c = openContent(id)) {
+                return c.header();
+            }
+        }
+        Path p = objectPath(id, ObjectType.FILE);
+        if (mode == RepoMode.BARE_USER) {
+            byte[] meta;
+            try {
+                meta = FileStore.readUserXattr(p, "ostreemeta");
+            } catch (NoSuchFileException e) {
+                throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
+            }
+            FileHeader probe = FileHeader.fromUserMeta(meta, "x");
+            if (!probe.isSymlink()) {
+                return probe;
+            }
+        } else {
+            FileStore.Stat st;
+            try {
+                st = FileStore.stat(p);
+            } catch (NoSuchFileException e) {
+                throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
+            }
+            if (!FileMode.isSymlink(st.mode()) && mode == RepoMode.BARE_USER_ONLY) {
+                return FileHeader.regular(0, 0, st.mode(), List.of());
+            }
+        }
+        try (ContentObject c = openContent(id)) {
+            return c.header();
+        }
+    }
+
     /** Opens a content object: its header and a stream of its uncompressed bytes. */
     public ContentObject openContent(ObjectId id) throws IOException, OstreeFormatException {
         Path p = objectPath(id, ObjectType.FILE);
