@@ -37,6 +37,10 @@ public final class SolveCommand implements Callable<Integer> {
             description = "A Packages index (plain, .gz, .xz, .zst, .bz2); repeatable.")
     List<Path> indexes = new ArrayList<>();
 
+    @Option(names = "--index-priority", paramLabel = "FILE=PRIORITY",
+            description = "Pin priority of the packages of one --index (default 500), as apt_preferences by release.")
+    java.util.Map<Path, Integer> indexPriorities = new java.util.HashMap<>();
+
     @Option(names = "--status", paramLabel = "FILE", description = "A dpkg status file: the installed set.")
     Path status;
 
@@ -102,7 +106,7 @@ public final class SolveCommand implements Callable<Integer> {
         }
         String nativeArch = arch != null ? arch : UniverseFiles.hostArchitecture();
         long start = System.nanoTime();
-        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, status, extendedStates, holds, pins,
+        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, indexPriorities, status, extendedStates, holds, pins,
                 noCache ? null : cacheDir != null ? cacheDir : UniverseFiles.defaultCacheDirectory());
         long loaded = System.nanoTime();
         Plan plan;

@@ -115,13 +115,22 @@ final class UniverseFiles {
     /** {@code extendedStates} is apt's extended_states file: packages with {@code Auto-Installed: 1} may be removed. */
     static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes, Path status,
             Path extendedStates, List<String> holds, List<String> pins, Path cacheDirectory) throws IOException {
+        return load(nativeArch, foreignArchs, indexes, java.util.Map.of(), status, extendedStates, holds, pins,
+                cacheDirectory);
+    }
+
+    /** {@code priorities} gives some indexes another pin priority than 500 (apt_preferences by release). */
+    static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes,
+            java.util.Map<Path, Integer> priorities, Path status, Path extendedStates, List<String> holds,
+            List<String> pins, Path cacheDirectory) throws IOException {
         Universe.Builder builder = Universe.builder(nativeArch);
         for (String arch : foreignArchs) {
             builder.foreignArchitecture(arch);
         }
         for (Path index : indexes) {
+            int priority = priorities.getOrDefault(index, Universe.DEFAULT_PRIORITY);
             for (PackageVersion p : readIndex(index, cacheDirectory)) {
-                builder.addAvailable(p, Universe.DEFAULT_PRIORITY);
+                builder.addAvailable(p, priority);
             }
         }
         if (status != null) {
