@@ -61,6 +61,24 @@ public final class TrixieData {
         return packages;
     }
 
+    private static List<PackageVersion> bookworm;
+
+    /** The bookworm main/amd64 index of the same mirror (skips the test when absent). */
+    public static synchronized List<PackageVersion> bookwormPackages() {
+        if (bookworm == null) {
+            Path index = mirror().resolve("dists/bookworm/main/binary-amd64/Packages.xz");
+            assumeTrue(Files.isRegularFile(index), "no bookworm index");
+            List<PackageVersion> all = new ArrayList<>();
+            try {
+                PackageIndex.read(index, r -> all.add(PackageVersion.from(r)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            bookworm = all;
+        }
+        return bookworm;
+    }
+
     /** File names of the pool's .debs (trixie minbase), with {@code %3a} decoded; the epoch is not in them. */
     public static Set<String> minbaseFileNames() {
         Set<String> names = new HashSet<>();
