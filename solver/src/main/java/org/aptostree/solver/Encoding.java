@@ -32,8 +32,6 @@ final class Encoding {
     final List<Rule> rules = new ArrayList<>();
     /** Variables of the packages the user named (install or upgrade), in request order. */
     final List<Integer> requestedVariables = new ArrayList<>();
-    /** name:arch of installed packages the request removes, installs or upgrades explicitly. */
-    final Set<String> explicitlyChanged = new HashSet<>();
     /** Per requested install target: the allowed package numbers. */
     private final Map<Request.Target, int[]> installTargets = new java.util.LinkedHashMap<>();
     private final Map<Request.Target, int[]> removeTargets = new java.util.LinkedHashMap<>();
@@ -126,7 +124,6 @@ final class Encoding {
                 if ((t.architecture() == null || t.architecture().equals(p.architecture()))
                         && (t.version() == null || sameVersion(p, t.version()))) {
                     ids.add(id);
-                    explicitlyChanged.add(p.nameArch());
                 }
             }
             removeTargets.put(t, ids.stream().mapToInt(Integer::intValue).toArray());
@@ -155,7 +152,6 @@ final class Encoding {
                 }
             }
             if (!result.isEmpty()) {
-                explicitlyChanged.add(nameArch);
                 return result.stream().mapToInt(Integer::intValue).toArray();
             }
         }

@@ -13,11 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.aptostree.deb.control.Deb822Writer;
 import org.aptostree.deb.control.Paragraph;
-import org.aptostree.deb.index.PackageIndex;
 import org.aptostree.deb.index.PackageRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

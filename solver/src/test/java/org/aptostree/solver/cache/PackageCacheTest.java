@@ -2,18 +2,13 @@ package org.aptostree.solver.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.aptostree.deb.DebFormatException;
-import org.aptostree.deb.index.PackageIndex;
 import org.aptostree.solver.PackageVersion;
 import org.aptostree.solver.TrixieData;
 import org.junit.jupiter.api.Test;
