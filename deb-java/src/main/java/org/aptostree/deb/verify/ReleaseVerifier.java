@@ -304,7 +304,8 @@ public final class ReleaseVerifier {
     private static String weakKey(PGPPublicKey key) {
         int alg = key.getAlgorithm();
         return switch (alg) {
-            case PublicKeyAlgorithmTags.RSA_GENERAL, PublicKeyAlgorithmTags.RSA_SIGN ->
+            // 3 is RSA sign-only (deprecated in RFC 4880, still found in old keys).
+            case PublicKeyAlgorithmTags.RSA_GENERAL, 3 ->
                     key.getBitStrength() < 2048 ? "RSA key of " + key.getBitStrength() + " bits is too weak" : null;
             case PublicKeyAlgorithmTags.EDDSA_LEGACY, PublicKeyAlgorithmTags.Ed25519, PublicKeyAlgorithmTags.Ed448,
                     PublicKeyAlgorithmTags.ECDSA -> null;
