@@ -11,9 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +26,7 @@ import org.aptostree.ostree.repo.ContentObject;
 import org.aptostree.ostree.repo.ObjectInserter;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.Summary;
+import org.aptostree.ostree.repo.WorkerPool;
 import org.aptostree.ostree.sign.GpgKeyring;
 
 /**
@@ -98,12 +96,7 @@ public final class Puller {
             }
             targets.put(ref, id.orElseThrow(() -> new IOException("No such branch '" + ref + "' in the remote")));
         }
-        ExecutorService workers = Executors.newFixedThreadPool(source.parallelism(), r -> {
-            Thread t = new Thread(r, "ostree-pull");
-            t.setDaemon(true);
-            return t;
-        });
-        try (ObjectInserter inserter = repo.newInserter()) {
+        try (WorkerPool workers = new WorkerPool("ostree-pull", source.parallelism()); ObjectInserter inserter = repo.newInserter()) {
             for (ObjectId commit : new java.util.LinkedHashSet<>(targets.values())) {
                 pullCommit(commit, inserter, workers);
             }
@@ -117,8 +110,6 @@ public final class Puller {
                     repo.refs().set(local, e.getValue());
                 }
             }
-        } finally {
-            workers.shutdownNow();
         }
         return targets;
     }
@@ -127,7 +118,7 @@ public final class Puller {
         return repo.path().resolve("state").resolve(commit.hex() + ".commitpartial");
     }
 
-    private void pullCommit(ObjectId start, ObjectInserter inserter, ExecutorService workers) throws IOException, OstreeFormatException {
+    private void pullCommit(ObjectId start, ObjectInserter inserter, WorkerPool workers) throws IOException, OstreeFormatException {
         Optional<ObjectId> next = Optional.of(start);
         for (int d = 0; next.isPresent() && (depth < 0 || d <= depth); d++) {
             ObjectId id = next.get();
@@ -153,7 +144,7 @@ public final class Puller {
             fetchDirMeta(commit.rootMeta(), inserter);
             fetchTree(commit.rootTree(), inserter, workers, pending, queued);
             for (Future<?> f : pending) {
-                join(f);
+                WorkerPool.join(f);
             }
             if (d > 0) {
                 Files.deleteIfExists(partialMarker(id));
@@ -193,7 +184,7 @@ public final class Puller {
         count(data.length);
     }
 
-    private void fetchTree(ObjectId id, ObjectInserter inserter, ExecutorService workers, List<Future<?>> pending,
+    private void fetchTree(ObjectId id, ObjectInserter inserter, WorkerPool workers, List<Future<?>> pending,
                            Set<ObjectId> queued) throws IOException, OstreeFormatException {
         byte[] data;
         if (repo.has(id, ObjectType.DIR_TREE)) {
@@ -262,23 +253,5 @@ public final class Puller {
             }
         }
         throw last;
-    }
-
-    private static void join(Future<?> f) throws IOException, OstreeFormatException {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof OstreeFormatException fe) {
-                throw fe;
-            }
-            throw new IOException(c);
-        }
     }
 }

@@ -10,9 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.aptostree.ostree.OstreeFormatException;
@@ -90,28 +87,23 @@ public final class Checkout {
             }
             throw new IOException("No such file or directory: " + subpath + " in commit " + commitId);
         }
-        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread th = new Thread(r, "ostree-checkout");
-            th.setDaemon(true);
-            return th;
-        });
-        try {
+        try (WorkerPool workers = WorkerPool.perCore("ostree-checkout")) {
             List<Future<Void>> pending = new ArrayList<>();
             List<Runnable> dirModes = new ArrayList<>();
             checkoutDir(tree, meta, destination, workers, pending, dirModes);
             for (Future<Void> f : pending) {
-                join(f);
+                WorkerPool.join(f);
             }
             // Directory modes last, deepest first, so read-only directories can still be filled.
             for (int i = dirModes.size() - 1; i >= 0; i--) {
                 dirModes.get(i).run();
             }
-        } finally {
-            workers.shutdownNow();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
-    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, ExecutorService workers,
+    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, WorkerPool workers,
                              List<Future<Void>> pending, List<Runnable> dirModes) throws IOException, OstreeFormatException {
         DirMeta meta = repo.readDirMeta(metaId);
         DirTree tree = repo.readDirTree(treeId);
@@ -197,27 +189,6 @@ public final class Checkout {
                 }
                 throw e;
             }
-        }
-    }
-
-    private static void join(Future<Void> f) throws IOException, OstreeFormatException {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof OstreeFormatException fe) {
-                throw fe;
-            }
-            if (c instanceof java.io.UncheckedIOException u) {
-                throw u.getCause();
-            }
-            throw new IOException(c);
         }
     }
 }

@@ -10,9 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.Commit;
@@ -61,18 +59,16 @@ public final class Fsck {
                 commits.add(n.id());
             }
         }
-        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
-        try {
+        List<Future<?>> pending = new ArrayList<>();
+        try (WorkerPool workers = WorkerPool.perCore("ostree-fsck")) {
             for (ObjectId c : commits) {
-                checkCommit(c, workers);
+                checkCommit(c, workers, pending);
             }
-            workers.shutdown();
-            workers.awaitTermination(365, TimeUnit.DAYS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } finally {
-            workers.shutdownNow();
+            for (Future<?> f : pending) {
+                WorkerPool.join(f);
+            }
+        } catch (OstreeFormatException e) {
+            throw new IOException(e);
         }
         List<Problem> found = new ArrayList<>(problems);
         found.sort((a, b) -> a.object().toString().compareTo(b.object().toString()));
@@ -111,7 +107,7 @@ public final class Fsck {
         }
     }
 
-    private void checkCommit(ObjectId id, ExecutorService workers) {
+    private void checkCommit(ObjectId id, WorkerPool workers, List<Future<?>> pending) {
         if (!firstVisit(id, ObjectType.COMMIT)) {
             return;
         }
@@ -130,7 +126,7 @@ public final class Fsck {
             return;
         }
         checkDirMeta(commit.rootMeta());
-        checkTree(commit.rootTree(), workers);
+        checkTree(commit.rootTree(), workers, pending);
     }
 
     private void checkDirMeta(ObjectId id) {
@@ -147,7 +143,7 @@ public final class Fsck {
         }
     }
 
-    private void checkTree(ObjectId id, ExecutorService workers) {
+    private void checkTree(ObjectId id, WorkerPool workers, List<Future<?>> pending) {
         if (!firstVisit(id, ObjectType.DIR_TREE)) {
             return;
         }
@@ -164,12 +160,15 @@ public final class Fsck {
         }
         for (DirTree.FileEntry f : tree.files()) {
             if (firstVisit(f.content(), ObjectType.FILE)) {
-                workers.submit(() -> checkContent(f.content()));
+                pending.add(workers.submit(() -> {
+                    checkContent(f.content());
+                    return null;
+                }));
             }
         }
         for (DirTree.DirEntry d : tree.dirs()) {
             checkDirMeta(d.meta());
-            checkTree(d.tree(), workers);
+            checkTree(d.tree(), workers, pending);
         }
     }
 

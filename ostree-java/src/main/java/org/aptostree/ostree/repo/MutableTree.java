@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
+import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.DirMeta;
 import org.aptostree.ostree.object.DirTree;
 import org.aptostree.ostree.object.ObjectId;
@@ -41,10 +41,10 @@ final class MutableTree {
     record Written(ObjectId tree, ObjectId meta) {
     }
 
-    Written write(ObjectInserter inserter) throws IOException {
+    Written write(ObjectInserter inserter) throws IOException, OstreeFormatException {
         List<DirTree.FileEntry> fileEntries = new ArrayList<>(files.size());
         for (Map.Entry<String, Future<ObjectId>> e : files.entrySet()) {
-            fileEntries.add(new DirTree.FileEntry(e.getKey(), join(e.getValue(), e.getKey())));
+            fileEntries.add(new DirTree.FileEntry(e.getKey(), WorkerPool.join(e.getValue())));
         }
         List<DirTree.DirEntry> dirEntries = new ArrayList<>(dirs.size());
         for (Map.Entry<String, MutableTree> e : dirs.entrySet()) {
@@ -54,23 +54,5 @@ final class MutableTree {
         ObjectId tree = inserter.writeMetadata(ObjectType.DIR_TREE, DirTree.sorted(fileEntries, dirEntries).encode());
         ObjectId metaId = inserter.writeMetadata(ObjectType.DIR_META, meta.encode());
         return new Written(tree, metaId);
-    }
-
-    private static ObjectId join(Future<ObjectId> f, String name) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException("writing " + name + ": " + cause, cause);
-        }
     }
 }

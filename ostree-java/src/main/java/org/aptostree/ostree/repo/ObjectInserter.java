@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +42,7 @@ public final class ObjectInserter implements AutoCloseable {
     private final String stagingPrefix = "tmpobject-" + UUID.randomUUID() + "-";
     private final AtomicLong staged = new AtomicLong();
     /** Object directories known to exist, so each is created once rather than checked per object. */
-    private final Set<String> objectDirs = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> objectDirs = new ConcurrentHashMap<>();
 
     ObjectInserter(Repository repo) throws IOException {
         this.repo = repo;
@@ -91,9 +91,7 @@ public final class ObjectInserter implements AutoCloseable {
         Path target = repo.objectPath(commit, ObjectType.COMMIT_META);
         Path staged = newTempPath();
         Files.write(staged, metadata.encode(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        if (objectDirs.add(target.getParent().getFileName().toString())) {
-            Files.createDirectories(target.getParent());
-        }
+        ensureObjectDir(target.getParent());
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -209,30 +207,30 @@ public final class ObjectInserter implements AutoCloseable {
             Files.delete(staged);
             return;
         }
-        Path dir = target.getParent();
-        if (objectDirs.add(dir.getFileName().toString())) {
-            Files.createDirectories(dir);
-        }
+        ensureObjectDir(target.getParent());
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    private void ensureObjectDir(Path dir) throws IOException {
+        try {
+            // computeIfAbsent makes other threads wait until the directory exists.
+            objectDirs.computeIfAbsent(dir.getFileName().toString(), name -> {
+                try {
+                    Files.createDirectories(dir);
+                    return Boolean.TRUE;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
 
     /** Makes every object written so far durable (libostree syncs the file system at the end of a transaction). */
     public void commit() throws IOException {
         if (repo.config().getBoolean("core", "fsync", true)) {
-            syncFilesystem(repo.path());
-        }
-    }
-
-    static void syncFilesystem(Path path) throws IOException {
-        try {
-            Process p = new ProcessBuilder("sync", "--file-system", path.toString()).inheritIO().start();
-            if (p.waitFor() != 0) {
-                throw new IOException("sync --file-system " + path + " failed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while syncing " + path, e);
+            AtomicFile.syncFileSystem(repo.path());
         }
     }
 

@@ -92,7 +92,7 @@ public final class RefDatabase {
     public void set(String refspec, ObjectId commit) throws IOException {
         Path file = fileOf(RefSpec.parse(refspec));
         Files.createDirectories(file.getParent());
-        Repository.writeAtomically(file, (commit.hex() + "\n").getBytes(StandardCharsets.US_ASCII));
+        AtomicFile.write(file, (commit.hex() + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Deletes a ref; returns false if it did not exist. */

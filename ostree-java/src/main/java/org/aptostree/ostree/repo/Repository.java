@@ -61,7 +61,7 @@ public final class Repository {
         Files.createDirectories(path);
         Path config = path.resolve("config");
         if (!Files.exists(config)) {
-            writeAtomically(config, ("[core]\nrepo_version=1\nmode=" + mode.configName() + "\n").getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(config, ("[core]\nrepo_version=1\nmode=" + mode.configName() + "\n").getBytes(StandardCharsets.UTF_8));
         }
         for (String dir : new String[] {"tmp", "extensions", "state", "refs", "refs/heads", "refs/mirrors", "refs/remotes", "objects"}) {
             Files.createDirectories(path.resolve(dir));
@@ -95,7 +95,7 @@ public final class Repository {
     }
 
     public void writeConfig() throws IOException {
-        writeAtomically(path.resolve("config"), config.format().getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(path.resolve("config"), config.format().getBytes(StandardCharsets.UTF_8));
     }
 
     public RefDatabase refs() {
@@ -362,18 +362,6 @@ public final class Repository {
             }
         }
         return names;
-    }
-
-    /** Writes a small file through a temporary sibling and an atomic rename. */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, content);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
     }
 
     /** A stream that ends after the announced size and fails if the data ends early or runs on. */

@@ -87,12 +87,12 @@ public record Summary(List<Ref> refs, VariantDict metadata) {
     /** Writes {@code summary} (and {@code summary.sig} when signatures are given) atomically. */
     public void write(Repository repo, List<byte[]> signatures) throws IOException {
         byte[] bytes = encode();
-        Repository.writeAtomically(repo.path().resolve("summary"), bytes);
+        AtomicFile.write(repo.path().resolve("summary"), bytes);
         if (signatures.isEmpty()) {
             Files.deleteIfExists(repo.path().resolve("summary.sig"));
         } else {
             VariantDict sig = VariantDict.empty().with("ostree.gpgsigs", Variant.of("aay", List.copyOf(signatures)));
-            Repository.writeAtomically(repo.path().resolve("summary.sig"), sig.encode());
+            AtomicFile.write(repo.path().resolve("summary.sig"), sig.encode());
         }
     }
 

@@ -12,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -36,7 +34,7 @@ public final class TreeWriter implements AutoCloseable {
 
     private final ObjectInserter inserter;
     private final CommitModifier modifier;
-    private final ExecutorService workers;
+    private final WorkerPool workers;
 
     /** The root of a written tree. */
     public record Root(ObjectId tree, ObjectId meta) {
@@ -45,17 +43,12 @@ public final class TreeWriter implements AutoCloseable {
     public TreeWriter(Repository repo, ObjectInserter inserter, CommitModifier modifier) {
         this.inserter = inserter;
         this.modifier = modifier.forMode(repo.mode());
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        this.workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "ostree-content-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = WorkerPool.perCore("ostree-content-writer");
     }
 
     // ---------------------------------------------------------------- from a directory
 
-    public Root writeDirectory(Path dir) throws IOException {
+    public Root writeDirectory(Path dir) throws IOException, OstreeFormatException {
         FileStore.Stat st = FileStore.stat(dir);
         if (!FileMode.isDirectory(st.mode())) {
             throw new IOException(dir + " is not a directory");
@@ -200,6 +193,6 @@ public final class TreeWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        workers.shutdownNow();
+        workers.close();
     }
 }

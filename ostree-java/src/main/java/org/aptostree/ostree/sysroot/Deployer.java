@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.repo.AtomicFile;
 import org.aptostree.ostree.repo.Checkout;
 import org.aptostree.ostree.repo.KeyFile;
 import org.aptostree.ostree.repo.Prune;
@@ -162,7 +163,7 @@ public final class Deployer {
             KeyFile origin = options.origin().orElseGet(() -> merge.map(Deployment::origin).orElse(null));
             if (origin != null) {
                 origin.removeGroup("libostree-transient");
-                writeAtomically(deployDir.resolveSibling(deployDir.getFileName() + ".origin"), origin.format());
+                AtomicFile.write(deployDir.resolveSibling(deployDir.getFileName() + ".origin"), origin.format().getBytes(StandardCharsets.UTF_8));
             }
             ImmutableFlag.set(deployDir, true);
             // The merge deployment's ostree= stays where it is; writing the entry replaces it in place, as libostree does.
@@ -477,21 +478,7 @@ public final class Deployer {
     }
 
     private void syncFs() throws IOException {
-        try {
-            Process p = new ProcessBuilder("sync", "--file-system", root.toString()).inheritIO().start();
-            if (p.waitFor() != 0) {
-                throw new IOException("sync --file-system " + root + " failed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    private static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.syncFileSystem(root);
     }
 
     // ------------------------------------------------------------------ list edits
@@ -565,7 +552,7 @@ public final class Deployer {
                     origin.removeGroup("libostree-transient");
                 }
             }
-            writeAtomically(d.originFile(root), origin.format());
+            AtomicFile.write(d.originFile(root), origin.format().getBytes(StandardCharsets.UTF_8));
         }
     }
 

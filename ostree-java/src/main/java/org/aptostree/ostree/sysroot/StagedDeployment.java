@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +12,7 @@ import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.gvariant.Variant;
 import org.aptostree.ostree.gvariant.VariantDict;
 import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.repo.AtomicFile;
 
 /**
  * A deployment checked out now and made bootable at shutdown ({@code ostree admin deploy --stage}): recorded as
@@ -68,8 +68,6 @@ public record StagedDeployment(String osname, ObjectId commit, int deploySerial,
 
     void write(Path runDir) throws IOException {
         Files.createDirectories(runDir);
-        Path tmp = runDir.resolve("." + FILE + ".tmp");
-        Files.write(tmp, encode());
-        Files.move(tmp, runDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.write(runDir.resolve(FILE), encode());
     }
 }

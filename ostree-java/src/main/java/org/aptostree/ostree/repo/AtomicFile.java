@@ -1,0 +1,40 @@
+package org.aptostree.ostree.repo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Small files (refs, config, origins, state) replaced all at once: written to a temporary sibling and renamed
+ * over the target, so a reader sees the old or the new content, never a mix. {@link #syncFileSystem} makes a
+ * batch of such writes durable, as libostree's {@code syncfs} does at the end of a transaction.
+ */
+public final class AtomicFile {
+    private AtomicFile() {
+    }
+
+    public static void write(Path target, byte[] content) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, content);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** Flushes the whole file system holding {@code path} ({@code syncfs(2)}, through coreutils' sync). */
+    public static void syncFileSystem(Path path) throws IOException {
+        try {
+            Process p = new ProcessBuilder("sync", "--file-system", path.toString()).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IOException("sync --file-system " + path + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while syncing " + path, e);
+        }
+    }
+}

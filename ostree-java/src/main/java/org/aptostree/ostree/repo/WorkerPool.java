@@ -1,0 +1,74 @@
+package org.aptostree.ostree.repo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.aptostree.ostree.OstreeFormatException;
+
+/**
+ * Daemon worker threads for the object store's parallel work (hashing, compressing, copying, fetching), whose
+ * tasks fail with the module's own exceptions and hand them back unwrapped on {@link #join}.
+ */
+public final class WorkerPool implements AutoCloseable {
+    /** A unit of work that may fail as repository operations do. */
+    @FunctionalInterface
+    public interface Task<T> {
+        T call() throws IOException, OstreeFormatException;
+    }
+
+    private final ExecutorService executor;
+
+    public WorkerPool(String name, int threads) {
+        this.executor = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** One thread per core: the work is CPU-bound (hashing, compression) or short I/O. */
+    public static WorkerPool perCore(String name) {
+        return new WorkerPool(name, Runtime.getRuntime().availableProcessors());
+    }
+
+    public <T> Future<T> submit(Task<T> task) {
+        return executor.submit(task::call);
+    }
+
+    /** Waits for a task and returns its result, rethrowing its failure as it was thrown. */
+    public static <T> T join(Future<T> f) throws IOException, OstreeFormatException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof OstreeFormatException fe) {
+                throw fe;
+            }
+            if (c instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(c);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
