@@ -375,11 +375,22 @@ public final class Solver {
                 queue.add(v);
             }
         }
-        // Reasons follow the installed graph breadth-first from the request; installed packages explain the rest.
+        // Reasons follow the installed graph breadth-first from the request; packages whose name was installed
+        // before (kept, or upgraded by an upgrade request) explain the rest.
+        Set<String> upgradeNames = new HashSet<>();
+        request.upgrade().forEach(t -> upgradeNames.add(t.name()));
         for (int v = 1; v <= enc.variableCount(); v++) {
-            if (sat.modelValue(v) && universe.isInstalled(enc.packageOf[v]) && !reasons.containsKey(v)) {
-                reasons.put(v, "installed");
-                queue.add(v);
+            int id = enc.packageOf[v];
+            PackageVersion p = universe.get(id);
+            if (sat.modelValue(v) && !reasons.containsKey(v)
+                    && universe.installedId(p.name(), p.architecture()) >= 0) {
+                boolean upgraded = !universe.isInstalled(id);
+                boolean asked = request.upgradeAll() || upgradeNames.contains(p.name());
+                if (!upgraded || asked) {
+                    // Other version changes get their reason from the package that needs them, below.
+                    reasons.put(v, upgraded ? "upgrade requested" : "installed");
+                    queue.add(v);
+                }
             }
         }
         while (!queue.isEmpty()) {
