@@ -118,7 +118,8 @@ class HttpPullTest {
             victim = files.filter(p -> p.toString().endsWith(".filez"))
                     .max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
         }
-        byte[] b = Files.readAllBytes(victim);
+        byte[] good = Files.readAllBytes(victim);
+        byte[] b = good.clone();
         // Past the header, inside the deflate stream (its last bits may be padding).
         b[b.length / 2 + 40] ^= 0x01;
         Files.write(victim, b);
@@ -134,6 +135,17 @@ class HttpPullTest {
         String name = victim.getParent().getFileName() + victim.getFileName().toString().replace(".filez", "");
         assertFalse(repo.has(ObjectId.fromHex(name), ObjectType.FILE), "the corrupt object was not stored");
         assertTrue(new Fsck(repo).run(false).ok(), "the incomplete commit is marked partial, so fsck passes");
+
+        // Once the server is fixed, pulling again resumes: what was fetched is kept, the rest arrives.
+        Files.write(victim, good);
+        int[] fetched = {0};
+        try (HttpSource source = new HttpSource(nginx.url("corrupt"))) {
+            new Puller(repo, source).progress((n, needed, bytes) -> fetched[0] = n).pull(List.of("os/stable"), ref -> "origin:" + ref);
+        }
+        assertEquals(ostreeCommit, repo.refs().resolve("origin:os/stable").orElseThrow());
+        assertTrue(new Fsck(repo).run(false).ok());
+        long total = Files.walk(repo.path().resolve("objects")).filter(Files::isRegularFile).count();
+        assertTrue(fetched[0] < total, "resumed pull fetched " + fetched[0] + " of " + total + " objects");
     }
 
     @Test
