@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "deb", mixinStandardHelpOptions = true,
         description = "Inspect .deb packages and APT repositories, dpkg-style.",
         subcommands = {DebInfoCommand.class, DebContentsCommand.class, DebExtractCommand.class,
-                DebCompareVersionsCommand.class, DebVerifyReleaseCommand.class})
+                DebCompareVersionsCommand.class, DebVerifyReleaseCommand.class, DebUnpackCommand.class})
 public final class DebCommand {
 }
