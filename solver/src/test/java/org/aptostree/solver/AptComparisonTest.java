@@ -36,7 +36,11 @@ class AptComparisonTest {
     @BeforeAll
     static void setUp() throws Exception {
         Path mirror = TrixieData.mirror();
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/apt-get")), "apt-get not installed");
+        boolean haveApt = Files.isExecutable(Path.of("/usr/bin/apt-get"));
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(haveApt, "apt-get not installed (CI=true: missing tools fail the run)");
+        }
+        assumeTrue(haveApt, "apt-get not installed");
         Set<String> minbase = TrixieData.minbaseFileNames();
         List<Paragraph> status = new ArrayList<>();
         Universe.Builder b = Universe.builder("amd64");
