@@ -77,8 +77,14 @@ final class FileStore {
     }
 
     private static byte[] readXattr(UserDefinedFileAttributeView view, String name) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(view.size(name));
-        view.read(name, buf);
+        // Each JDK xattr call opens the file; most values are small, so try one read before asking the size.
+        ByteBuffer buf = ByteBuffer.allocate(1024);
+        try {
+            view.read(name, buf);
+        } catch (IOException tooSmall) {
+            buf = ByteBuffer.allocate(view.size(name));
+            view.read(name, buf);
+        }
         buf.flip();
         byte[] out = new byte[buf.remaining()];
         buf.get(out);

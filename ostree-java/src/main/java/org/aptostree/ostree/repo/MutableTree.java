@@ -37,22 +37,18 @@ final class MutableTree {
         files.put(name, content);
     }
 
-    /** Root dirtree and dirmeta checksums of a written tree. */
-    record Written(ObjectId tree, ObjectId meta) {
-    }
-
-    Written write(ObjectInserter inserter) throws IOException, OstreeFormatException {
+    TreeWriter.Root write(ObjectInserter inserter) throws IOException, OstreeFormatException {
         List<DirTree.FileEntry> fileEntries = new ArrayList<>(files.size());
         for (Map.Entry<String, Future<ObjectId>> e : files.entrySet()) {
             fileEntries.add(new DirTree.FileEntry(e.getKey(), WorkerPool.join(e.getValue())));
         }
         List<DirTree.DirEntry> dirEntries = new ArrayList<>(dirs.size());
         for (Map.Entry<String, MutableTree> e : dirs.entrySet()) {
-            Written child = e.getValue().write(inserter);
+            TreeWriter.Root child = e.getValue().write(inserter);
             dirEntries.add(new DirTree.DirEntry(e.getKey(), child.tree(), child.meta()));
         }
         ObjectId tree = inserter.writeMetadata(ObjectType.DIR_TREE, DirTree.sorted(fileEntries, dirEntries).encode());
         ObjectId metaId = inserter.writeMetadata(ObjectType.DIR_META, meta.encode());
-        return new Written(tree, metaId);
+        return new TreeWriter.Root(tree, metaId);
     }
 }

@@ -55,8 +55,7 @@ public final class TreeWriter implements AutoCloseable {
         }
         MutableTree root = new MutableTree(dirMeta(dir, st));
         scan(dir, root, new HashMap<>());
-        MutableTree.Written w = root.write(inserter);
-        return new Root(w.tree(), w.meta());
+        return root.write(inserter);
     }
 
     private DirMeta dirMeta(Path dir, FileStore.Stat st) throws IOException {
@@ -163,8 +162,7 @@ public final class TreeWriter implements AutoCloseable {
             byPath.put(path, content);
             parent.putFile(name, content);
         }
-        MutableTree.Written w = root.write(inserter);
-        return new Root(w.tree(), w.meta());
+        return root.write(inserter);
     }
 
     private static List<String> splitPath(String name) throws OstreeFormatException {
