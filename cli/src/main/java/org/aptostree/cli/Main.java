@@ -98,12 +98,14 @@ public final class Main implements Runnable {
                 continue;
             }
             CommandLine group = new CommandLine(g.getValue().factory().get());
-            String verbName = positionals.size() > 1 ? positionals.get(1) : null;
-            List<Class<?>> verbs = g.getValue().verbs();
-            List<Class<?>> named = verbs.stream()
-                    .filter(v -> v.getAnnotation(Command.class).name().equals(verbName)).toList();
-            for (Class<?> verb : named.isEmpty() ? verbs : named) {
-                group.addSubcommand(new CommandLine(verb));
+            if (g.getKey().equals(groupName)) {
+                String verbName = positionals.size() > 1 ? positionals.get(1) : null;
+                List<Class<?>> verbs = g.getValue().verbs();
+                List<Class<?>> named = verbs.stream()
+                        .filter(v -> v.getAnnotation(Command.class).name().equals(verbName)).toList();
+                for (Class<?> verb : named.isEmpty() ? verbs : named) {
+                    group.addSubcommand(new CommandLine(verb));
+                }
             }
             cl.addSubcommand(g.getKey(), group);
         }
