@@ -122,7 +122,7 @@ public record FileHeader(int uid, int gid, int mode, String symlinkTarget, List<
      */
     public static InputStream inflateArchiveContent(InputStream rawDeflate) {
         Inflater inflater = new Inflater(true);
-        return new InflaterInputStream(rawDeflate, inflater, 64 * 1024) {
+        return new InflaterInputStream(rawDeflate, inflater, 16 * 1024) {
             @Override
             public void close() throws IOException {
                 try {

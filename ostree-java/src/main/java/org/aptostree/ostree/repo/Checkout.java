@@ -8,6 +8,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Future;
@@ -17,6 +20,7 @@ import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.object.DirMeta;
 import org.aptostree.ostree.object.DirTree;
 import org.aptostree.ostree.object.FileHeader;
+import org.aptostree.ostree.object.FileMode;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.object.ObjectType;
 
@@ -51,12 +55,12 @@ public final class Checkout {
         return this;
     }
 
-    private boolean canHardlink(FileHeader h) {
+    private boolean canHardlink(int mode) {
         switch (repo.mode()) {
             case BARE:
-                return !userMode || (h.mode() & 06000) == 0;
+                return !userMode || (mode & 06000) == 0;
             case BARE_USER:
-                return userMode && !h.isSymlink() && (h.mode() & 06000) == 0;
+                return userMode && !FileMode.isSymlink(mode) && (mode & 06000) == 0;
             case BARE_USER_ONLY:
                 return true;
             default:
@@ -105,7 +109,12 @@ public final class Checkout {
 
     private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, WorkerPool workers,
                              List<Future<Void>> pending, List<Runnable> dirModes) throws IOException, OstreeFormatException {
-        DirMeta meta = repo.readDirMeta(metaId);
+        DirMeta cached = dirMetas.get(metaId);
+        if (cached == null) {
+            cached = repo.readDirMeta(metaId);
+            dirMetas.put(metaId, cached);
+        }
+        DirMeta meta = cached;
         DirTree tree = repo.readDirTree(treeId);
         if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
             if (!union && !isEmptyDir(dest)) {
@@ -114,18 +123,24 @@ public final class Checkout {
         } else {
             Files.createDirectory(dest);
         }
-        FileStore.chmod(dest, 0700);
-        dirModes.add(() -> {
-            try {
-                if (!userMode) {
-                    FileStore.chown(dest, meta.uid(), meta.gid());
-                    FileStore.writeXattrs(dest, meta.xattrs());
+        int finalMode = userMode ? meta.mode() & ~06000 : meta.mode();
+        if (userMode && (finalMode & 0700) == 0700) {
+            // Writable by us already: the final mode can be set now, once.
+            FileStore.chmod(dest, finalMode);
+        } else {
+            FileStore.chmod(dest, 0700);
+            dirModes.add(() -> {
+                try {
+                    if (!userMode) {
+                        FileStore.chown(dest, meta.uid(), meta.gid());
+                        FileStore.writeXattrs(dest, meta.xattrs());
+                    }
+                    FileStore.chmod(dest, finalMode);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
-                FileStore.chmod(dest, userMode ? meta.mode() & ~06000 : meta.mode());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+            });
+        }
         for (DirTree.FileEntry f : tree.files()) {
             Path target = dest.resolve(f.name());
             pending.add(workers.submit(() -> {
@@ -138,6 +153,37 @@ public final class Checkout {
         }
     }
 
+    /**
+     * libostree's {@code uncompressed-objects-cache} of an archive repository: each regular file is inflated once,
+     * with its user-mode permissions, and every user-mode checkout hardlinks it. Symlinks are not cached.
+     */
+    private Optional<Path> uncompressedCopy(ObjectId id) throws IOException, OstreeFormatException {
+        String hex = id.hex();
+        Path cached = repo.path().resolve("uncompressed-objects-cache").resolve(hex.substring(0, 2)).resolve(hex.substring(2) + ".file");
+        if (Files.exists(cached, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of(cached);
+        }
+        try (ContentObject obj = repo.openContent(id)) {
+            if (obj.header().isSymlink()) {
+                return Optional.empty();
+            }
+            Files.createDirectories(cached.getParent());
+            Path staged = cached.resolveSibling(".tmp-" + UUID.randomUUID());
+            try (InputStream in = obj.stream()) {
+                Files.copy(in, staged);
+                FileStore.chmod(staged, obj.header().mode() & ~06000);
+                Files.move(staged, cached, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(staged);
+                throw e;
+            }
+        }
+        return Optional.of(cached);
+    }
+
+    /** Directory metadata repeats across a tree (most directories are root-owned 0755): each is read once. */
+    private final Map<ObjectId, DirMeta> dirMetas = new HashMap<>();
+
     private static boolean isEmptyDir(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
             return s.findAny().isEmpty();
@@ -149,10 +195,20 @@ public final class Checkout {
             throw new IOException("cannot replace directory " + target + " with a file");
         }
         if (repo.mode() != RepoMode.ARCHIVE) {
-            FileHeader h = repo.readContentHeader(id);
-            if (canHardlink(h)) {
+            if (canHardlink(repo.contentMode(id))) {
                 Path staged = union ? target.resolveSibling(".tmp-" + UUID.randomUUID()) : target;
                 Files.createLink(staged, repo.objectPath(id, ObjectType.FILE));
+                if (union) {
+                    Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+                return;
+            }
+        }
+        if (repo.mode() == RepoMode.ARCHIVE && userMode && repo.config().getBoolean("core", "enable-uncompressed-cache", true)) {
+            Optional<Path> cached = uncompressedCopy(id);
+            if (cached.isPresent()) {
+                Path staged = union ? target.resolveSibling(".tmp-" + UUID.randomUUID()) : target;
+                Files.createLink(staged, cached.get());
                 if (union) {
                     Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 }

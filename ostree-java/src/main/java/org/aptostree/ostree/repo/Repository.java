@@ -148,6 +148,21 @@ public final class Repository {
     }
 
     /**
+     * The {@code st_mode} (type and permissions) a content object checks out with, from the cheapest source:
+     * the object file's own mode in bare and bare-user-only repositories, {@code user.ostreemeta} in bare-user.
+     */
+    public int contentMode(ObjectId id) throws IOException, OstreeFormatException {
+        if (mode == RepoMode.BARE || mode == RepoMode.BARE_USER_ONLY) {
+            try {
+                return FileStore.stat(objectPath(id, ObjectType.FILE)).mode();
+            } catch (NoSuchFileException e) {
+                throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
+            }
+        }
+        return readContentHeader(id).mode();
+    }
+
+    /**
      * The header of a content object without opening its data, where the mode allows (bare modes keep it in
      * file attributes); archive objects are read up to the end of their header.
      */
@@ -193,7 +208,8 @@ public final class Repository {
         }
         switch (mode) {
             case ARCHIVE: {
-                InputStream in = new BufferedInputStream(Files.newInputStream(p), 64 * 1024);
+                // Most objects are small: modest buffers keep a checkout of many files from churning the heap.
+                InputStream in = new BufferedInputStream(Files.newInputStream(p), 16 * 1024);
                 try {
                     FileHeader.Archived a = FileHeader.readArchiveHeader(in);
                     InputStream content = a.header().isSymlink()
