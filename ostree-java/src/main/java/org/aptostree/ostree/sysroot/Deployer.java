@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 
 import org.aptostree.ostree.OstreeFormatException;
@@ -144,13 +146,23 @@ public final class Deployer {
             Optional<EtcMerge.Diff> etc;
             KernelFiles kernel;
             Files.createDirectories(deployDir.getParent());
+            // The boot checksum hashes the kernel and initramfs: done from the repository while the checkout runs.
+            CompletableFuture<Optional<KernelFiles>> kernelSearch = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return KernelFiles.findInCommit(repo, commitId);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (OstreeFormatException e) {
+                    throw new CompletionException(e);
+                }
+            });
             try {
                 new Checkout(repo).userMode(!isRoot()).checkout(commitId, deployDir);
                 etc = prepareEtc(deployDir, options.stage() ? Optional.empty() : merge);
-                kernel = KernelFiles.find(deployDir)
+                kernel = joinKernelSearch(kernelSearch)
                         .orElseThrow(() -> new IOException("No kernel found in commit " + commitId
                                 + ": expected usr/lib/modules/<version>/vmlinuz"));
-                installKernel(options.osname(), kernel);
+                installKernel(options.osname(), deployDir, kernel);
             } catch (IOException | OstreeFormatException | RuntimeException e) {
                 EtcMerge.deleteRecursively(deployDir);
                 throw e;
@@ -243,6 +255,21 @@ public final class Deployer {
         }
     }
 
+    private static Optional<KernelFiles> joinKernelSearch(CompletableFuture<Optional<KernelFiles>> f)
+            throws IOException, OstreeFormatException {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof java.io.UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (e.getCause() instanceof OstreeFormatException fe) {
+                throw fe;
+            }
+            throw e;
+        }
+    }
+
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
@@ -287,7 +314,7 @@ public final class Deployer {
         return Optional.of(EtcMerge.merge(oldDir.resolve("usr/etc"), oldDir.resolve("etc"), etc));
     }
 
-    private void installKernel(String osname, KernelFiles kernel) throws IOException {
+    private void installKernel(String osname, Path deployDir, KernelFiles kernel) throws IOException {
         Path dir = root.resolve("boot/ostree").resolve(osname + "-" + kernel.bootChecksum());
         if (Files.isDirectory(dir)) {
             return;
@@ -295,12 +322,12 @@ public final class Deployer {
         Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         EtcMerge.deleteRecursively(tmp);
         Files.createDirectories(tmp);
-        linkOrCopy(kernel.kernel(), tmp.resolve("vmlinuz-" + kernel.version()));
+        linkOrCopy(deployDir.resolve(kernel.kernel()), tmp.resolve("vmlinuz-" + kernel.version()));
         if (kernel.initramfs().isPresent()) {
-            linkOrCopy(kernel.initramfs().get(), tmp.resolve("initramfs-" + kernel.version() + ".img"));
+            linkOrCopy(deployDir.resolve(kernel.initramfs().get()), tmp.resolve("initramfs-" + kernel.version() + ".img"));
         }
         if (kernel.devicetree().isPresent()) {
-            linkOrCopy(kernel.devicetree().get(), tmp.resolve("devicetree-" + kernel.version()));
+            linkOrCopy(deployDir.resolve(kernel.devicetree().get()), tmp.resolve("devicetree-" + kernel.version()));
         }
         syncFs();
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
