@@ -23,6 +23,7 @@ import org.aptostree.ostree.sysroot.StagedDeployment;
 import org.aptostree.ostree.sysroot.Sysroot;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -59,6 +60,12 @@ final class AdminCommand {
             return roots.get(0);
         }
         throw new IllegalArgumentException("Not currently booted into an OSTree system and no --os= argument given");
+    }
+
+    /** {@code --os}/{@code --stateroot}, shared by the verbs that act on one stateroot. */
+    static final class StaterootOption {
+        @Option(names = {"--os", "--stateroot"}, paramLabel = "STATEROOT", description = "Use a different operating system root than the current one")
+        String os;
     }
 
     @Command(name = "init-fs", mixinStandardHelpOptions = true, description = "Initialize a root filesystem.")
@@ -100,8 +107,8 @@ final class AdminCommand {
         @ParentCommand
         AdminCommand admin;
 
-        @Option(names = {"--os", "--stateroot"}, paramLabel = "STATEROOT", description = "Use a different operating system root than the current one")
-        String os;
+        @Mixin
+        StaterootOption stateroot;
 
         @Option(names = "--origin-file", paramLabel = "FILENAME", description = "Specify origin file")
         Path originFile;
@@ -142,7 +149,7 @@ final class AdminCommand {
         @Override
         public Integer call() throws Exception {
             Sysroot s = admin.load();
-            String osname = admin.osname(os);
+            String osname = admin.osname(stateroot.os);
             Repository repo = s.repo();
             ObjectId commit = repo.resolveRev(refspec);
             KeyFile origin;
@@ -388,13 +395,13 @@ final class AdminCommand {
         @ParentCommand
         AdminCommand admin;
 
-        @Option(names = {"--os", "--stateroot"}, paramLabel = "STATEROOT", description = "Use a different operating system root than the current one")
-        String os;
+        @Mixin
+        StaterootOption stateroot;
 
         @Override
         public Integer call() throws Exception {
             Sysroot s = admin.load();
-            String osname = admin.osname(os);
+            String osname = admin.osname(stateroot.os);
             Deployment d = s.mergeDeployment(osname)
                     .orElseThrow(() -> new IllegalArgumentException("No deployment of stateroot " + osname));
             Path dir = d.dir(s.root());

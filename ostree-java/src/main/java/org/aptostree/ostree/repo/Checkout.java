@@ -153,6 +153,15 @@ public final class Checkout {
         }
     }
 
+    /** Links {@code target} to {@code source}; a union checkout links beside the target and renames over it. */
+    private void hardlink(Path source, Path target) throws IOException {
+        Path staged = union ? target.resolveSibling(".tmp-" + UUID.randomUUID()) : target;
+        Files.createLink(staged, source);
+        if (union) {
+            Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
     /**
      * libostree's {@code uncompressed-objects-cache} of an archive repository: each regular file is inflated once,
      * with its user-mode permissions, and every user-mode checkout hardlinks it. Symlinks are not cached.
@@ -196,22 +205,14 @@ public final class Checkout {
         }
         if (repo.mode() != RepoMode.ARCHIVE) {
             if (canHardlink(repo.contentMode(id))) {
-                Path staged = union ? target.resolveSibling(".tmp-" + UUID.randomUUID()) : target;
-                Files.createLink(staged, repo.objectPath(id, ObjectType.FILE));
-                if (union) {
-                    Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                }
+                hardlink(repo.objectPath(id, ObjectType.FILE), target);
                 return;
             }
         }
         if (repo.mode() == RepoMode.ARCHIVE && userMode && repo.config().getBoolean("core", "enable-uncompressed-cache", true)) {
             Optional<Path> cached = uncompressedCopy(id);
             if (cached.isPresent()) {
-                Path staged = union ? target.resolveSibling(".tmp-" + UUID.randomUUID()) : target;
-                Files.createLink(staged, cached.get());
-                if (union) {
-                    Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                }
+                hardlink(cached.get(), target);
                 return;
             }
         }

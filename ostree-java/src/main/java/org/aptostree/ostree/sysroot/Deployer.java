@@ -157,7 +157,7 @@ public final class Deployer {
                 }
             });
             try {
-                new Checkout(repo).userMode(!isRoot()).checkout(commitId, deployDir);
+                new Checkout(repo).userMode(!EtcMerge.isRoot()).checkout(commitId, deployDir);
                 etc = prepareEtc(deployDir, options.stage() ? Optional.empty() : merge);
                 kernel = joinKernelSearch(kernelSearch)
                         .orElseThrow(() -> new IOException("No kernel found in commit " + commitId
@@ -180,18 +180,14 @@ public final class Deployer {
             ImmutableFlag.set(deployDir, true);
             // The merge deployment's ostree= stays where it is; writing the entry replaces it in place, as libostree does.
             KernelArgs kargs = options.kargs().apply(merge.map(Deployment::kernelArgs).orElse(new KernelArgs(List.of())));
-            if (options.stage()) {
-                syncFs();
-                StagedDeployment staged = new StagedDeployment(options.osname(), commitId, serial, kernel.bootChecksum(),
-                        merge.map(Deployment::dirName), kargs.args(), false);
-                staged.write(StagedDeployment.runDir(root));
-                Deployment d = new Deployment(options.osname(), commitId, serial, kernel.bootChecksum(), 0,
-                        newBootEntry(deployDir, commit, kernel, kargs), origin);
-                return new Result(d, Optional.empty());
-            }
             Deployment fresh = new Deployment(options.osname(), commitId, serial, kernel.bootChecksum(), 0,
                     newBootEntry(deployDir, commit, kernel, kargs), origin);
             syncFs();
+            if (options.stage()) {
+                new StagedDeployment(options.osname(), commitId, serial, kernel.bootChecksum(),
+                        merge.map(Deployment::dirName), kargs.args(), false).write(StagedDeployment.runDir(root));
+                return new Result(fresh, Optional.empty());
+            }
 
             List<Deployment> list = newList(sysroot, fresh, merge, options);
             writeDeployments(sysroot, list);
@@ -268,10 +264,6 @@ public final class Deployer {
             }
             throw e;
         }
-    }
-
-    private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
     }
 
     private int nextDeploySerial(String osname, ObjectId commit) throws IOException {

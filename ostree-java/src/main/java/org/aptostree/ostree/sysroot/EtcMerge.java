@@ -156,7 +156,8 @@ public final class EtcMerge {
         Files.setAttribute(dst, "unix:mode", ((Integer) a.get("mode")) & 07777, NOFOLLOW);
     }
 
-    private static boolean isRoot() {
+    /** Owners can be set only as root; elsewhere copies keep the caller's, as {@code cp -a} does. */
+    static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
 
