@@ -278,7 +278,8 @@ final class Encoding {
                 rules.add(new Rule(Rule.Kind.KEEP_INSTALLED, literals(versions, true), id, null, null, versions));
             }
         }
-        if (request.strictPinning()) {
+        {
+            // Strict pinning forbids every version but the candidates; a negative pin forbids its version always.
             Set<Integer> named = new HashSet<>();
             for (int[] ids : installTargets.values()) {
                 for (int id : ids) {
@@ -292,7 +293,8 @@ final class Encoding {
             }
             for (int v = 1; v < packageOf.length; v++) {
                 int id = packageOf[v];
-                if (!universe.isCandidate(id) && !universe.isInstalled(id) && !named.contains(id)) {
+                if ((request.strictPinning() || universe.priority(id) < 0)
+                        && !universe.isCandidate(id) && !universe.isInstalled(id) && !named.contains(id)) {
                     int c = universe.candidateOf(id);
                     rules.add(new Rule(Rule.Kind.NOT_CANDIDATE, new int[] {-v}, id, null, null,
                             c >= 0 ? new int[] {c} : new int[0]));

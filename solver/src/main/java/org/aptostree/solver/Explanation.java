@@ -126,6 +126,10 @@ final class Explanation {
                 return "only one of " + label(r.subject()) + " and " + label(r.matches()[0])
                         + " can be installed";
             case NOT_CANDIDATE:
+                if (universe.priority(r.subject()) < 0) {
+                    return label(r.subject()) + " is pinned to priority " + universe.priority(r.subject())
+                            + ", which forbids installing it";
+                }
                 if (r.matches().length == 0) {
                     return label(r.subject()) + " is not a candidate version";
                 }

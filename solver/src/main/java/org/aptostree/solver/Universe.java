@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import org.aptostree.deb.control.Relation;
@@ -53,14 +54,18 @@ public final class Universe {
         this.candidate = new boolean[n];
         this.candidateOf = new int[n];
         this.installedOf = new int[n];
+        List<PreferencePin> generalPins = new ArrayList<>();
+        if (b.defaultRelease != null) {
+            generalPins.add(b.defaultRelease); // ahead of every preferences file, as apt does
+        }
+        List<PreferencePin> specificPins = new ArrayList<>();
+        for (PreferencePin pin : b.pins) {
+            (pin.isGeneral() ? generalPins : specificPins).add(pin);
+        }
+        Map<PackageFile, Integer> filePriorities = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            priority[i] = b.priorities.get(i);
-            PackageVersion p = packages.get(i);
-            for (Pin pin : b.pins) {
-                if (pin.name().equals(p.name()) && pin.version().equals(p.version().toString())) {
-                    priority[i] = pin.priority();
-                }
-            }
+            priority[i] = versionPriority(packages.get(i), b.filesOf.get(i), specificPins,
+                    f -> filePriorities.computeIfAbsent(f, x -> filePriority(x, generalPins)));
         }
         for (int id : b.installedIds) {
             installed[id] = true;
@@ -114,7 +119,9 @@ public final class Universe {
                 if (chosen < 0) {
                     chosen = chooseCandidate(group, inst);
                 }
-                candidate[chosen] = true;
+                if (chosen >= 0) {
+                    candidate[chosen] = true;
+                }
                 for (int id : group) {
                     candidateOf[id] = chosen;
                     installedOf[id] = inst;
@@ -148,19 +155,75 @@ public final class Universe {
         return result;
     }
 
-    /** apt's candidate: highest priority, then highest version; no downgrade below the installed version unless priority > 1000. */
+    /**
+     * apt's candidate (pkgPolicy::GetCandidateVer): the highest priority above 0, the highest version among
+     * equals; a version older than the installed one only with priority 1000 or more. -1 when no version
+     * qualifies (all pinned to 0 or below, or only downgrades).
+     */
     private int chooseCandidate(List<Integer> ids, int installedId) {
+        List<Integer> newestFirst = new ArrayList<>(ids);
+        newestFirst.sort((x, y) -> packages.get(y).version().compareTo(packages.get(x).version()));
         int best = -1;
-        for (int id : ids) {
-            if (best < 0 || priority[id] > priority[best]
-                    || (priority[id] == priority[best]
-                        && packages.get(id).version().compareTo(packages.get(best).version()) > 0)) {
-                best = id;
+        int bestPriority = -1;
+        for (int id : newestFirst) {
+            int p = priority[id];
+            if (p == 0 || p <= bestPriority) {
+                continue;
+            }
+            if (installedId >= 0 && p < 1000
+                    && packages.get(id).version().compareTo(packages.get(installedId).version()) < 0) {
+                continue;
+            }
+            best = id;
+            bestPriority = p;
+        }
+        return best;
+    }
+
+    /**
+     * An index's priority (pkgPolicy::InitDefaults): fixed when the caller gave one, else the Release's default,
+     * replaced by the first general pin that matches; a {@code never} pin overrides even that.
+     */
+    private static int filePriority(PackageFile file, List<PreferencePin> generalPins) {
+        if (file.fixedPriority() != null) {
+            return file.fixedPriority();
+        }
+        int result = file.release().defaultPriority();
+        boolean fixed = false;
+        for (PreferencePin pin : generalPins) {
+            if ((!fixed || pin.priority() == PreferencePin.NEVER) && result != PreferencePin.NEVER
+                    && pin.selects(null, file.release())) {
+                result = pin.priority();
+                fixed = true;
             }
         }
-        if (installedId >= 0 && priority[best] <= 1000
-                && packages.get(installedId).version().compareTo(packages.get(best).version()) > 0) {
-            return installedId;
+        return result;
+    }
+
+    /**
+     * A version's priority (pkgPolicy::GetPriority): the first specific pin naming it and selecting it, unless all
+     * its indexes are pinned {@code never}; else the highest priority of the indexes it is found in.
+     */
+    private int versionPriority(PackageVersion p, List<PackageFile> files, List<PreferencePin> specificPins,
+            java.util.function.ToIntFunction<PackageFile> filePriority) {
+        int best = Integer.MIN_VALUE;
+        boolean allNever = true;
+        for (PackageFile f : files) {
+            int fp = filePriority.applyAsInt(f);
+            best = Math.max(best, fp);
+            allNever &= fp == PreferencePin.NEVER;
+        }
+        if (!allNever) {
+            for (PreferencePin pin : specificPins) {
+                if (!pin.namesPackage(p, nativeArchitecture)) {
+                    continue;
+                }
+                for (PackageFile f : files) {
+                    if (pin.selects(p, f.release())) {
+                        return pin.priority();
+                    }
+                }
+            }
         }
         return best;
     }
@@ -220,6 +283,17 @@ public final class Universe {
 
     int priority(int id) {
         return priority[id];
+    }
+
+    /** The pin priority of a version, as {@code apt-cache policy} shows it. */
+    public OptionalInt priority(PackageVersion p) {
+        for (int id : idsByName(p.name())) {
+            PackageVersion q = packages.get(id);
+            if (q.architecture().equals(p.architecture()) && q.version().equals(p.version())) {
+                return OptionalInt.of(priority[id]);
+            }
+        }
+        return OptionalInt.empty();
     }
 
     boolean isInstalled(int id) {
@@ -360,7 +434,12 @@ public final class Universe {
         return Arrays.stream(ids).boxed().toList();
     }
 
-    private record Pin(String name, String version, int priority) {
+    /**
+     * Where a version was found: an index with its Release attributes, an index with a priority given by the caller
+     * ({@code fixedPriority}, not subject to general pins), or the dpkg status file.
+     */
+    private record PackageFile(IndexRelease release, Integer fixedPriority) {
+        static final PackageFile STATUS = new PackageFile(IndexRelease.STATUS, null);
     }
 
     /** Collects packages; later additions of an already known name, architecture and version only raise its priority. */
@@ -368,12 +447,15 @@ public final class Universe {
         private final String nativeArchitecture;
         private final Set<String> architectures = new LinkedHashSet<>();
         private final List<PackageVersion> packages = new ArrayList<>();
-        private final List<Integer> priorities = new ArrayList<>();
+        private final List<List<PackageFile>> filesOf = new ArrayList<>();
         private final Set<Integer> installedIds = new HashSet<>();
         private final Set<String> holds = new HashSet<>();
         private final Map<String, List<Integer>> idsByName = new HashMap<>();
         private final Set<Integer> forcedCandidates = new HashSet<>();
-        private final List<Pin> pins = new ArrayList<>();
+        private final List<PreferencePin> pins = new ArrayList<>();
+        private final Map<Integer, PackageFile> fixedFiles = new HashMap<>();
+        private final Map<IndexRelease, PackageFile> releaseFiles = new HashMap<>();
+        private PreferencePin defaultRelease;
         private final Set<String> automatic = new HashSet<>();
 
         private Builder(String nativeArchitecture) {
@@ -386,15 +468,43 @@ public final class Universe {
             return this;
         }
 
-        /** Adds a version from an index with its pin priority; versions of unconfigured architectures are ignored. */
+        /**
+         * Adds a version from an index with a priority decided by the caller (EDSP's APT-Pin, or a test): general
+         * pins do not change it, specific pins do. Versions of unconfigured architectures are ignored.
+         */
         public Builder addAvailable(PackageVersion p, int pinPriority) {
-            add(p, pinPriority, false);
+            add(p, fixedFiles.computeIfAbsent(pinPriority, x -> new PackageFile(IndexRelease.UNKNOWN, x)), false);
+            return this;
+        }
+
+        /**
+         * Adds a version from an index with these Release attributes: its priority is the Release's default
+         * (500), or that of the first general pin matching the index, unless a specific pin names it.
+         */
+        public Builder addAvailable(PackageVersion p, IndexRelease release) {
+            add(p, releaseFiles.computeIfAbsent(release, x -> new PackageFile(x, null)), false);
             return this;
         }
 
         /** Adds an installed version (from a dpkg status file or a commit's package list). */
         public Builder addInstalled(PackageVersion p) {
-            add(p, INSTALLED_ONLY_PRIORITY, true);
+            add(p, PackageFile.STATUS, true);
+            return this;
+        }
+
+        /** Adds the pins of apt_preferences files, after those already given (order matters: first match wins). */
+        public Builder preferences(AptPreferences preferences) {
+            pins.addAll(preferences.pins());
+            return this;
+        }
+
+        /**
+         * The target release ({@code apt-get -t}, APT::Default-Release): a general release pin at 990 ahead of
+         * all preferences, e.g. {@code trixie-backports} or {@code a=stable}.
+         */
+        public Builder defaultRelease(String release) {
+            defaultRelease = PreferencePin.of("*", PreferencePin.ReleaseSelector.parse(release), 990,
+                    "APT::Default-Release");
             return this;
         }
 
@@ -418,7 +528,7 @@ public final class Universe {
          * {@code Pin: version V}, {@code Pin-Priority: P} does (1001 and more even allows downgrades).
          */
         public Builder pin(String name, String version, int pinPriority) {
-            pins.add(new Pin(name, version, pinPriority));
+            pins.add(PreferencePin.of(name, PreferencePin.VersionSelector.parse(version), pinPriority, "pin"));
             return this;
         }
 
@@ -448,7 +558,7 @@ public final class Universe {
             return -1;
         }
 
-        private void add(PackageVersion p, int pinPriority, boolean isInstalled) {
+        private void add(PackageVersion p, PackageFile file, boolean isInstalled) {
             if (!p.architecture().equals("all") && !architectures.contains(p.architecture())) {
                 return;
             }
@@ -456,26 +566,25 @@ public final class Universe {
             if (existing < 0) {
                 int id = packages.size();
                 packages.add(p);
-                priorities.add(pinPriority);
+                List<PackageFile> files = new ArrayList<>(1);
+                files.add(file);
+                filesOf.add(files);
                 idsByName.computeIfAbsent(p.name(), k -> new ArrayList<>(1)).add(id);
                 if (isInstalled) {
                     installedIds.add(id);
                 }
                 return;
             }
+            List<PackageFile> files = filesOf.get(existing);
+            // The index copy of a record is the one to keep: a status stanza may lack fields.
+            if (!isInstalled && files.size() == 1 && files.get(0) == PackageFile.STATUS) {
+                packages.set(existing, p);
+            }
+            if (!files.contains(file)) {
+                files.add(file);
+            }
             if (isInstalled) {
                 installedIds.add(existing);
-                // The index copy carries the pin priority; keep it if present.
-                if (priorities.get(existing) == INSTALLED_ONLY_PRIORITY) {
-                    packages.set(existing, p);
-                }
-            } else {
-                if (priorities.get(existing) == INSTALLED_ONLY_PRIORITY && installedIds.contains(existing)) {
-                    priorities.set(existing, pinPriority);
-                    packages.set(existing, p);
-                } else {
-                    priorities.set(existing, Math.max(priorities.get(existing), pinPriority));
-                }
             }
         }
 
