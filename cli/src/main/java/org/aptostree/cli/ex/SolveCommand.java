@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.aptostree.cli.ExitCodeException;
+import org.aptostree.solver.AptPreferences;
 import org.aptostree.solver.Plan;
+import org.aptostree.solver.PreferencesException;
 import org.aptostree.solver.Request;
 import org.aptostree.solver.Solver;
 import org.aptostree.solver.Universe;
@@ -33,13 +35,23 @@ public final class SolveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--index", required = true, paramLabel = "FILE",
-            description = "A Packages index (plain, .gz, .xz, .zst, .bz2); repeatable.")
-    List<Path> indexes = new ArrayList<>();
+    @Option(names = "--index", required = true, paramLabel = "FILE[@a=…,n=…,site=HOST]",
+            description = {"A Packages index (plain, .gz, .xz, .zst, .bz2); repeatable.",
+                "Its Release attributes (for 'Pin: release' and 'Pin: origin') come from the InRelease or Release "
+                    + "file above it; '@' adds or replaces a=, n=, v=, c=, o=, l=, b= and site= (default \"\": local)."})
+    List<String> indexes = new ArrayList<>();
 
     @Option(names = "--index-priority", paramLabel = "FILE=PRIORITY",
-            description = "Pin priority of the packages of one --index (default 500), as apt_preferences by release.")
+            description = "Fixed pin priority of the packages of one --index (default: from its Release and the preferences).")
     java.util.Map<Path, Integer> indexPriorities = new java.util.HashMap<>();
+
+    @Option(names = "--preferences", paramLabel = "FILE",
+            description = "An apt_preferences(5) file; repeatable, read in order (the first matching pin wins).")
+    List<Path> preferences = new ArrayList<>();
+
+    @Option(names = {"-t", "--target-release"}, paramLabel = "RELEASE",
+            description = "apt's target release (APT::Default-Release): its indexes get priority 990.")
+    String targetRelease;
 
     @Option(names = "--status", paramLabel = "FILE", description = "A dpkg status file: the installed set.")
     Path status;
@@ -106,7 +118,27 @@ public final class SolveCommand implements Callable<Integer> {
         }
         String nativeArch = arch != null ? arch : UniverseFiles.hostArchitecture();
         long start = System.nanoTime();
-        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, indexPriorities, status, extendedStates, holds, pins,
+        AptPreferences prefs = AptPreferences.NONE;
+        for (Path file : preferences) {
+            try {
+                prefs = prefs.then(AptPreferences.read(file));
+            } catch (PreferencesException e) {
+                throw new ExitCodeException(2, e.getMessage());
+            }
+        }
+        for (String warning : prefs.warnings()) {
+            spec.commandLine().getErr().println("warning: " + warning);
+        }
+        List<UniverseFiles.IndexSpec> indexSpecs = new ArrayList<>();
+        for (String index : indexes) {
+            try {
+                indexSpecs.add(UniverseFiles.IndexSpec.parse(index));
+            } catch (IllegalArgumentException e) {
+                throw new ExitCodeException(2, "--index " + index + ": " + e.getMessage());
+            }
+        }
+        Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexSpecs, indexPriorities, prefs,
+                targetRelease, status, extendedStates, holds, pins,
                 noCache ? null : cacheDir != null ? cacheDir : UniverseFiles.defaultCacheDirectory());
         long loaded = System.nanoTime();
         Plan plan;

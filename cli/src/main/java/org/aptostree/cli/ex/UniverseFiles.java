@@ -19,6 +19,9 @@ import org.aptostree.deb.control.Deb822Reader;
 import org.aptostree.deb.control.Paragraph;
 import org.aptostree.deb.index.PackageIndex;
 import org.aptostree.deb.index.PackageRecord;
+import org.aptostree.deb.verify.ClearSigned;
+import org.aptostree.solver.AptPreferences;
+import org.aptostree.solver.IndexRelease;
 import org.aptostree.solver.PackageVersion;
 import org.aptostree.solver.Universe;
 import org.aptostree.solver.cache.PackageCache;
@@ -123,14 +126,104 @@ final class UniverseFiles {
     static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes,
             java.util.Map<Path, Integer> priorities, Path status, Path extendedStates, List<String> holds,
             List<String> pins, Path cacheDirectory) throws IOException {
+        List<IndexSpec> specs = new ArrayList<>();
+        for (Path index : indexes) {
+            specs.add(new IndexSpec(index, IndexRelease.UNKNOWN));
+        }
+        return load(nativeArch, foreignArchs, specs, priorities, AptPreferences.NONE, null, status, extendedStates,
+                holds, pins, cacheDirectory);
+    }
+
+    /**
+     * An index with the Release attributes its versions get for {@code Pin: release} and {@code Pin: origin}.
+     * On the command line: {@code FILE[@KEY=VALUE,…]}; attributes come from the InRelease or Release file
+     * above the index (the usual dists/SUITE/COMPONENT/binary-ARCH layout, or a flat repository), the
+     * component and architecture from the path, the site is "" (a local file, as apt sees a file: source);
+     * {@code @a=…,n=…,v=…,c=…,o=…,l=…,b=…,site=HOST} add to or replace them.
+     */
+    record IndexSpec(Path file, IndexRelease release) {
+        static IndexSpec parse(String argument) throws IOException {
+            String fileText = argument;
+            String attributes = null;
+            int at = argument.lastIndexOf('@');
+            // Only a suffix of key=value pairs counts, so that a path with '@' in it still works.
+            if (at > 0 && argument.substring(at + 1).matches("(?:[a-z]+=[^,]*)(?:,[a-z]+=[^,]*)*")) {
+                fileText = argument.substring(0, at);
+                attributes = argument.substring(at + 1);
+            }
+            Path file = Path.of(fileText);
+            IndexRelease release = releaseNextTo(file);
+            if (attributes != null) {
+                for (String pair : attributes.split(",")) {
+                    int eq = pair.indexOf('=');
+                    release = release.with(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+            return new IndexSpec(file, release);
+        }
+
+        /** Up to four directories up from the index: the first holding InRelease (preferred) or Release. */
+        static IndexRelease releaseNextTo(Path index) throws IOException {
+            Path indexDir = index.toAbsolutePath().getParent();
+            String dirName = indexDir == null || indexDir.getFileName() == null ? "" : indexDir.getFileName().toString();
+            String architecture = dirName.startsWith("binary-") ? dirName.substring("binary-".length()) : null;
+            Path dir = indexDir;
+            for (int up = 0; up < 4 && dir != null; up++, dir = dir.getParent()) {
+                Paragraph release = readRelease(dir);
+                if (release == null) {
+                    continue;
+                }
+                // The component is the path between the Release file and binary-ARCH (e.g. main, updates/main).
+                Path componentDir = architecture != null ? indexDir.getParent() : indexDir;
+                String component = componentDir.equals(dir) || !componentDir.startsWith(dir) ? null
+                        : dir.relativize(componentDir).toString();
+                return IndexRelease.of(release, component, architecture, "");
+            }
+            return new IndexRelease(null, null, null, null, null, null, architecture, "", false, false);
+        }
+
+        /** The Release stanza of a directory (InRelease's signed text, not verified here: only pins use it), or null. */
+        private static Paragraph readRelease(Path dir) throws IOException {
+            Path inRelease = dir.resolve("InRelease");
+            Path release = dir.resolve("Release");
+            String text;
+            if (Files.isRegularFile(inRelease)) {
+                text = ClearSigned.parse(Files.readAllBytes(inRelease)).text();
+            } else if (Files.isRegularFile(release)) {
+                text = Files.readString(release, java.nio.charset.StandardCharsets.UTF_8);
+            } else {
+                return null;
+            }
+            try (Deb822Reader reader = new Deb822Reader(
+                    new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+                return reader.read();
+            }
+        }
+    }
+
+    /**
+     * The whole universe: {@code priorities} fixes some indexes' priority (no general pin applies to them),
+     * {@code preferences} are apt_preferences pins, {@code defaultRelease} apt's {@code -t} (null for none).
+     */
+    static Universe load(String nativeArch, List<String> foreignArchs, List<IndexSpec> indexes,
+            java.util.Map<Path, Integer> priorities, AptPreferences preferences, String defaultRelease, Path status,
+            Path extendedStates, List<String> holds, List<String> pins, Path cacheDirectory) throws IOException {
         Universe.Builder builder = Universe.builder(nativeArch);
         for (String arch : foreignArchs) {
             builder.foreignArchitecture(arch);
         }
-        for (Path index : indexes) {
-            int priority = priorities.getOrDefault(index, Universe.DEFAULT_PRIORITY);
-            for (PackageVersion p : readIndex(index, cacheDirectory)) {
-                builder.addAvailable(p, priority);
+        builder.preferences(preferences);
+        if (defaultRelease != null) {
+            builder.defaultRelease(defaultRelease);
+        }
+        for (IndexSpec index : indexes) {
+            Integer priority = priorities.get(index.file());
+            for (PackageVersion p : readIndex(index.file(), cacheDirectory)) {
+                if (priority != null) {
+                    builder.addAvailable(p, priority);
+                } else {
+                    builder.addAvailable(p, index.release());
+                }
             }
         }
         if (status != null) {
