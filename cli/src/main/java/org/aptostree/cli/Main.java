@@ -31,6 +31,7 @@ public final class Main implements Runnable {
         GROUPS.put("ostree", new Group(OstreeCommand::new, OstreeCommand.VERBS));
         GROUPS.put("deb", new Group(DebCommand::new, List.of()));
         GROUPS.put("ex", new Group(ExCommand::new, List.of()));
+        GROUPS.put("compose", new Group(org.aptostree.cli.compose.ComposeCommand::new, List.of()));
     }
 
     /** Top-level system verbs (status, rollback, ...), registered like the groups' verbs: only the one named. */

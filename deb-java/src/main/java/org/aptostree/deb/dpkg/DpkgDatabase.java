@@ -47,8 +47,20 @@ public final class DpkgDatabase {
     /** The admin directory relative to the root. */
     public static final String ADMIN_DIR = "var/lib/dpkg";
 
+    /** Told where each entry of a package's data ended up, for callers that keep owners themselves. */
+    @FunctionalInterface
+    public interface FileListener {
+        /**
+         * @param path  the absolute path in the root where the entry now lives (after diversions; a new
+         *              conffile is reported under its final name, not {@code .dpkg-new})
+         * @param entry the tar entry, with the owner and mode the package gives it
+         */
+        void installed(String path, TarEntry entry);
+    }
+
     private final Path root;
     private final Path admin;
+    private final boolean preserveOwnership;
     private final Map<String, Paragraph> status = new TreeMap<>();
     private final Map<String, String> owners = new HashMap<>();
     private final Map<String, List<String>> fileTriggers = new LinkedHashMap<>();
@@ -56,14 +68,23 @@ public final class DpkgDatabase {
     /** dpkg-divert's table: original path → {diverted-to path, diverting package or ":" for local}. */
     private final Map<String, String[]> diversions = new HashMap<>();
 
-    private DpkgDatabase(Path root) {
+    private DpkgDatabase(Path root, boolean preserveOwnership) {
         this.root = root;
+        this.preserveOwnership = preserveOwnership;
         this.admin = root.resolve(ADMIN_DIR);
     }
 
     /** Opens (creating when missing) the database below {@code root}; an existing status file is read. */
     public static DpkgDatabase open(Path root) throws IOException {
-        DpkgDatabase db = new DpkgDatabase(root);
+        return open(root, true);
+    }
+
+    /**
+     * Opens the database below {@code root}; files are unpacked with the owners of the archive when
+     * {@code preserveOwnership} (which needs root), otherwise owned by the caller.
+     */
+    public static DpkgDatabase open(Path root, boolean preserveOwnership) throws IOException {
+        DpkgDatabase db = new DpkgDatabase(root, preserveOwnership);
         Files.createDirectories(db.admin.resolve("info"));
         Files.createDirectories(db.admin.resolve("updates"));
         Files.createDirectories(db.admin.resolve("triggers"));
@@ -101,6 +122,11 @@ public final class DpkgDatabase {
      * @return the package's status stanza
      */
     public Paragraph unpack(Path debFile) throws IOException {
+        return unpack(debFile, (path, entry) -> { });
+    }
+
+    /** Unpacks a .deb as {@link #unpack(Path)} and reports every entry to {@code listener}. */
+    public Paragraph unpack(Path debFile, FileListener listener) throws IOException {
         try (InputStream in = Files.newInputStream(debFile); DebReader deb = DebReader.open(in)) {
             ControlArchive control = deb.control();
             Paragraph fields = control.control();
@@ -126,7 +152,7 @@ public final class DpkgDatabase {
             }
             List<String> list = new ArrayList<>();
             Map<String, String> md5 = new LinkedHashMap<>();
-            Extractor extractor = new Extractor(root, new Extractor.Options(true, Long.MAX_VALUE));
+            Extractor extractor = new Extractor(root, new Extractor.Options(preserveOwnership, Long.MAX_VALUE));
             TarReader data = deb.data();
             for (TarEntry e = data.next(); e != null; e = data.next()) {
                 SafePath path = SafePath.of(e.name());
@@ -146,6 +172,7 @@ public final class DpkgDatabase {
                 if (diversion != null && !diversion[1].equals(name)) {
                     destination = diversion[0];
                 }
+                listener.installed(destination, e);
                 if (conffilePaths.contains(absolute) && e.type() != TarEntry.Type.DIRECTORY) {
                     // dpkg leaves a new conffile as PATH.dpkg-new until --configure decides about it.
                     destination = destination + ".dpkg-new";

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,11 +44,16 @@ public final class Fetcher {
         /** {@code uri} is verified and cached at {@code file} ({@code fromCache} when no transfer was needed). */
         default void finished(URI uri, Path file, boolean fromCache) {
         }
+
+        /** The cached copy of {@code uri} failed verification ({@code reason}) and was deleted. */
+        default void discarded(URI uri, Path file, String reason) {
+        }
     }
 
     private final Path cache;
     private final int parallelism;
     private final int attempts;
+    private final boolean offline;
     private final Listener listener;
     private final HttpClient http;
     /** One lock per hash: two requests for the same content must not write the same partial file. */
@@ -62,9 +68,18 @@ public final class Fetcher {
      * @param listener    progress listener
      */
     public Fetcher(Path cache, int parallelism, int attempts, Listener listener) {
+        this(cache, parallelism, attempts, false, listener);
+    }
+
+    /**
+     * A fetcher that, when {@code offline}, uses only the cache and {@code file:}/{@code copy:} URIs and
+     * refuses any network transfer.
+     */
+    public Fetcher(Path cache, int parallelism, int attempts, boolean offline, Listener listener) {
         this.cache = cache;
         this.parallelism = Math.max(1, parallelism);
         this.attempts = Math.max(1, attempts);
+        this.offline = offline;
         this.listener = listener;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(30)).build();
@@ -90,8 +105,18 @@ public final class Fetcher {
     private Path fetchLocked(FetchRequest request) throws IOException {
         Path target = cachedPath(request.sha256());
         if (Files.isRegularFile(target)) {
-            listener.finished(request.uri(), target, true);
-            return target;
+            // The cache is as untrusted as the network: a file changed since it was verified is not used.
+            try {
+                verify(request, target);
+                listener.finished(request.uri(), target, true);
+                return target;
+            } catch (IOException e) {
+                Files.deleteIfExists(target);
+                listener.discarded(request.uri(), target, e.getMessage());
+            }
+        }
+        if (offline && isRemote(request.uri())) {
+            throw new IOException("offline: " + request.uri() + " (SHA256 " + request.sha256() + ") is not in the cache " + cache);
         }
         Files.createDirectories(target.getParent());
         Files.createDirectories(cache.resolve("partial"));
@@ -152,13 +177,66 @@ public final class Fetcher {
         }
     }
 
+    /**
+     * Reads a file whose authenticity is established afterwards by other means (InRelease, Release,
+     * Release.gpg, checked by signature), without caching it.
+     *
+     * @return the bytes, or empty when the file does not exist (HTTP 404 or 410, or no such local file)
+     */
+    public Optional<byte[]> readUnverified(URI uri) throws IOException {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+        switch (scheme) {
+            case "file", "copy" -> {
+                Path source = localPath(uri);
+                return Files.isRegularFile(source) ? Optional.of(Files.readAllBytes(source)) : Optional.empty();
+            }
+            case "http", "https" -> {
+                if (offline) {
+                    throw new IOException("offline: not fetching " + uri);
+                }
+                IOException last = null;
+                for (int attempt = 1; attempt <= attempts; attempt++) {
+                    try {
+                        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                        try (InputStream body = response.body()) {
+                            int status = response.statusCode();
+                            if (status == 404 || status == 410) {
+                                return Optional.empty();
+                            }
+                            if (status == 200) {
+                                return Optional.of(body.readAllBytes());
+                            }
+                            last = new IOException(uri + ": HTTP " + status);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted", e);
+                    } catch (IOException e) {
+                        last = e;
+                    }
+                    sleepBeforeRetry(attempt);
+                }
+                throw new IOException("cannot fetch " + uri + " after " + attempts + " attempts: " + last.getMessage(), last);
+            }
+            default -> throw new IOException("unsupported URI scheme: " + uri);
+        }
+    }
+
+    private static boolean isRemote(URI uri) {
+        return !"file".equals(uri.getScheme()) && !"copy".equals(uri.getScheme());
+    }
+
+    private static Path localPath(URI uri) {
+        return Path.of(URI.create("file:" + uri.getRawSchemeSpecificPart()));
+    }
+
     private void transfer(FetchRequest request, Path partial) throws IOException {
         URI uri = request.uri();
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
         switch (scheme) {
             case "file", "copy" -> {
-                Path source = Path.of(URI.create("file:" + uri.getRawSchemeSpecificPart()));
-                try (InputStream in = Files.newInputStream(source)) {
+                try (InputStream in = Files.newInputStream(localPath(uri))) {
                     copy(in, partial, false, request);
                 }
             }

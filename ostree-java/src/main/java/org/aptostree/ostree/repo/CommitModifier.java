@@ -9,23 +9,52 @@ import org.aptostree.ostree.object.FileMode;
 
 /**
  * How file metadata is changed on its way into a commit, as libostree's {@code OstreeRepoCommitModifier}:
- * owner overrides ({@code --owner-uid}, {@code --owner-gid}), dropping xattrs ({@code --no-xattrs}) and the
+ * owner overrides ({@code --owner-uid}, {@code --owner-gid}), per-path owners (libostree's commit filter,
+ * for trees whose owners are recorded elsewhere than on disk), dropping xattrs ({@code --no-xattrs}) and the
  * canonical permissions bare-user-only repositories force (uid and gid 0, mode masked to 0755).
  */
-public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, boolean skipXattrs, boolean canonicalPermissions) {
-    public static final CommitModifier NONE = new CommitModifier(OptionalInt.empty(), OptionalInt.empty(), false, false);
+public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, OwnerFilter ownerFilter, boolean skipXattrs,
+        boolean canonicalPermissions) {
+    public static final CommitModifier NONE = new CommitModifier(OptionalInt.empty(), OptionalInt.empty(), null, false, false);
+
+    /** The owner a path is committed with, given what was read ({@code path} is absolute in the tree, "/" for its root). */
+    @FunctionalInterface
+    public interface OwnerFilter {
+        /** @return {uid, gid} */
+        int[] owner(String path, int uid, int gid);
+    }
 
     public CommitModifier withOwner(OptionalInt uid, OptionalInt gid) {
-        return new CommitModifier(uid, gid, skipXattrs, canonicalPermissions);
+        return new CommitModifier(uid, gid, ownerFilter, skipXattrs, canonicalPermissions);
+    }
+
+    public CommitModifier withOwnerFilter(OwnerFilter filter) {
+        return new CommitModifier(ownerUid, ownerGid, filter, skipXattrs, canonicalPermissions);
     }
 
     public CommitModifier withSkipXattrs(boolean skip) {
-        return new CommitModifier(ownerUid, ownerGid, skip, canonicalPermissions);
+        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skip, canonicalPermissions);
     }
 
     /** The modifier a repository of the given mode imposes on top of this one. */
     CommitModifier forMode(RepoMode mode) {
-        return mode == RepoMode.BARE_USER_ONLY ? new CommitModifier(ownerUid, ownerGid, true, true) : this;
+        return mode == RepoMode.BARE_USER_ONLY ? new CommitModifier(ownerUid, ownerGid, ownerFilter, true, true) : this;
+    }
+
+    FileHeader apply(String path, FileHeader h) {
+        if (ownerFilter == null) {
+            return apply(h);
+        }
+        int[] owner = ownerFilter.owner(path, h.uid(), h.gid());
+        return apply(h.withOwner(owner[0], owner[1]));
+    }
+
+    DirMeta apply(String path, DirMeta m) {
+        if (ownerFilter == null) {
+            return apply(m);
+        }
+        int[] owner = ownerFilter.owner(path, m.uid(), m.gid());
+        return apply(new DirMeta(owner[0], owner[1], m.mode(), m.xattrs()));
     }
 
     FileHeader apply(FileHeader h) {

@@ -53,26 +53,28 @@ public final class TreeWriter implements AutoCloseable {
         if (!FileMode.isDirectory(st.mode())) {
             throw new IOException(dir + " is not a directory");
         }
-        MutableTree root = new MutableTree(dirMeta(dir, st));
-        scan(dir, root, new HashMap<>());
+        MutableTree root = new MutableTree(dirMeta("/", dir, st));
+        scan("/", dir, root, new HashMap<>());
         return root.write(inserter);
     }
 
-    private DirMeta dirMeta(Path dir, FileStore.Stat st) throws IOException {
+    private DirMeta dirMeta(String path, Path dir, FileStore.Stat st) throws IOException {
         List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileStore.readUserXattrs(dir);
-        return modifier.apply(new DirMeta(st.uid(), st.gid(), st.mode() & (FileMode.S_IFMT | FileMode.PERMISSIONS), xattrs));
+        return modifier.apply(path, new DirMeta(st.uid(), st.gid(), st.mode() & (FileMode.S_IFMT | FileMode.PERMISSIONS), xattrs));
     }
 
-    private void scan(Path dir, MutableTree tree, Map<Long, Future<ObjectId>> byInode) throws IOException {
+    private void scan(String dirPath, Path dir, MutableTree tree, Map<Long, Future<ObjectId>> byInode) throws IOException {
+        String prefix = dirPath.equals("/") ? "/" : dirPath + "/";
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
+                String path = prefix + name;
                 FileStore.Stat st = FileStore.stat(p);
                 if (FileMode.isDirectory(st.mode())) {
-                    MutableTree sub = tree.directory(name, dirMeta(p, st));
-                    scan(p, sub, byInode);
+                    MutableTree sub = tree.directory(name, dirMeta(path, p, st));
+                    scan(path, p, sub, byInode);
                 } else if (FileMode.isSymlink(st.mode())) {
-                    FileHeader h = modifier.apply(FileHeader.symlink(st.uid(), st.gid(), FileStore.readSymlinkTarget(p), List.of()));
+                    FileHeader h = modifier.apply(path, FileHeader.symlink(st.uid(), st.gid(), FileStore.readSymlinkTarget(p), List.of()));
                     tree.putFile(name, workers.submit(() -> inserter.writeContent(h, InputStream.nullInputStream(), 0)));
                 } else if (FileMode.isRegular(st.mode())) {
                     Future<ObjectId> shared = st.nlink() > 1 ? byInode.get(st.inode()) : null;
@@ -82,7 +84,7 @@ public final class TreeWriter implements AutoCloseable {
                     }
                     Future<ObjectId> f = workers.submit(() -> {
                         List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileStore.readUserXattrs(p);
-                        FileHeader h = modifier.apply(FileHeader.regular(st.uid(), st.gid(), st.mode(), xattrs));
+                        FileHeader h = modifier.apply(path, FileHeader.regular(st.uid(), st.gid(), st.mode(), xattrs));
                         try (InputStream in = Files.newInputStream(p)) {
                             return inserter.writeContent(h, in, st.size());
                         }

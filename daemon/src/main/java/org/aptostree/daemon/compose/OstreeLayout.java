@@ -1,0 +1,234 @@
+package org.aptostree.daemon.compose;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Rewrites a configured Debian tree into the layout an OSTree deployment expects (as rpm-ostree does for
+ * its composes): {@code /etc} becomes {@code /usr/etc}; the dpkg database moves to
+ * {@code /usr/lib/sysimage/dpkg}; {@code /var} leaves the commit and is described instead by
+ * tmpfiles.d lines ({@code usr/lib/tmpfiles.d/aptostree-autovar.conf}) that recreate its directories,
+ * symlinks and files with their owners and modes — files with content from
+ * {@code /usr/share/factory/var}, systemd's place for such copies; the toplevel directories whose content is
+ * local state become symlinks into {@code /var}; the kernel and initramfs move to
+ * {@code /usr/lib/modules/VERSION/}; {@code /dev}, {@code /proc}, {@code /sys}, {@code /run} and
+ * {@code /tmp} are left empty.
+ */
+final class OstreeLayout {
+    static final String TMPFILES = "usr/lib/tmpfiles.d/aptostree-autovar.conf";
+    static final String FACTORY_VAR = "usr/share/factory/var";
+
+    /** Toplevel directories that are state, and where their content lives in /var (rpm-ostree's choices). */
+    private static final List<String[]> STATE_LINKS = List.of(
+            new String[] {"home", "var/home"}, new String[] {"opt", "var/opt"}, new String[] {"srv", "var/srv"},
+            new String[] {"mnt", "var/mnt"}, new String[] {"root", "var/roothome"}, new String[] {"usr/local", "var/usrlocal"});
+
+    /** Files that record the moment of the compose, not its content (logs, backups of the previous state). */
+    private static final Set<String> VOLATILE = Set.of("/var/log/dpkg.log", "/var/log/alternatives.log",
+            "/var/log/apt/history.log", "/var/log/apt/term.log", "/var/log/bootstrap.log",
+            "/var/cache/debconf/config.dat-old", "/var/cache/debconf/templates.dat-old", "/var/cache/debconf/passwords.dat-old",
+            "/var/cache/ldconfig/aux-cache");
+
+    private OstreeLayout() {
+    }
+
+    /** What the rewrite found. */
+    record Result(Optional<String> kernelVersion) {
+    }
+
+    static Result apply(Path root, OwnershipTable owners) throws IOException {
+        for (String dir : List.of("dev", "run", "tmp")) {
+            Path d = root.resolve(dir);
+            if (Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                emptyDirectory(d);
+            }
+        }
+        Optional<String> kernel = moveKernel(root, owners);
+
+        Path dpkg = root.resolve("var/lib/dpkg");
+        if (Files.isDirectory(dpkg, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(root.resolve("usr/lib/sysimage"));
+            move(root, "var/lib/dpkg", "usr/lib/sysimage/dpkg", owners);
+            Files.createSymbolicLink(dpkg, Path.of("../../usr/lib/sysimage/dpkg"));
+        }
+
+        for (String[] link : STATE_LINKS) {
+            Path from = root.resolve(link[0]);
+            if (Files.isSymbolicLink(from)) {
+                continue;
+            }
+            if (Files.isDirectory(from)) {
+                Files.createDirectories(root.resolve(link[1]).getParent());
+                move(root, link[0], link[1], owners);
+            } else {
+                Files.createDirectories(root.resolve(link[1]));
+            }
+            Path target = from.getParent().relativize(root.resolve(link[1]));
+            Files.createSymbolicLink(from, target);
+        }
+        Path media = root.resolve("media");
+        if (Files.isDirectory(media, LinkOption.NOFOLLOW_LINKS) && isEmpty(media)) {
+            Files.delete(media);
+            Files.createSymbolicLink(media, Path.of("run/media"));
+        }
+
+        writeVarTmpfiles(root, owners);
+
+        if (Files.isDirectory(root.resolve("etc"), LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(root.resolve("usr/etc"), LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("the tree has both /etc and /usr/etc");
+            }
+            move(root, "etc", "usr/etc", owners);
+        }
+        for (String dir : List.of("dev", "proc", "sys", "run", "tmp", "var", "boot", "sysroot")) {
+            Path d = root.resolve(dir);
+            if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(d);
+                Files.setAttribute(d, "unix:mode", dir.equals("tmp") ? 01777 : 0755);
+            }
+        }
+        Path ostree = root.resolve("ostree");
+        if (!Files.exists(ostree, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(ostree, Path.of("sysroot/ostree"));
+        }
+        return new Result(kernel);
+    }
+
+    /**
+     * Describes {@code /var} as tmpfiles.d lines and empties it: {@code d} for directories, {@code L} for
+     * symlinks, {@code f} for empty files and {@code C} (from the factory copy) plus {@code z} (owner and
+     * mode) for files with content. Numeric owners, so the lines need no passwd to be read.
+     */
+    private static void writeVarTmpfiles(Path root, OwnershipTable owners) throws IOException {
+        Path var = root.resolve("var");
+        if (!Files.isDirectory(var, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> entries;
+        try (Stream<Path> s = Files.walk(var)) {
+            entries = s.filter(p -> !p.equals(var)).sorted().toList();
+        }
+        List<String> lines = new ArrayList<>();
+        Path factory = root.resolve(FACTORY_VAR);
+        for (Path p : entries) {
+            String path = "/" + root.relativize(p);
+            if (VOLATILE.contains(path)) {
+                continue;
+            }
+            int[] owner = owners.owner(path);
+            String ids = owner[0] + " " + owner[1];
+            if (Files.isSymbolicLink(p)) {
+                lines.add("L " + escape(path) + " - - - - " + escape(Files.readSymbolicLink(p).toString()));
+            } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                lines.add("d " + escape(path) + " " + mode(p) + " " + ids + " -");
+            } else if (Files.size(p) == 0) {
+                lines.add("f " + escape(path) + " " + mode(p) + " " + ids + " -");
+            } else {
+                Path copy = factory.resolve(root.resolve("var").relativize(p).toString());
+                Files.createDirectories(copy.getParent());
+                Files.copy(p, copy, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                owners.set("/" + root.relativize(copy), owner[0], owner[1]);
+                lines.add("C " + escape(path) + " - - - - " + escape("/" + root.relativize(copy)));
+                lines.add("z " + escape(path) + " " + mode(p) + " " + ids + " -");
+            }
+        }
+        emptyDirectory(var);
+        owners.forget("/var/");
+        Path conf = root.resolve(TMPFILES);
+        Files.createDirectories(conf.getParent());
+        Files.writeString(conf, "# /var of this image, recreated at boot by systemd-tmpfiles (written by apt-ostree compose)\n"
+                + String.join("\n", lines) + "\n");
+        Files.setAttribute(conf, "unix:mode", 0644);
+    }
+
+    private static String mode(Path p) throws IOException {
+        int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return String.format("%04o", mode & 07777);
+    }
+
+    /** tmpfiles.d paths are C-style escaped when they hold white space or backslashes. */
+    private static String escape(String path) {
+        StringBuilder out = new StringBuilder();
+        for (char c : path.toCharArray()) {
+            if (c == ' ' || c == '\t' || c == '\\' || c == '\n') {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Debian installs /boot/vmlinuz-V and /boot/initrd.img-V; OSTree finds them in usr/lib/modules/V/. */
+    private static Optional<String> moveKernel(Path root, OwnershipTable owners) throws IOException {
+        Path boot = root.resolve("boot");
+        Path modules = root.resolve("usr/lib/modules");
+        if (!Files.isDirectory(boot, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        List<String> versions = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(boot, "vmlinuz-*")) {
+            ds.forEach(p -> versions.add(p.getFileName().toString().substring("vmlinuz-".length())));
+        }
+        versions.sort(null);
+        for (String v : versions) {
+            Path dir = modules.resolve(v);
+            Files.createDirectories(dir);
+            move(root, "boot/vmlinuz-" + v, "usr/lib/modules/" + v + "/vmlinuz", owners);
+            for (String[] extra : List.of(new String[] {"initrd.img-", "initramfs.img"}, new String[] {"config-", "config"},
+                    new String[] {"System.map-", "System.map"})) {
+                if (Files.exists(boot.resolve(extra[0] + v), LinkOption.NOFOLLOW_LINKS)) {
+                    move(root, "boot/" + extra[0] + v, "usr/lib/modules/" + v + "/" + extra[1], owners);
+                }
+            }
+        }
+        // Debian's symlinks to the newest kernel (/vmlinuz, /initrd.img and their .old) would now dangle.
+        for (String link : List.of("vmlinuz", "vmlinuz.old", "initrd.img", "initrd.img.old", "boot/vmlinuz", "boot/vmlinuz.old",
+                "boot/initrd.img", "boot/initrd.img.old")) {
+            Path p = root.resolve(link);
+            if (Files.isSymbolicLink(p)) {
+                Files.delete(p);
+            }
+        }
+        return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(versions.size() - 1));
+    }
+
+    private static void move(Path root, String from, String to, OwnershipTable owners) throws IOException {
+        Files.move(root.resolve(from), root.resolve(to));
+        owners.move("/" + from, "/" + to);
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            return !ds.iterator().hasNext();
+        }
+    }
+
+    /** Deletes what is below {@code dir}, also below directories whose mode would not let their owner do so. */
+    static void emptyDirectory(Path dir) throws IOException {
+        List<Path> all;
+        try (Stream<Path> s = Files.walk(dir)) {
+            all = s.toList();
+        }
+        for (Path p : all) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                if ((mode & 0700) != 0700) {
+                    Files.setAttribute(p, "unix:mode", mode | 0700, LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
+        for (int i = all.size() - 1; i > 0; i--) {
+            Files.delete(all.get(i));
+        }
+    }
+}

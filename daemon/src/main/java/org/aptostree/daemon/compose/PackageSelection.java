@@ -1,0 +1,102 @@
+package org.aptostree.daemon.compose;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.aptostree.daemon.compose.PackageSources.AvailablePackage;
+import org.aptostree.deb.index.PackageRecord;
+import org.aptostree.solver.PackageVersion;
+import org.aptostree.solver.Plan;
+import org.aptostree.solver.Request;
+import org.aptostree.solver.Solver;
+import org.aptostree.solver.Universe;
+import org.aptostree.solver.UnsatisfiableRequestException;
+
+/**
+ * Turns a treefile's package request into the exact package set with the solver. The variant's set is
+ * resolved first without Recommends (as mmdebstrap does); the treefile's packages are then resolved on
+ * top of it, with Recommends when the treefile asks. {@code exclude-packages} are taken out of the
+ * available packages altogether (rpm-ostree's meaning), so nothing can pull them in.
+ */
+final class PackageSelection {
+    private PackageSelection() {
+    }
+
+    static List<LockedPackage> resolve(Treefile treefile, List<AvailablePackage> available) throws UnsatisfiableRequestException {
+        Set<String> excluded = new HashSet<>(treefile.excludePackages());
+        String arch = treefile.architecture();
+        Map<String, AvailablePackage> byKey = new LinkedHashMap<>();
+        for (AvailablePackage a : available) {
+            PackageRecord r = a.record();
+            if (excluded.contains(r.name()) || !(r.architecture().equals(arch) || r.architecture().equals("all"))) {
+                continue;
+            }
+            // The first source listing a version wins, as apt takes the first of identical versions.
+            byKey.putIfAbsent(key(r.name(), r.version().toString(), r.architecture()), a);
+        }
+        List<Request.Target> base = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (AvailablePackage a : byKey.values()) {
+            if (treefile.variant().selects(a.record()) && seen.add(a.record().name())) {
+                base.add(new Request.Target(a.record().name(), null, null));
+            }
+        }
+        base.sort(java.util.Comparator.comparing(Request.Target::name));
+        List<Request.Target> extra = new ArrayList<>();
+        for (String p : treefile.packages()) {
+            Request.Target t = Request.Target.parse(p);
+            if (excluded.contains(t.name())) {
+                throw new UnsatisfiableRequestException(List.of("package " + t.name() + " is both in packages and in exclude-packages"));
+            }
+            extra.add(t);
+        }
+        List<PackageVersion> installed;
+        if (treefile.recommends() && !extra.isEmpty()) {
+            List<PackageVersion> first = base.isEmpty() ? List.of() : solve(arch, byKey, List.of(), base, false);
+            installed = solve(arch, byKey, first, extra, true);
+        } else {
+            List<Request.Target> all = new ArrayList<>(base);
+            all.addAll(extra);
+            installed = solve(arch, byKey, List.of(), all, false);
+        }
+        List<LockedPackage> out = new ArrayList<>();
+        for (PackageVersion v : installed) {
+            AvailablePackage a = byKey.get(key(v.name(), v.version().toString(), v.architecture()));
+            PackageRecord r = a.record();
+            if (r.sha256() == null || r.filename() == null) {
+                throw new UnsatisfiableRequestException(List.of(v.nameArch() + " " + v.version()
+                        + ": the index gives no Filename or SHA256 for it, so it cannot be fetched safely"));
+            }
+            out.add(new LockedPackage(r.name(), r.version().toString(), r.architecture(), a.uri(), r.size(), r.sha256()));
+        }
+        return out;
+    }
+
+    private static List<PackageVersion> solve(String arch, Map<String, AvailablePackage> available, List<PackageVersion> installed,
+            List<Request.Target> targets, boolean recommends) throws UnsatisfiableRequestException {
+        if (targets.isEmpty() && installed.isEmpty()) {
+            throw new UnsatisfiableRequestException(List.of("nothing to install: the variant is 'none' and 'packages' is empty"));
+        }
+        Universe.Builder universe = Universe.builder(arch);
+        Map<String, PackageVersion> versions = new HashMap<>();
+        for (AvailablePackage a : available.values()) {
+            PackageVersion v = PackageVersion.from(a.record());
+            versions.put(key(v.name(), v.version().toString(), v.architecture()), v);
+            universe.addAvailable(v, Universe.DEFAULT_PRIORITY);
+        }
+        for (PackageVersion v : installed) {
+            universe.addInstalled(versions.get(key(v.name(), v.version().toString(), v.architecture())));
+        }
+        Plan plan = new Solver(universe.build()).solve(Request.install(targets, recommends));
+        return plan.installedAfter();
+    }
+
+    private static String key(String name, String version, String arch) {
+        return name + " " + version + " " + arch;
+    }
+}
