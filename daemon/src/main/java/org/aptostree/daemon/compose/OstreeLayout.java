@@ -67,8 +67,20 @@ final class OstreeLayout {
                 continue;
             }
             if (Files.isDirectory(from)) {
-                Files.createDirectories(root.resolve(link[1]).getParent());
-                move(root, link[0], link[1], owners);
+                Path to = root.resolve(link[1]);
+                Files.createDirectories(to.getParent());
+                if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
+                    // Both exist (Debian ships /var/opt and /opt): the content joins what is already there.
+                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(from)) {
+                        for (Path child : ds) {
+                            String name = child.getFileName().toString();
+                            move(root, link[0] + "/" + name, link[1] + "/" + name, owners);
+                        }
+                    }
+                    Files.delete(from);
+                } else {
+                    move(root, link[0], link[1], owners);
+                }
             } else {
                 Files.createDirectories(root.resolve(link[1]));
             }

@@ -131,7 +131,8 @@ final class OwnerChangeLog {
             String path = absolute(cwd, f);
             Path onDisk = root.resolve(path.substring(1));
             if (!Files.exists(onDisk, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException(where + ": cannot access '" + f + "': No such file or directory");
+                // A temporary file the script renamed or removed afterwards (chown --reference=F F.tmp; mv F.tmp F).
+                continue;
             }
             if (dereference && Files.isSymbolicLink(onDisk)) {
                 path = resolveInRoot(root, path, where);

@@ -17,6 +17,11 @@ import java.util.Map;
  * (so no privilege is needed, and a compose run by root behaves the same), no network, its own PID, IPC
  * and UTS namespaces, a private {@code /proc}, {@code /dev} and {@code /run}, and {@code chown}/{@code chgrp}
  * replaced by the {@link OwnerChangeLog} recorder. Nothing of the host is visible but what is bound.
+ *
+ * <p>A seccomp filter turns the chown family of system calls into successful no-ops: in a user namespace
+ * where only the caller's id is mapped, giving a file to another user fails with EINVAL, and programs such
+ * as pwconv (which creates {@code /etc/shadow} for group shadow) would stop. The owners they meant are set by
+ * the scripts' {@code chown} commands, which are recorded.
  */
 final class Sandbox {
     /** The environment maintainer scripts get, as mmdebstrap sets it. */
@@ -49,6 +54,40 @@ final class Sandbox {
         Path recorder = runDirectory.resolve("chown");
         Files.writeString(recorder, OwnerChangeLog.RECORDER, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(recorder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.write(runDirectory.resolve("seccomp.bpf"), chownAsNoOp());
+    }
+
+    /**
+     * A classic BPF seccomp program: on x86_64 and aarch64, chown, fchown, lchown and fchownat return 0 without
+     * doing anything; every other call is allowed.
+     */
+    static byte[] chownAsNoOp() {
+        final int ldAbs = 0x20;
+        final int jeq = 0x15;
+        final int ret = 0x06;
+        final int allow = 0x7fff0000;
+        final int errnoZero = 0x00050000;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(14 * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        // seccomp_data: int nr at offset 0, __u32 arch at offset 4.
+        insn(b, ldAbs, 0, 0, 4);
+        insn(b, jeq, 0, 6, 0xc000003e);           // AUDIT_ARCH_X86_64, else go to the aarch64 check
+        insn(b, ldAbs, 0, 0, 0);
+        insn(b, jeq, 8, 0, 92);                   // chown
+        insn(b, jeq, 7, 0, 93);                   // fchown
+        insn(b, jeq, 6, 0, 94);                   // lchown
+        insn(b, jeq, 5, 0, 260);                  // fchownat
+        insn(b, ret, 0, 0, allow);
+        insn(b, jeq, 0, 4, 0xc00000b7);           // AUDIT_ARCH_AARCH64, else allow
+        insn(b, ldAbs, 0, 0, 0);
+        insn(b, jeq, 1, 0, 54);                   // fchownat
+        insn(b, jeq, 0, 1, 55);                   // fchown
+        insn(b, ret, 0, 0, errnoZero);            // (index 12; jump offsets count from the next instruction)
+        insn(b, ret, 0, 0, allow);
+        return b.array();
+    }
+
+    private static void insn(java.nio.ByteBuffer b, int code, int jt, int jf, int k) {
+        b.putShort((short) code).put((byte) jt).put((byte) jf).putInt(k);
     }
 
     Path ownerChangeLog() {
@@ -57,7 +96,9 @@ final class Sandbox {
 
     /** Runs {@code script} with {@code /bin/sh -e} in the tree. */
     Result run(String script, Map<String, String> extraEnvironment) throws IOException {
-        List<String> command = new ArrayList<>(List.of("bwrap",
+        // bwrap reads a seccomp program from a file descriptor; the host's sh opens it as fd 9.
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "exec bwrap --seccomp 9 \"$@\" 9<\"$0\"",
+                runDirectory.resolve("seccomp.bpf").toString(),
                 "--unshare-user", "--uid", "0", "--gid", "0",
                 "--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try",
                 "--die-with-parent", "--hostname", "localhost",

@@ -52,13 +52,23 @@ public final class Deb822Reader implements Closeable {
     private int lineEnd;
     private long lineOffset;
 
-    private byte[] value = new byte[1024];
+    /** The values of the current stanza back to back (see {@link Paragraph}); the current one starts at valueStart. */
+    private byte[] value = new byte[1 << 14];
     private int valueLength;
+    private int valueStart;
+    private String[] stanzaNames = new String[32];
+    private int[] stanzaHashes = new int[32];
+    private int[] stanzaEnds = new int[32];
+    private int fieldCount;
+    /** Folded hash of the name last returned by {@link #fieldName(int)}. */
+    private int nameFoldedHash;
+
     private final String[] nameCache = new String[512];
     private final byte[][] nameCacheBytes = new byte[512][];
-    private final String[] valueCache = new String[1024];
-    private final byte[][] valueCacheBytes = new byte[1024][];
-    private final int[] valueCacheHashes = new int[1024];
+    private final int[] nameCacheFolded = new int[512];
+    /** Name sequences already seen, shared by the paragraphs that have them (most stanzas repeat a few dozen layouts). */
+    private final String[][] layoutNames = new String[256][];
+    private final int[][] layoutHashes = new int[256][];
 
     /** A reader of strict deb822 (no comments). The stream is closed by {@link #close()}. */
     public Deb822Reader(InputStream in) {
@@ -120,16 +130,14 @@ public final class Deb822Reader implements Closeable {
 
     /** The next stanza, or null at the end of the input. */
     public Paragraph read() throws IOException {
-        Paragraph.Builder builder = null;
+        long stanzaLine = -1;
         String name = null;
-        long fieldLine = 0;
-        long fieldOffset = 0;
         while (nextLine()) {
             int c = buf[lineStart];
             if (isBlankLine()) {
-                if (builder != null) {
-                    finishField(builder, name, fieldLine, fieldOffset);
-                    return builder.buildAndReset();
+                if (name != null) {
+                    finishField();
+                    return buildParagraph(stanzaLine);
                 }
                 continue;
             }
@@ -144,31 +152,30 @@ public final class Deb822Reader implements Closeable {
                 appendValue(buf, lineStart, lineEnd - lineStart);
                 continue;
             }
-            if (builder == null) {
-                builder = Paragraph.builder().line(lineNumber);
+            if (name == null) {
+                stanzaLine = lineNumber;
             } else {
-                finishField(builder, name, fieldLine, fieldOffset);
+                finishField();
             }
             int colon = lineStart;
             while (colon < lineEnd && buf[colon] != ':') {
                 colon++;
             }
             name = fieldName(colon);
-            fieldLine = lineNumber;
-            fieldOffset = lineOffset;
-            if (builder.has(name)) {
+            if (hasField(name, nameFoldedHash)) {
                 throw new DebFormatException("duplicate value for '" + name + "' field", lineNumber, lineOffset, null);
             }
+            addField(name, nameFoldedHash);
             int v = colon + 1;
             while (v < lineEnd && (buf[v] == ' ' || buf[v] == '\t')) {
                 v++;
             }
-            valueLength = 0;
+            valueStart = valueLength;
             appendValue(buf, v, lineEnd - v);
         }
-        if (builder != null) {
-            finishField(builder, name, fieldLine, fieldOffset);
-            return builder.buildAndReset();
+        if (name != null) {
+            finishField();
+            return buildParagraph(stanzaLine);
         }
         return null;
     }
@@ -204,6 +211,7 @@ public final class Deb822Reader implements Closeable {
         int slot = (hash ^ (hash >>> 9)) & (nameCache.length - 1);
         byte[] cachedBytes = nameCacheBytes[slot];
         if (cachedBytes != null && java.util.Arrays.equals(cachedBytes, 0, cachedBytes.length, buf, lineStart, colon)) {
+            nameFoldedHash = nameCacheFolded[slot];
             return nameCache[slot];
         }
         String problem = Field.nameProblem(new String(buf, lineStart, length, StandardCharsets.ISO_8859_1));
@@ -215,41 +223,73 @@ public final class Deb822Reader implements Closeable {
         Field.rememberGoodName(name);
         nameCache[slot] = name;
         nameCacheBytes[slot] = java.util.Arrays.copyOfRange(buf, lineStart, colon);
+        nameFoldedHash = Paragraph.foldedHash(name);
+        nameCacheFolded[slot] = nameFoldedHash;
         return name;
     }
 
-    private void finishField(Paragraph.Builder builder, String name, long line, long offset) throws DebFormatException {
-        int n = valueLength;
-        while (n > 0 && isSpace(value[n - 1])) {
-            n--;
-        }
-        String text;
-        // Short one-line values (Architecture, Priority, Section, Multi-Arch…) repeat across a
-        // Packages file; sharing them keeps a parsed index small.
-        if (n <= 24) {
-            int hash = n;
-            for (int i = 0; i < n; i++) {
-                hash = 31 * hash + value[i];
+    private boolean hasField(String name, int foldedHash) {
+        for (int i = 0; i < fieldCount; i++) {
+            if (stanzaHashes[i] == foldedHash && stanzaNames[i].equalsIgnoreCase(name)) {
+                return true;
             }
-            int slot = (hash ^ (hash >>> 11)) & (valueCache.length - 1);
-            byte[] cachedBytes = valueCacheBytes[slot];
-            if (cachedBytes != null && valueCacheHashes[slot] == hash
-                    && java.util.Arrays.equals(cachedBytes, 0, cachedBytes.length, value, 0, n)) {
-                text = valueCache[slot];
-            } else {
-                text = new String(value, 0, n, StandardCharsets.UTF_8);
-                valueCache[slot] = text;
-                valueCacheBytes[slot] = java.util.Arrays.copyOf(value, n);
-                valueCacheHashes[slot] = hash;
+        }
+        return false;
+    }
+
+    private void addField(String name, int foldedHash) {
+        if (fieldCount == stanzaNames.length) {
+            stanzaNames = java.util.Arrays.copyOf(stanzaNames, fieldCount * 2);
+            stanzaHashes = java.util.Arrays.copyOf(stanzaHashes, fieldCount * 2);
+            stanzaEnds = java.util.Arrays.copyOf(stanzaEnds, fieldCount * 2);
+        }
+        stanzaNames[fieldCount] = name;
+        stanzaHashes[fieldCount] = foldedHash;
+        fieldCount++;
+    }
+
+    /** Ends the current field's value: trailing white space is not part of it (as dpkg). */
+    private void finishField() {
+        while (valueLength > valueStart && isSpace(value[valueLength - 1])) {
+            valueLength--;
+        }
+        stanzaEnds[fieldCount - 1] = valueLength;
+    }
+
+    private Paragraph buildParagraph(long stanzaLine) {
+        int n = fieldCount;
+        int hash = n;
+        for (int i = 0; i < n; i++) {
+            hash = 31 * hash + stanzaHashes[i];
+        }
+        int slot = (hash ^ (hash >>> 8)) & (layoutNames.length - 1);
+        String[] names = layoutNames[slot];
+        int[] hashes = layoutHashes[slot];
+        if (names == null || !sameNames(names, n)) {
+            names = java.util.Arrays.copyOf(stanzaNames, n);
+            hashes = java.util.Arrays.copyOf(stanzaHashes, n);
+            layoutNames[slot] = names;
+            layoutHashes[slot] = hashes;
+        }
+        Paragraph p = new Paragraph(names, hashes, java.util.Arrays.copyOf(value, valueLength),
+                java.util.Arrays.copyOf(stanzaEnds, n), stanzaLine);
+        fieldCount = 0;
+        valueLength = 0;
+        valueStart = 0;
+        return p;
+    }
+
+    private boolean sameNames(String[] names, int n) {
+        if (names.length != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            // Names are interned.
+            if (names[i] != stanzaNames[i]) {
+                return false;
             }
-        } else {
-            text = new String(value, 0, n, StandardCharsets.UTF_8);
         }
-        try {
-            builder.addUnchecked(name, text);
-        } catch (IllegalArgumentException e) {
-            throw new DebFormatException(e.getMessage(), line, offset, null);
-        }
+        return true;
     }
 
     private void appendValue(byte b) throws DebFormatException {
@@ -264,11 +304,13 @@ public final class Deb822Reader implements Closeable {
     }
 
     private void ensureValue(int extra) throws DebFormatException {
+        // The limit is per value; the buffer holds the whole stanza.
+        if ((long) valueLength - valueStart + extra > MAX_VALUE) {
+            throw new DebFormatException("field value too long", lineNumber, lineOffset, null);
+        }
         if (valueLength + extra > value.length) {
-            if ((long) valueLength + extra > MAX_VALUE) {
-                throw new DebFormatException("field value too long", lineNumber, lineOffset, null);
-            }
-            value = java.util.Arrays.copyOf(value, Math.max(valueLength + extra, Math.min(MAX_VALUE, value.length * 2)));
+            value = java.util.Arrays.copyOf(value, (int) Math.min(Integer.MAX_VALUE - 8,
+                    Math.max((long) valueLength + extra, value.length * 2L)));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.aptostree.deb.control;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,24 +17,46 @@ import org.aptostree.deb.DebFormatException;
  * text as written by {@link Deb822Writer} (without the blank separator line).
  */
 public final class Paragraph {
-    private final List<Field> fields;
-    private final long line;
+    /** Field names in order; read paragraphs share one array per distinct name sequence. */
+    private final String[] names;
     /** ASCII-case-folded hashes of the names, so that lookups rarely need equalsIgnoreCase. */
     private final int[] foldedHashes;
+    /** The values, for paragraphs built in memory; null for read ones (see {@link #text}). */
+    private final String[] values;
+    /**
+     * For read paragraphs: the UTF-8 bytes of all values back to back, value i ending at
+     * {@code valueEnds[i]}. A Packages index keeps ~70,000 stanzas of ~25 fields; one byte array
+     * per stanza instead of a Field, a String and a byte array per field is what keeps a parsed
+     * index small and cheap for the garbage collector. Values are decoded when asked.
+     */
+    private final byte[] text;
+    private final int[] valueEnds;
+    private final long line;
 
     Paragraph(List<Field> fields, long line) {
-        this.fields = fields;
-        this.line = line;
-        this.foldedHashes = new int[fields.size()];
-        for (int i = 0; i < foldedHashes.length; i++) {
-            foldedHashes[i] = foldedHash(fields.get(i).name());
+        int n = fields.size();
+        this.names = new String[n];
+        this.values = new String[n];
+        this.foldedHashes = new int[n];
+        for (int i = 0; i < n; i++) {
+            Field f = fields.get(i);
+            names[i] = f.name();
+            values[i] = f.value();
+            foldedHashes[i] = foldedHash(f.name());
         }
+        this.text = null;
+        this.valueEnds = null;
+        this.line = line;
     }
 
-    private Paragraph(List<Field> fields, long line, int[] foldedHashes) {
-        this.fields = fields;
-        this.line = line;
+    /** A read paragraph; {@code names} and {@code foldedHashes} may be shared, the other arrays are its own. */
+    Paragraph(String[] names, int[] foldedHashes, byte[] text, int[] valueEnds, long line) {
+        this.names = names;
         this.foldedHashes = foldedHashes;
+        this.values = null;
+        this.text = text;
+        this.valueEnds = valueEnds;
+        this.line = line;
     }
 
     static int foldedHash(String name) {
@@ -47,18 +70,31 @@ public final class Paragraph {
 
     private int indexOf(String name) {
         // Names read from files are interned, so the common lookup with a literal matches by identity.
-        for (int i = 0; i < foldedHashes.length; i++) {
-            if (fields.get(i).name() == name) {
+        String[] n = names;
+        for (int i = 0; i < n.length; i++) {
+            if (n[i] == name) {
                 return i;
             }
         }
         int h = foldedHash(name);
-        for (int i = 0; i < foldedHashes.length; i++) {
-            if (foldedHashes[i] == h && fields.get(i).is(name)) {
+        for (int i = 0; i < n.length; i++) {
+            if (foldedHashes[i] == h && n[i].equalsIgnoreCase(name)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private String valueAt(int i) {
+        if (values != null) {
+            return values[i];
+        }
+        int start = i == 0 ? 0 : valueEnds[i - 1];
+        return new String(text, start, valueEnds[i] - start, StandardCharsets.UTF_8);
+    }
+
+    private Field fieldAt(int i) {
+        return new Field(names[i], valueAt(i));
     }
 
     /** A paragraph of the given fields, in order. */
@@ -75,14 +111,18 @@ public final class Paragraph {
         return new Builder();
     }
 
-    /** The fields in order. */
+    /** The fields in order (an immutable list; read paragraphs decode it on each call). */
     public List<Field> fields() {
-        return fields;
+        Field[] all = new Field[names.length];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = fieldAt(i);
+        }
+        return List.of(all);
     }
 
     /** The number of fields. */
     public int size() {
-        return fields.size();
+        return names.length;
     }
 
     /** The 1-based line this paragraph started on in its source, or -1 when built in memory. */
@@ -93,7 +133,7 @@ public final class Paragraph {
     /** The field named {@code name} (ASCII case-insensitive), if present. */
     public Optional<Field> field(String name) {
         int i = indexOf(name);
-        return i < 0 ? Optional.empty() : Optional.of(fields.get(i));
+        return i < 0 ? Optional.empty() : Optional.of(fieldAt(i));
     }
 
     /** The value of field {@code name} (case-insensitive), if present. */
@@ -105,7 +145,7 @@ public final class Paragraph {
     /** The value of field {@code name} (case-insensitive), or null when absent; for hot loops. */
     public String valueOrNull(String name) {
         int i = indexOf(name);
-        return i < 0 ? null : fields.get(i).value();
+        return i < 0 ? null : valueAt(i);
     }
 
     /** True when field {@code name} is present (case-insensitive). */
@@ -129,7 +169,7 @@ public final class Paragraph {
     /** A copy with field {@code name} set to {@code value}: replaced in place when present, else appended. */
     public Paragraph with(String name, String value) {
         Field added = new Field(name, value);
-        List<Field> copy = new ArrayList<>(fields);
+        List<Field> copy = new ArrayList<>(fields());
         boolean replaced = false;
         for (int i = 0; i < copy.size(); i++) {
             if (copy.get(i).is(name)) {
@@ -149,8 +189,8 @@ public final class Paragraph {
         if (!has(name)) {
             return this;
         }
-        List<Field> copy = new ArrayList<>(fields.size());
-        for (Field f : fields) {
+        List<Field> copy = new ArrayList<>(names.length);
+        for (Field f : fields()) {
             if (!f.is(name)) {
                 copy.add(f);
             }
@@ -161,20 +201,29 @@ public final class Paragraph {
     /** Equal when the same fields (names exactly, values exactly) are in the same order; the line is ignored. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Paragraph p && p.fields.equals(fields);
+        if (!(o instanceof Paragraph p) || p.names.length != names.length) {
+            return false;
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (!p.names[i].equals(names[i]) || !p.valueAt(i).equals(valueAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
+    /** The hash of {@link #fields()}, as a list's. */
     @Override
     public int hashCode() {
-        return fields.hashCode();
+        return fields().hashCode();
     }
 
     /** The stanza text, one field per line (plus continuation lines), each ending in a newline. */
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
-        for (Field f : fields) {
-            b.append(f);
+        for (int i = 0; i < names.length; i++) {
+            b.append(fieldAt(i));
         }
         return b.toString();
     }
@@ -230,15 +279,6 @@ public final class Paragraph {
         /** The paragraph; the builder may be reused afterwards. */
         public Paragraph build() {
             return new Paragraph(List.copyOf(fields), line);
-        }
-
-        /** Builds and resets, handing over the field list without a copy (the reader's hot path). */
-        Paragraph buildAndReset() {
-            Paragraph p = new Paragraph(Collections.unmodifiableList(fields), line,
-                    java.util.Arrays.copyOf(hashes, fields.size()));
-            fields = new ArrayList<>(fields.size() + 4);
-            line = -1;
-            return p;
         }
     }
 }

@@ -66,10 +66,10 @@ public final class PackageIndex {
         }
         // Large compressed indexes: decode on a second thread while this one parses.
         InputStream decoded = c == Compression.NONE ? new NonClosing(in) : c.decompressAhead(new NonClosing(in));
-        java.util.Map<String, java.util.List<org.aptostree.deb.control.Dependency>> relationCache = new java.util.HashMap<>();
+        SharedValues shared = new SharedValues();
         try (Deb822Reader reader = new Deb822Reader(decoded)) {
             for (Paragraph p = reader.read(); p != null; p = reader.read()) {
-                consumer.accept(PackageRecord.from(p, relationCache));
+                consumer.accept(PackageRecord.from(p, shared));
             }
         }
     }

@@ -59,19 +59,22 @@ public record PackageRecord(String name, Version version, String architecture, M
     }
 
     /**
-     * Like {@link #from(Paragraph)}, sharing parsed relation lists between records through
-     * {@code cache} (relation values such as {@code libc6 (>= 2.34)} repeat across an index, and
-     * the parsed lists are immutable). Null means no cache.
+     * Like {@link #from(Paragraph)}, sharing equal names, versions and relations with the other
+     * records of one index through {@code shared}; null means nothing is shared.
      */
-    static PackageRecord from(Paragraph p, java.util.Map<String, List<Dependency>> cache) throws DebFormatException {
+    static PackageRecord from(Paragraph p, SharedValues shared) throws DebFormatException {
         String name = p.require("Package");
         String versionText = p.require("Version");
         String architecture = p.require("Architecture");
         Version version;
         try {
-            version = Version.parse(versionText);
+            version = shared == null ? Version.parse(versionText) : shared.version(versionText);
         } catch (DebFormatException e) {
             throw relocate(p, "Version", "'Version' field value '" + versionText + "': " + e.reason(), e);
+        }
+        if (shared != null) {
+            name = shared.name(name);
+            architecture = shared.name(architecture);
         }
         MultiArch multiArch;
         try {
@@ -85,11 +88,11 @@ public record PackageRecord(String name, Version version, String architecture, M
             throw relocate(p, "Essential", "'Essential' field value '" + essentialText + "' is not 'yes' or 'no'", null);
         }
         return new PackageRecord(name, version, architecture, multiArch, essential,
-                relations(p, RelationField.DEPENDS, cache), relations(p, RelationField.PRE_DEPENDS, cache),
-                relations(p, RelationField.RECOMMENDS, cache), relations(p, RelationField.SUGGESTS, cache),
-                relations(p, RelationField.ENHANCES, cache), relations(p, RelationField.CONFLICTS, cache),
-                relations(p, RelationField.BREAKS, cache), relations(p, RelationField.REPLACES, cache),
-                relations(p, RelationField.PROVIDES, cache), p);
+                relations(p, RelationField.DEPENDS, shared), relations(p, RelationField.PRE_DEPENDS, shared),
+                relations(p, RelationField.RECOMMENDS, shared), relations(p, RelationField.SUGGESTS, shared),
+                relations(p, RelationField.ENHANCES, shared), relations(p, RelationField.CONFLICTS, shared),
+                relations(p, RelationField.BREAKS, shared), relations(p, RelationField.REPLACES, shared),
+                relations(p, RelationField.PROVIDES, shared), p);
     }
 
     /** The dependencies of one relation field of this record (Depends … Provides; source fields are empty). */
@@ -179,29 +182,14 @@ public record PackageRecord(String name, Version version, String architecture, M
         return name + " " + version + " " + architecture;
     }
 
-    private static List<Dependency> relations(Paragraph p, RelationField field, java.util.Map<String, List<Dependency>> cache)
+    private static List<Dependency> relations(Paragraph p, RelationField field, SharedValues shared)
             throws DebFormatException {
         String value = p.valueOrNull(field.fieldName());
         if (value == null) {
             return List.of();
         }
-        // The key includes the field: the same text can be valid in Depends and invalid in Breaks.
-        String key = cache == null ? null : field.ordinal() + value;
-        if (key != null) {
-            List<Dependency> cached = cache.get(key);
-            if (cached != null) {
-                return cached;
-            }
-        }
         try {
-            List<Dependency> parsed = field.parse(value);
-            if (key != null) {
-                if (cache.size() > 100_000) {
-                    cache.clear();
-                }
-                cache.put(key, parsed);
-            }
-            return parsed;
+            return shared == null ? field.parse(value) : shared.relations(field, value);
         } catch (DebFormatException e) {
             throw relocate(p, field.fieldName(), e.reason(), e);
         }
