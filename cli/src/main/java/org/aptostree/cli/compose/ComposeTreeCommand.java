@@ -80,7 +80,7 @@ final class ComposeTreeCommand implements Callable<Integer> {
         }
         Path cache = cachedir != null ? cachedir : defaultCache();
         Path work = workdir != null ? workdir : cache.resolveSibling("compose-work");
-        ComposeProgress progress = json ? new JsonProgress(out) : System.console() != null ? new TerminalProgress(err) : ComposeProgress.QUIET;
+        ComposeProgress progress = json ? new JsonProgress(out) : System.console() != null ? new TerminalProgress(err) : new NotesOnly(err);
         ComposeTree.Result result;
         try {
             result = new ComposeTree(new ComposeTree.Options(treefile, repo, cache, work, offline, dryRun, lockfile,
@@ -152,6 +152,15 @@ final class ComposeTreeCommand implements Callable<Integer> {
         @Override
         public void note(String message) {
             err.println("\r" + message + "\033[K");
+            err.flush();
+        }
+    }
+
+    /** Not on a terminal: no progress, only what the user should know. */
+    private record NotesOnly(PrintWriter err) implements ComposeProgress {
+        @Override
+        public void note(String message) {
+            err.println(message);
             err.flush();
         }
     }
