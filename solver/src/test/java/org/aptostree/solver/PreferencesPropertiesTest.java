@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
  * Generated indexes (release attributes from small pools), versions spread over them, and general and specific
  * pins: invariants of apt's policy that hold whatever the preferences say.
  */
-class PreferencesProperties {
+class PreferencesPropertiesTest {
     record Placement(String version, int index) {
     }
 
