@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.aptostree.deb.control.Deb822Writer;
 import org.aptostree.deb.control.Dependency;
 import org.aptostree.deb.control.Paragraph;
 import org.aptostree.deb.control.Relation;
@@ -92,9 +93,21 @@ public final class ComposeTree {
         } else {
             progress.phase(ComposeProgress.Phase.RESOLVE, treefile.variant() + " + " + treefile.packages().size() + " package(s)");
             PackageSources sources = new PackageSources(fetcher, options.cacheDirectory(), options.offline());
-            List<PackageSources.AvailablePackage> available = sources.read(PackageSources.parse(treefile.sources()),
+            List<PackageSources.VerifiedIndex> indexes = sources.indexes(PackageSources.parse(treefile.sources()),
                     treefile.architecture());
-            packages = new Lockfile(PackageSelection.resolve(treefile, available)).packages();
+            // The solver is deterministic: the same treefile over the same verified indexes resolves the same
+            // way, so the answer is kept, keyed by both (rpm-ostree keeps its solv caches for the same reason).
+            StringBuilder key = new StringBuilder("resolution 2 ").append(treefile.digest());
+            indexes.forEach(i -> key.append(' ').append(i.mirror()).append(' ').append(i.sha256()));
+            Path resolved = options.cacheDirectory().resolve("resolved").resolve(InputHash.sha256Hex(
+                    key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".json");
+            if (Files.isRegularFile(resolved)) {
+                packages = Lockfile.read(resolved).packages();
+            } else {
+                packages = new Lockfile(PackageSelection.resolve(treefile, PackageSources.packages(indexes))).packages();
+                Files.createDirectories(resolved.getParent());
+                new Lockfile(packages).write(resolved);
+            }
         }
         progress.note(packages.size() + " packages");
         String inputHash = InputHash.of(treefile.digest(), packages);
@@ -133,6 +146,7 @@ public final class ComposeTree {
             Sandbox sandbox = new Sandbox(root, staging.resolve("run"), sourceDateEpoch);
             configure(root, sandbox, stanzas);
             OwnerChangeLog.apply(sandbox.ownerChangeLog(), root, owners);
+            writeExtendedStates(root, packages, treefile.architecture());
             owners.applyStatOverrides(root, root.resolve(DpkgDatabase.ADMIN_DIR).resolve("statoverride"),
                     OwnershipTable.Accounts.of(root));
 
@@ -191,21 +205,29 @@ public final class ComposeTree {
             Files.writeString(policy, "#!/bin/sh\n# apt-ostree compose: no service starts while packages are configured\nexit 101\n");
             Files.setAttribute(policy, "unix:mode", 0755);
         }
-        StringBuilder script = new StringBuilder();
+        // dpkg runs a preinst from admindir/tmp.ci, beside the package's other control files, before the files are
+        // unpacked; debconf, for one, learns the package's name and templates there. The same is set up here.
+        Path controls = Files.createDirectories(sandbox.runDirectory().resolve("control"));
+        StringBuilder script = new StringBuilder("ci=/" + DpkgDatabase.ADMIN_DIR + "/tmp.ci\n");
         for (Paragraph p : installOrder(stanzas)) {
             String name = p.require("Package");
             String arch = p.require("Architecture");
             String info = "same".equals(p.valueOrNull("Multi-Arch")) ? name + ":" + arch : name;
-            String preinst = "/" + DpkgDatabase.ADMIN_DIR + "/info/" + info + ".preinst";
-            if (!Files.isRegularFile(root.resolve(preinst.substring(1)))) {
+            if (!Files.isRegularFile(root.resolve(DpkgDatabase.ADMIN_DIR).resolve("info").resolve(info + ".preinst"))) {
                 continue;
             }
-            script.append("echo 'Running preinst of ").append(name).append("'\n");
+            Files.writeString(controls.resolve(info), Deb822Writer.toText(List.of(p.without("Status").without("Conffiles"))) + "\n");
             StringBuilder env = new StringBuilder();
             DpkgDatabase.maintainerScriptEnvironment(name, arch, "preinst")
                     .forEach((k, v) -> env.append(k).append("='").append(v).append("' "));
-            script.append(env).append(preinst).append(" install\n");
+            script.append("echo 'Running preinst of ").append(name).append("'\n")
+                    .append("rm -rf \"$ci\"; mkdir \"$ci\"\n")
+                    .append("for f in /").append(DpkgDatabase.ADMIN_DIR).append("/info/'").append(info).append("'.*; do m=${f##*/")
+                    .append(info).append(".}; [ \"$m\" = list ] || cp -p \"$f\" \"$ci/$m\"; done\n")
+                    .append("cp /run/aptostree/control/'").append(info).append("' \"$ci/control\"\n")
+                    .append(env).append("\"$ci/preinst\" install\n");
         }
+        script.append("rm -rf \"$ci\"\n");
         script.append("dpkg --configure -a\n");
         Sandbox.Result result = sandbox.run(script.toString(), Map.of());
         if (!hadPolicy) {
@@ -214,6 +236,28 @@ public final class ComposeTree {
         if (result.exitCode() != 0) {
             throw new ComposeException("configuring the packages failed (exit code " + result.exitCode() + "); the repository is unchanged",
                     result.output());
+        }
+    }
+
+    /**
+     * apt's record of automatically installed packages ({@code var/lib/apt/extended_states}), so that apt in the
+     * image knows what it may autoremove, as after mmdebstrap. apt lists every package under the native
+     * architecture.
+     */
+    private static void writeExtendedStates(Path root, List<LockedPackage> packages, String nativeArchitecture) throws IOException {
+        Path dir = root.resolve("var/lib/apt");
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (LockedPackage p : packages) {
+            if (p.automatic()) {
+                text.append("Package: ").append(p.name()).append("\nArchitecture: ").append(nativeArchitecture)
+                        .append("\nAuto-Installed: 1\n\n");
+            }
+        }
+        if (text.length() > 0) {
+            Files.writeString(dir.resolve("extended_states"), text);
         }
     }
 

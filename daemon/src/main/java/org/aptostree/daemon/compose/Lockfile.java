@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The exact package set of a compose (name, version, architecture, URI, size, SHA-256), as JSON:
- * {@code {"packages": [{"name": …, "version": …, "architecture": …, "uri": …, "size": …, "sha256": …}, …]}}.
+ * {@code {"packages": [{"name": …, "version": …, "architecture": …, "uri": …, "size": …, "sha256": …, "automatic": …}, …]}}.
  * Composing from it needs no index and no solver, so the compose repeats months later, offline from the
  * cache or a local mirror.
  */
@@ -46,7 +46,8 @@ public record Lockfile(List<LockedPackage> packages) {
             String where = file + ": packages[" + i++ + "]";
             try {
                 out.add(new LockedPackage(field(p, "name", where), field(p, "version", where), field(p, "architecture", where),
-                        URI.create(field(p, "uri", where)), Long.parseLong(field(p, "size", where)), field(p, "sha256", where)));
+                        URI.create(field(p, "uri", where)), Long.parseLong(field(p, "size", where)), field(p, "sha256", where),
+                        p.path("automatic").asBoolean(false)));
             } catch (IllegalArgumentException e) {
                 throw new IOException(where + ": " + e.getMessage());
             }
@@ -68,7 +69,7 @@ public record Lockfile(List<LockedPackage> packages) {
         ArrayNode list = root.putArray("packages");
         for (LockedPackage p : packages) {
             list.addObject().put("name", p.name()).put("version", p.version()).put("architecture", p.architecture())
-                    .put("uri", p.uri().toString()).put("size", p.size()).put("sha256", p.sha256());
+                    .put("uri", p.uri().toString()).put("size", p.size()).put("sha256", p.sha256()).put("automatic", p.automatic());
         }
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.write(tmp, JSON.writeValueAsBytes(root));

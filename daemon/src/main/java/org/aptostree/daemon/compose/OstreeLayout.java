@@ -211,6 +211,18 @@ final class OstreeLayout {
                 Files.delete(p);
             }
         }
+        // A kernel may also be installed straight into usr/lib/modules/VERSION/vmlinuz (as OSTree-aware packages do).
+        if (Files.isDirectory(modules)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(modules)) {
+                for (Path d : ds) {
+                    String v = d.getFileName().toString();
+                    if (Files.isRegularFile(d.resolve("vmlinuz")) && !versions.contains(v)) {
+                        versions.add(v);
+                    }
+                }
+            }
+        }
+        versions.sort(null);
         return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(versions.size() - 1));
     }
 

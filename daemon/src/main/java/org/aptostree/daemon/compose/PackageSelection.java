@@ -64,6 +64,14 @@ final class PackageSelection {
             all.addAll(extra);
             installed = solve(arch, byKey, List.of(), all, false);
         }
+        List<PackageRecord> chosen = new ArrayList<>();
+        for (PackageVersion v : installed) {
+            chosen.add(byKey.get(key(v.name(), v.version().toString(), v.architecture())).record());
+        }
+        Set<String> manual = new HashSet<>();
+        base.forEach(t -> manual.add(t.name()));
+        extra.forEach(t -> manual.add(t.name()));
+        manual.addAll(essentialClosure(chosen));
         List<LockedPackage> out = new ArrayList<>();
         for (PackageVersion v : installed) {
             AvailablePackage a = byKey.get(key(v.name(), v.version().toString(), v.architecture()));
@@ -72,9 +80,45 @@ final class PackageSelection {
                 throw new UnsatisfiableRequestException(List.of(v.nameArch() + " " + v.version()
                         + ": the index gives no Filename or SHA256 for it, so it cannot be fetched safely"));
             }
-            out.add(new LockedPackage(r.name(), r.version().toString(), r.architecture(), a.uri(), r.size(), r.sha256()));
+            out.add(new LockedPackage(r.name(), r.version().toString(), r.architecture(), a.uri(), r.size(), r.sha256(),
+                    !manual.contains(r.name())));
         }
         return out;
+    }
+
+    /**
+     * The Essential packages and what they (pre-)depend on within the chosen set: what mmdebstrap installs with
+     * dpkg before apt runs, so apt never marks it automatically installed.
+     */
+    private static Set<String> essentialClosure(List<PackageRecord> chosen) {
+        Map<String, PackageRecord> byName = new HashMap<>();
+        Map<String, String> providers = new HashMap<>();
+        for (PackageRecord r : chosen) {
+            byName.put(r.name(), r);
+            r.provides().forEach(d -> providers.putIfAbsent(d.first().name(), r.name()));
+        }
+        Set<String> closure = new HashSet<>();
+        java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>();
+        chosen.stream().filter(PackageRecord::essential).forEach(r -> pending.add(r.name()));
+        while (!pending.isEmpty()) {
+            String name = pending.pop();
+            if (!closure.add(name)) {
+                continue;
+            }
+            PackageRecord r = byName.get(name);
+            List<org.aptostree.deb.control.Dependency> deps = new ArrayList<>(r.preDepends());
+            deps.addAll(r.depends());
+            for (org.aptostree.deb.control.Dependency d : deps) {
+                for (org.aptostree.deb.control.Relation rel : d.alternatives()) {
+                    String target = byName.containsKey(rel.name()) ? rel.name() : providers.get(rel.name());
+                    if (target != null) {
+                        pending.add(target);
+                        break;
+                    }
+                }
+            }
+        }
+        return closure;
     }
 
     private static List<PackageVersion> solve(String arch, Map<String, AvailablePackage> available, List<PackageVersion> installed,

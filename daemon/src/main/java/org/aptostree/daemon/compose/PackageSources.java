@@ -95,9 +95,22 @@ final class PackageSources {
         }
     }
 
-    /** Every package of every {@code deb} source for {@code architecture} (and {@code all}). */
-    List<AvailablePackage> read(List<SourceEntry> entries, String architecture) throws IOException {
+    /** A verified Packages index in the cache, and the mirror its Filename fields are relative to. */
+    record VerifiedIndex(URI mirror, Path file, String sha256) {
+    }
+
+    /** Reads the packages of verified indexes. */
+    static List<AvailablePackage> packages(List<VerifiedIndex> indexes) throws IOException {
         List<AvailablePackage> out = new ArrayList<>();
+        for (VerifiedIndex index : indexes) {
+            PackageIndex.read(index.file(), r -> out.add(new AvailablePackage(r, index.mirror())));
+        }
+        return out;
+    }
+
+    /** The verified Packages index of every {@code deb} source for {@code architecture} (which lists {@code all} too). */
+    List<VerifiedIndex> indexes(List<SourceEntry> entries, String architecture) throws IOException {
+        List<VerifiedIndex> out = new ArrayList<>();
         for (SourceEntry entry : entries) {
             if (entry.disabled() || !entry.types().contains("deb")) {
                 continue;
@@ -113,8 +126,7 @@ final class PackageSources {
                     VerifiedRelease release = release(mirror, dist, keyring, entry);
                     List<String> components = entry.isFlat() ? List.of("") : entry.components();
                     for (String component : components) {
-                        Path index = index(mirror, dist, release, component, architecture);
-                        PackageIndex.read(index, r -> out.add(new AvailablePackage(r, mirror)));
+                        out.add(index(mirror, dist, release, component, architecture));
                     }
                 }
             }
@@ -185,7 +197,7 @@ final class PackageSources {
     }
 
     /** The cached, verified Packages index: the smallest-to-read compression the Release lists and the mirror has. */
-    private Path index(URI mirror, String dist, VerifiedRelease release, String component, String architecture)
+    private VerifiedIndex index(URI mirror, String dist, VerifiedRelease release, String component, String architecture)
             throws IOException {
         List<IndexFile> files = new ArrayList<>();
         if (component.isEmpty()) {
@@ -201,7 +213,8 @@ final class PackageSources {
                 continue;
             }
             try {
-                return fetcher.fetch(new FetchRequest(mirror.resolve(dist + f.path()), f.size(), f.sha256()));
+                return new VerifiedIndex(mirror, fetcher.fetch(new FetchRequest(mirror.resolve(dist + f.path()), f.size(), f.sha256())),
+                        f.sha256());
             } catch (DebFormatException e) {
                 throw e;
             } catch (IOException e) {

@@ -263,13 +263,10 @@ public final class DpkgDatabase {
         return env;
     }
 
-    /** Writes status (sorted by package name), info/format and the trigger interest files. */
+    /** Writes status (sorted by package name), info/format and the trigger interest files (no {@code available}: dpkg no longer needs one). */
     public void write() throws IOException {
         List<Paragraph> entries = new ArrayList<>(status.values());
         write(admin.resolve("status"), Deb822Writer.toText(entries).isEmpty() ? "" : Deb822Writer.toText(entries) + "\n", 0644);
-        if (!Files.exists(admin.resolve("available"))) {
-            write(admin.resolve("available"), "", 0644);
-        }
         write(admin.resolve("info/format"), "1\n", 0644);
         StringBuilder file = new StringBuilder();
         fileTriggers.forEach((path, pkgs) -> pkgs.forEach(p -> file.append(path).append(' ').append(p).append('\n')));
