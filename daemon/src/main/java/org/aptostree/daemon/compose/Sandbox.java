@@ -58,36 +58,53 @@ final class Sandbox {
     }
 
     /**
-     * A classic BPF seccomp program: on x86_64 and aarch64, chown, fchown, lchown and fchownat return 0 without
-     * doing anything; every other call is allowed.
+     * A classic BPF seccomp program: on x86_64 and aarch64, the chown family of calls, and the calls that force
+     * data to disk (fsync, fdatasync, sync, syncfs, sync_file_range: dpkg syncs every database update, and the
+     * staging tree is scratch space whose result the commit syncs), return 0 without doing anything; every
+     * other call is allowed.
      */
     static byte[] chownAsNoOp() {
-        final int ldAbs = 0x20;
-        final int jeq = 0x15;
-        final int ret = 0x06;
-        final int allow = 0x7fff0000;
-        final int errnoZero = 0x00050000;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(14 * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        // seccomp_data: int nr at offset 0, __u32 arch at offset 4.
-        insn(b, ldAbs, 0, 0, 4);
-        insn(b, jeq, 0, 6, 0xc000003e);           // AUDIT_ARCH_X86_64, else go to the aarch64 check
-        insn(b, ldAbs, 0, 0, 0);
-        insn(b, jeq, 8, 0, 92);                   // chown
-        insn(b, jeq, 7, 0, 93);                   // fchown
-        insn(b, jeq, 6, 0, 94);                   // lchown
-        insn(b, jeq, 5, 0, 260);                  // fchownat
-        insn(b, ret, 0, 0, allow);
-        insn(b, jeq, 0, 4, 0xc00000b7);           // AUDIT_ARCH_AARCH64, else allow
-        insn(b, ldAbs, 0, 0, 0);
-        insn(b, jeq, 1, 0, 54);                   // fchownat
-        insn(b, jeq, 0, 1, 55);                   // fchown
-        insn(b, ret, 0, 0, errnoZero);            // (index 12; jump offsets count from the next instruction)
-        insn(b, ret, 0, 0, allow);
-        return b.array();
+        int[] x8664 = {92, 93, 94, 260, 74, 75, 162, 306, 277};
+        int[] aarch64 = {54, 55, 82, 83, 81, 267, 84};
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((9 + x8664.length + aarch64.length) * 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int errnoZero = 3 + x8664.length + 4 + aarch64.length;   // index of the "return 0" instruction
+        int allow = errnoZero + 1;
+        // seccomp_data: int nr at offset 0, __u32 arch at offset 4. Jump offsets count from the next instruction.
+        insn(b, LD_ABS, 0, 0, 4);
+        insn(b, JEQ, 0, 1 + x8664.length + 1, 0xc000003e);                 // AUDIT_ARCH_X86_64, else the aarch64 test
+        insn(b, LD_ABS, 0, 0, 0);
+        for (int i = 0; i < x8664.length; i++) {
+            int here = 3 + i;
+            insn(b, JEQ, errnoZero - here - 1, 0, x8664[i]);
+        }
+        insn(b, RET, 0, 0, ALLOW);
+        int aarchTest = 3 + x8664.length + 1;
+        insn(b, JEQ, 0, allow - aarchTest - 1, 0xc00000b7);                 // AUDIT_ARCH_AARCH64, else allow
+        insn(b, LD_ABS, 0, 0, 0);
+        for (int i = 0; i < aarch64.length; i++) {
+            int here = aarchTest + 2 + i;
+            insn(b, JEQ, errnoZero - here - 1, 0, aarch64[i]);
+        }
+        insn(b, RET, 0, 0, ALLOW);
+        insn(b, RET, 0, 0, RET_ERRNO_ZERO);
+        insn(b, RET, 0, 0, ALLOW);
+        return java.util.Arrays.copyOf(b.array(), b.position());
     }
+
+    private static final int LD_ABS = 0x20;
+    private static final int JEQ = 0x15;
+    private static final int RET = 0x06;
+    private static final int ALLOW = 0x7fff0000;
+    private static final int RET_ERRNO_ZERO = 0x00050000;
 
     private static void insn(java.nio.ByteBuffer b, int code, int jt, int jf, int k) {
         b.putShort((short) code).put((byte) jt).put((byte) jf).putInt(k);
+    }
+
+    /** The host directory mounted at {@code /run/aptostree}. */
+    Path runDirectory() {
+        return runDirectory;
     }
 
     Path ownerChangeLog() {
