@@ -169,6 +169,7 @@ final class ComposeTreeCommand implements Callable<Integer> {
     private static final class JsonProgress implements ComposeProgress {
         private final PrintWriter out;
         private final ObjectMapper mapper = new ObjectMapper();
+        private final long start = System.nanoTime();
 
         JsonProgress(PrintWriter out) {
             this.out = out;
@@ -176,7 +177,8 @@ final class ComposeTreeCommand implements Callable<Integer> {
 
         @Override
         public synchronized void phase(Phase phase, String detail) {
-            out.println(mapper.createObjectNode().put("phase", phase.name().toLowerCase(java.util.Locale.ROOT)).put("detail", detail));
+            out.println(mapper.createObjectNode().put("phase", phase.name().toLowerCase(java.util.Locale.ROOT)).put("detail", detail)
+                    .put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0));
             out.flush();
         }
 

@@ -45,6 +45,7 @@ public final class DebReader implements Closeable {
     private ArMember dataMember;
     private Compression dataCompression;
     private boolean dataTaken;
+    private InputStream dataStream;
 
     private DebReader(ArReader ar, String formatVersion, ArMember controlMember, Compression controlCompression,
                       ControlArchive control) {
@@ -135,7 +136,13 @@ public final class DebReader implements Closeable {
                     throw DebFormatException.atOffset("archive has zero sized tar member '" + m.name() + "'", m.offset());
                 }
                 dataMember = m;
-                return new TarReader(dataCompression.decompress(ar.content()));
+                // xz, lzma and bzip2 decode slower than files can be written: decoding runs a thread ahead, so that
+                // unpacking uses two cores. finish() drains it before reading on, so the archive is never read by two
+                // threads at once.
+                boolean slow = dataCompression == Compression.XZ || dataCompression == Compression.LZMA
+                        || dataCompression == Compression.BZIP2;
+                dataStream = slow ? dataCompression.decompressAhead(ar.content()) : dataCompression.decompress(ar.content());
+                return new TarReader(dataStream);
             }
             throw DebFormatException.atOffset("archive has premature member '" + m.name() + "' before 'data.tar', giving up",
                     m.offset());
@@ -160,6 +167,7 @@ public final class DebReader implements Closeable {
         if (!dataTaken) {
             data();
         }
+        dataStream.transferTo(java.io.OutputStream.nullOutputStream());
         for (ArMember m = ar.next(); m != null; m = ar.next()) {
             if (m.name().equals("debian-binary") || m.name().startsWith("control.tar") || m.name().startsWith("data.tar")) {
                 throw DebFormatException.atOffset("archive has duplicate member '" + m.name() + "'", m.offset());
