@@ -59,7 +59,7 @@ public record PackageRecord(String name, Version version, String architecture, M
     }
 
     /**
-     * Like {@link #from(Paragraph)}, sharing equal names, versions and relations with the other
+     * Like {@link #from(Paragraph)}, sharing equal versions, architectures and relations with the other
      * records of one index through {@code shared}; null means nothing is shared.
      */
     static PackageRecord from(Paragraph p, SharedValues shared) throws DebFormatException {
@@ -73,7 +73,6 @@ public record PackageRecord(String name, Version version, String architecture, M
             throw relocate(p, "Version", "'Version' field value '" + versionText + "': " + e.reason(), e);
         }
         if (shared != null) {
-            name = shared.name(name);
             architecture = shared.name(architecture);
         }
         MultiArch multiArch;

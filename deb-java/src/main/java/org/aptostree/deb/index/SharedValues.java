@@ -1,65 +1,103 @@
 package org.aptostree.deb.index;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.control.Dependency;
-import org.aptostree.deb.control.Relation;
 import org.aptostree.deb.control.RelationField;
 import org.aptostree.deb.version.Version;
 
 /**
- * The values that repeat across one Packages index (relation field values, single relations such as
- * {@code libc6 (>= 2.34)}, versions, package and architecture names), kept once and shared by the
- * records of that index. All are immutable and shared only when equal, so records read the same;
- * a parsed index is then a fraction of the size, which is most of the parsing time (the garbage
- * collector copies what is retained). Each table is cleared when it grows past a bound, so that
- * hostile input with endless distinct values cannot grow it without limit.
+ * The values that repeat across one Packages index (the dependencies in relation fields, such as
+ * {@code libc6 (>= 2.34)}, versions, architecture names), parsed once and shared by
+ * the records of that index. All are immutable and shared only when their text is equal, so records
+ * read the same; a parsed index is then a fraction of the size, and its size is most of the parsing
+ * time (the garbage collector copies what is retained). Tables are keyed by text, not by the parsed
+ * records, whose generated hashCode/equals are slow in C1-compiled code. Each table is cleared when
+ * it grows past a bound, so that hostile input with endless distinct values cannot grow it without limit.
  */
 final class SharedValues {
     private static final int LIMIT = 1 << 18;
 
-    /** Parsed lists by field and value text: whole values repeat (e.g. {@code libc6 (>= 2.34)}). */
-    private final Map<String, List<Dependency>>[] relationLists;
-    private final Map<Dependency, Dependency> dependencies = new HashMap<>();
-    private final Map<Relation, Relation> relations = new HashMap<>();
-    private final Map<Version, Version> versions = new HashMap<>();
-    private final Map<String, Version> versionsByText = new HashMap<>();
+    /**
+     * Single dependencies by field and text: 3 in 5 repeat (whole values only 1 in 4, not worth
+     * a table of their own).
+     */
+    private final Map<String, Dependency>[] dependencies;
+    private final Map<String, Version> versions = new HashMap<>();
     private final Map<String, String> names = new HashMap<>();
 
     @SuppressWarnings("unchecked")
     SharedValues() {
-        relationLists = new Map[RelationField.values().length];
-        for (int i = 0; i < relationLists.length; i++) {
-            relationLists[i] = new HashMap<>();
+        int fields = RelationField.values().length;
+        dependencies = new Map[fields];
+        for (int i = 0; i < fields; i++) {
+            dependencies[i] = new HashMap<>();
         }
     }
 
-    /** The parsed value of relation field {@code field}, shared with earlier equal values and parts. */
+    /**
+     * The parsed value of relation field {@code field}, equal to {@code field.parse(value)}. Each
+     * comma-separated part is parsed on its own and reused when seen before. That is the whole parse
+     * exactly when every part is one dependency: a comma inside a version ({@code (= 1,2)}) leaves a
+     * part with an unterminated version, an empty element a part with none; then, and for errors,
+     * the whole value is parsed, so results and messages are {@code field.parse(value)}'s.
+     */
     List<Dependency> relations(RelationField field, String value) throws DebFormatException {
-        // Keyed by field too: the same text can be valid in Depends and invalid in Breaks.
-        Map<String, List<Dependency>> byValue = relationLists[field.ordinal()];
-        List<Dependency> list = byValue.get(value);
-        if (list == null) {
-            list = share(field.parse(value));
-            put(byValue, value, list);
+        if (value.indexOf(',') < 0) {
+            return field.parse(value);
         }
-        return list;
+        // By field too: the same text can be valid in Depends and invalid in Breaks.
+        Map<String, Dependency> byText = dependencies[field.ordinal()];
+        List<Dependency> out = new ArrayList<>();
+        int start = 0;
+        while (true) {
+            int comma = value.indexOf(',', start);
+            int end = comma < 0 ? value.length() : comma;
+            // The parser skips this white space around a dependency; leaving it out of the key shares more.
+            while (start < end && isRelationSpace(value.charAt(start))) {
+                start++;
+            }
+            while (end > start && isRelationSpace(value.charAt(end - 1))) {
+                end--;
+            }
+            String text = value.substring(start, end);
+            Dependency d = byText.get(text);
+            if (d == null) {
+                List<Dependency> parsed;
+                try {
+                    parsed = field.parse(text);
+                } catch (DebFormatException e) {
+                    return field.parse(value);
+                }
+                if (parsed.size() != 1) {
+                    return field.parse(value);
+                }
+                d = parsed.get(0);
+                put(byText, text, d);
+            }
+            out.add(d);
+            if (comma < 0) {
+                return List.copyOf(out);
+            }
+            start = comma + 1;
+        }
     }
 
     /** The version written as {@code text}, parsed once per distinct text. */
     Version version(String text) throws DebFormatException {
-        Version v = versionsByText.get(text);
+        Version v = versions.get(text);
         if (v == null) {
-            v = share(Version.parse(text));
-            put(versionsByText, text, v);
+            v = Version.parse(text);
+            put(versions, text, v);
         }
         return v;
     }
 
-    /** One instance of each distinct name (package, architecture). */
+    /** One instance of each distinct name (architectures: a handful of values on every record). */
     String name(String name) {
         String shared = names.get(name);
         if (shared == null) {
@@ -69,43 +107,8 @@ final class SharedValues {
         return shared;
     }
 
-    private List<Dependency> share(List<Dependency> parsed) {
-        Dependency[] out = new Dependency[parsed.size()];
-        for (int i = 0; i < out.length; i++) {
-            Dependency d = parsed.get(i);
-            Dependency shared = dependencies.get(d);
-            if (shared == null) {
-                List<Relation> alternatives = d.alternatives();
-                Relation[] sharedAlternatives = new Relation[alternatives.size()];
-                for (int j = 0; j < sharedAlternatives.length; j++) {
-                    sharedAlternatives[j] = share(alternatives.get(j));
-                }
-                shared = new Dependency(List.of(sharedAlternatives));
-                put(dependencies, shared, shared);
-            }
-            out[i] = shared;
-        }
-        return List.of(out);
-    }
-
-    private Relation share(Relation r) {
-        Relation shared = relations.get(r);
-        if (shared == null) {
-            shared = new Relation(name(r.name()), r.architecture() == null ? null : name(r.architecture()),
-                    r.operator(), r.version() == null ? null : share(r.version()),
-                    r.architectureRestrictions(), r.profileRestrictions());
-            put(relations, shared, shared);
-        }
-        return shared;
-    }
-
-    private Version share(Version v) {
-        Version shared = versions.get(v);
-        if (shared == null) {
-            put(versions, v, v);
-            return v;
-        }
-        return shared;
+    private static boolean isRelationSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
     }
 
     private static <K, V> void put(Map<K, V> map, K key, V value) {

@@ -65,4 +65,46 @@ class PackageIndexTest {
         assertEquals(10, e.line());
         assertEquals("alternatives ('|') not allowed in 'Breaks' field", e.reason());
     }
+
+    @Test
+    void sharedDependenciesReadAsTheWholeValueParses() throws Exception {
+        // Dependencies are parsed part by part and shared across records; the result and the errors
+        // must be those of parsing the whole value, also for a comma inside a version.
+        String[] values = {"a (>= 1), b", " b ,a (>= 1) ,\n c:any (<< 2)", "x (= 1,2), b", "a, , b", "a,", "a (>= 1), b | c"};
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            try {
+                RelationField.DEPENDS.parse(values[i]);
+            } catch (DebFormatException e) {
+                continue;
+            }
+            text.append("Package: p").append(i).append("\nVersion: 1\nArchitecture: all\nDepends: ")
+                    .append(values[i]).append("\n\n");
+        }
+        for (int i = 0; i < values.length; i++) {
+            String one = "Package: p\nVersion: 1\nArchitecture: all\nDepends: " + values[i] + "\n";
+            List<PackageRecord> read = new ArrayList<>();
+            Object expected;
+            try {
+                expected = RelationField.DEPENDS.parse(values[i]);
+            } catch (DebFormatException e) {
+                expected = e.reason();
+            }
+            Object actual;
+            try {
+                // After the earlier stanzas, so that their parts are shared.
+                PackageIndex.read(new ByteArrayInputStream((text + one).getBytes(StandardCharsets.UTF_8)),
+                        Compression.NONE, r -> {
+                            if (r.name().equals("p")) {
+                                read.add(r);
+                            }
+                        });
+                actual = read.get(0).depends();
+            } catch (DebFormatException e) {
+                actual = e.reason();
+            }
+            assertEquals(expected, actual, values[i]);
+            assertEquals(expected.toString(), actual.toString(), values[i]);
+        }
+    }
 }
