@@ -99,6 +99,47 @@ class FetcherTest {
     }
 
     @Test
+    void aDamagedCachedFileIsFetchedAgainOnlineAndRefusedOffline() throws Exception {
+        FetchRequest r = new FetchRequest(uri("/pool/a.deb"), payload.length, sha256(payload));
+        List<String> discarded = new ArrayList<>();
+        Fetcher.Listener listener = new Fetcher.Listener() {
+            @Override
+            public void discarded(URI u, Path file, String reason) {
+                discarded.add(reason);
+            }
+        };
+        Path cached = new Fetcher(tmp.resolve("cache"), 1, 1, listener).fetch(r);
+        byte[] damaged = payload.clone();
+        damaged[1000] ^= 1;
+        Files.write(cached, damaged);
+        assertArrayEquals(payload, Files.readAllBytes(new Fetcher(tmp.resolve("cache"), 1, 1, listener).fetch(r)));
+        assertEquals(1, discarded.size());
+        assertTrue(discarded.get(0).contains("SHA256 mismatch"), discarded.get(0));
+
+        Files.write(cached, damaged);
+        int before = requests.get();
+        Fetcher offline = new Fetcher(tmp.resolve("cache"), 1, 1, true, listener);
+        IOException e = assertThrows(IOException.class, () -> offline.fetch(r));
+        assertTrue(e.getMessage().startsWith("offline: "), e.getMessage());
+        assertEquals(before, requests.get(), "no request while offline");
+        assertFalse(Files.exists(cached), "the damaged copy is not kept");
+    }
+
+    @Test
+    void readsSignedMetadataUncachedAndSaysWhenItIsMissing() throws Exception {
+        Fetcher f = new Fetcher(tmp.resolve("cache"), 1, 1, new Fetcher.Listener() { });
+        assertArrayEquals(payload, f.readUnverified(uri("/dists/x/InRelease")).orElseThrow());
+        assertTrue(f.readUnverified(uri("/dists/x/missing")).isEmpty());
+        Path local = tmp.resolve("Release");
+        Files.writeString(local, "Origin: x\n");
+        assertEquals("Origin: x\n", new String(f.readUnverified(URI.create("copy://" + local)).orElseThrow()));
+        assertTrue(f.readUnverified(URI.create("file://" + tmp.resolve("none"))).isEmpty());
+        IOException e = assertThrows(IOException.class,
+                () -> new Fetcher(tmp.resolve("cache"), 1, 1, true, new Fetcher.Listener() { }).readUnverified(uri("/dists/x/InRelease")));
+        assertTrue(e.getMessage().startsWith("offline: "), e.getMessage());
+    }
+
+    @Test
     void retriesServerErrorsAndResumesPartialDownloads() throws Exception {
         failuresLeft.set(2);
         Fetcher f = new Fetcher(tmp.resolve("cache"), 1, 3, new Fetcher.Listener() { });
