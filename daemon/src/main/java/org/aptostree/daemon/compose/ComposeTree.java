@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.aptostree.deb.archive.DebReader;
 import org.aptostree.deb.control.Deb822Writer;
 import org.aptostree.deb.control.Dependency;
 import org.aptostree.deb.control.Paragraph;
@@ -172,24 +173,74 @@ public final class ComposeTree {
         }
     }
 
+    /** How many packages are decoded ahead of the one being unpacked (bounds the memory held by decoded data). */
+    private static final int DECODE_AHEAD = 3;
+    /** Larger packages (by Installed-Size) are decoded while they are unpacked instead of into memory first. */
+    private static final long DECODE_IN_MEMORY_KIB = 256 * 1024;
+
+    /**
+     * Unpacks the packages in order, as dpkg would, while the next few are decoded on other threads: decoding
+     * xz is the cost of unpacking, and it is independent for each package.
+     */
     private List<Paragraph> unpack(Path root, List<LockedPackage> packages, List<Path> debs, OwnershipTable owners,
             AtomicLong newest) throws IOException {
         DpkgDatabase db = DpkgDatabase.open(root, false);
         List<Paragraph> stanzas = new ArrayList<>();
-        for (int i = 0; i < packages.size(); i++) {
-            LockedPackage p = packages.get(i);
-            try {
-                stanzas.add(db.unpack(debs.get(i), (path, entry) -> {
-                    owners.set(path, (int) entry.uid(), (int) entry.gid());
-                    newest.accumulateAndGet(entry.mtime(), Math::max);
-                }));
-            } catch (IOException e) {
-                throw new ComposeException("unpacking " + p.name() + " " + p.version() + ": " + e.getMessage());
+        java.util.concurrent.ExecutorService decoders = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                    Thread t = new Thread(r, "deb-decoder");
+                    t.setDaemon(true);
+                    return t;
+                });
+        List<java.util.concurrent.Future<DebReader>> decoded = new ArrayList<>();
+        try {
+            for (int i = 0; i < packages.size(); i++) {
+                while (decoded.size() < packages.size() && decoded.size() <= i + DECODE_AHEAD) {
+                    Path deb = debs.get(decoded.size());
+                    decoded.add(decoders.submit(() -> decode(deb)));
+                }
+                LockedPackage p = packages.get(i);
+                try (DebReader deb = await(decoded.get(i))) {
+                    stanzas.add(db.unpack(deb, (path, entry) -> {
+                        owners.set(path, (int) entry.uid(), (int) entry.gid());
+                        newest.accumulateAndGet(entry.mtime(), Math::max);
+                    }));
+                } catch (IOException e) {
+                    throw new ComposeException("unpacking " + p.name() + " " + p.version() + ": " + e.getMessage());
+                }
+                decoded.set(i, null);
+                progress.step(ComposeProgress.Phase.UNPACK, i + 1, packages.size(), p.name());
             }
-            progress.step(ComposeProgress.Phase.UNPACK, i + 1, packages.size(), p.name());
+        } finally {
+            decoders.shutdownNow();
         }
         db.write();
         return stanzas;
+    }
+
+    private static DebReader decode(Path file) throws IOException {
+        DebReader deb = DebReader.open(Files.newInputStream(file));
+        try {
+            String size = deb.control().control().valueOrNull("Installed-Size");
+            if (size == null || !size.strip().matches("\\d{1,12}") || Long.parseLong(size.strip()) <= DECODE_IN_MEMORY_KIB) {
+                deb.decodeData();
+            }
+            return deb;
+        } catch (IOException | RuntimeException e) {
+            deb.close();
+            throw e;
+        }
+    }
+
+    private static DebReader await(java.util.concurrent.Future<DebReader> f) throws IOException {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     /**

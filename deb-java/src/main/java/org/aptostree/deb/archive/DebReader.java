@@ -119,6 +119,31 @@ public final class DebReader implements Closeable {
             throw new IllegalStateException("data() may be called once");
         }
         dataTaken = true;
+        if (dataStream == null) {
+            // xz, lzma and bzip2 decode slower than files can be written: decoding runs a thread ahead, so that
+            // unpacking uses two cores. finish() drains it before reading on, so the archive is never read by two
+            // threads at once.
+            dataStream = openData(true);
+        }
+        return new TarReader(dataStream);
+    }
+
+    /**
+     * Decodes the whole data member into memory now, on the calling thread; {@link #data()} then reads from
+     * memory. Lets a caller decode the next packages on other threads while it unpacks one (dpkg's order of
+     * unpacking is kept, the decoding cost is spread over the cores).
+     */
+    public DebReader decodeData() throws IOException {
+        if (dataTaken || dataStream != null) {
+            throw new IllegalStateException("the data member is already being read");
+        }
+        try (InputStream in = openData(false)) {
+            dataStream = new java.io.ByteArrayInputStream(in.readAllBytes());
+        }
+        return this;
+    }
+
+    private InputStream openData(boolean ahead) throws IOException {
         while (true) {
             ArMember m = ar.next();
             if (m == null) {
@@ -136,13 +161,9 @@ public final class DebReader implements Closeable {
                     throw DebFormatException.atOffset("archive has zero sized tar member '" + m.name() + "'", m.offset());
                 }
                 dataMember = m;
-                // xz, lzma and bzip2 decode slower than files can be written: decoding runs a thread ahead, so that
-                // unpacking uses two cores. finish() drains it before reading on, so the archive is never read by two
-                // threads at once.
                 boolean slow = dataCompression == Compression.XZ || dataCompression == Compression.LZMA
                         || dataCompression == Compression.BZIP2;
-                dataStream = slow ? dataCompression.decompressAhead(ar.content()) : dataCompression.decompress(ar.content());
-                return new TarReader(dataStream);
+                return ahead && slow ? dataCompression.decompressAhead(ar.content()) : dataCompression.decompress(ar.content());
             }
             throw DebFormatException.atOffset("archive has premature member '" + m.name() + "' before 'data.tar', giving up",
                     m.offset());

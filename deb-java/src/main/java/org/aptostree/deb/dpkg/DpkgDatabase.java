@@ -128,6 +128,16 @@ public final class DpkgDatabase {
     /** Unpacks a .deb as {@link #unpack(Path)} and reports every entry to {@code listener}. */
     public Paragraph unpack(Path debFile, FileListener listener) throws IOException {
         try (InputStream in = Files.newInputStream(debFile); DebReader deb = DebReader.open(in)) {
+            return unpack(deb, listener);
+        }
+    }
+
+    /**
+     * Unpacks a package whose archive is already open (its data member possibly decoded ahead with
+     * {@link DebReader#decodeData()}); the caller closes {@code deb}.
+     */
+    public Paragraph unpack(DebReader deb, FileListener listener) throws IOException {
+        {
             ControlArchive control = deb.control();
             Paragraph fields = control.control();
             String name = fields.require("Package");
