@@ -319,29 +319,30 @@ public final class ComposeTree {
         List<Paragraph> sorted = new ArrayList<>(stanzas);
         sorted.sort(java.util.Comparator.comparing(p -> p.valueOrNull("Package")));
         for (Paragraph p : sorted) {
-            String name = p.require("Package");
-            byName.put(name, p);
+            // Keyed by name and architecture: libc6:amd64 and libc6:i386 are two packages.
+            String key = p.require("Package") + ":" + p.valueOrNull("Architecture");
+            byName.put(key, p);
+            byName.putIfAbsent(p.require("Package"), p);
             String provides = p.valueOrNull("Provides");
             if (provides != null) {
                 for (Dependency d : RelationField.PROVIDES.parse(provides)) {
-                    providers.putIfAbsent(d.first().name(), name);
+                    providers.putIfAbsent(d.first().name(), key);
                 }
             }
         }
         List<Paragraph> out = new ArrayList<>();
-        Set<String> visited = new HashSet<>();
-        for (String name : byName.keySet()) {
-            visit(name, byName, providers, visited, out);
+        Set<Paragraph> visited = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Paragraph p : sorted) {
+            visit(p, byName, providers, visited, out);
         }
         return out;
     }
 
-    private static void visit(String name, Map<String, Paragraph> byName, Map<String, String> providers, Set<String> visited,
+    private static void visit(Paragraph p, Map<String, Paragraph> byName, Map<String, String> providers, Set<Paragraph> visited,
             List<Paragraph> out) throws IOException {
-        if (!visited.add(name)) {
+        if (!visited.add(p)) {
             return;
         }
-        Paragraph p = byName.get(name);
         for (RelationField field : List.of(RelationField.PRE_DEPENDS, RelationField.DEPENDS)) {
             String value = p.valueOrNull(field.fieldName());
             if (value == null) {
@@ -349,7 +350,11 @@ public final class ComposeTree {
             }
             for (Dependency d : field.parse(value)) {
                 for (Relation r : d.alternatives()) {
-                    String target = byName.containsKey(r.name()) ? r.name() : providers.get(r.name());
+                    String arch = r.architecture() == null || r.architecture().equals("any") ? null : r.architecture();
+                    Paragraph target = arch != null ? byName.get(r.name() + ":" + arch) : byName.get(r.name());
+                    if (target == null && providers.containsKey(r.name())) {
+                        target = byName.get(providers.get(r.name()));
+                    }
                     if (target != null) {
                         visit(target, byName, providers, visited, out);
                         break;
@@ -363,7 +368,7 @@ public final class ComposeTree {
     /** The treefile's remove-files, postprocess scripts (in the sandbox) and units, before the layout moves. */
     private void postprocess(Treefile treefile, Path root, Sandbox sandbox, OwnershipTable owners) throws IOException {
         for (String f : treefile.removeFiles()) {
-            String path = "/" + Path.of("/" + f).normalize().toString().substring(1);
+            String path = Path.of("/" + f).normalize().toString();
             Path target = root.resolve(path.substring(1));
             if (path.equals("/") || !target.normalize().startsWith(root)) {
                 throw new ComposeException("remove-files: '" + f + "' is not a path inside the tree");

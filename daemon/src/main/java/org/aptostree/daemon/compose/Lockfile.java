@@ -44,9 +44,22 @@ public record Lockfile(List<LockedPackage> packages) {
         int i = 0;
         for (JsonNode p : list) {
             String where = file + ": packages[" + i++ + "]";
+            long size;
+            try {
+                size = Long.parseLong(field(p, "size", where));
+            } catch (NumberFormatException e) {
+                throw new IOException(where + ": \"size\" is not a number");
+            }
+            if (size < 0) {
+                throw new IOException(where + ": \"size\" is negative");
+            }
+            String sha256 = field(p, "sha256", where);
+            if (!sha256.matches("[0-9a-f]{64}")) {
+                throw new IOException(where + ": \"sha256\" is not 64 lower-case hex digits");
+            }
             try {
                 out.add(new LockedPackage(field(p, "name", where), field(p, "version", where), field(p, "architecture", where),
-                        URI.create(field(p, "uri", where)), Long.parseLong(field(p, "size", where)), field(p, "sha256", where),
+                        URI.create(field(p, "uri", where)), size, sha256,
                         p.path("automatic").asBoolean(false)));
             } catch (IllegalArgumentException e) {
                 throw new IOException(where + ": " + e.getMessage());
@@ -57,7 +70,7 @@ public record Lockfile(List<LockedPackage> packages) {
 
     private static String field(JsonNode p, String name, String where) throws IOException {
         JsonNode v = p.get(name);
-        if (v == null || !v.isValueNode()) {
+        if (v == null || !v.isValueNode() || v.isNull()) {
             throw new IOException(where + ": missing \"" + name + "\"");
         }
         return v.asText();

@@ -154,7 +154,7 @@ final class OstreeLayout {
             }
         }
         emptyDirectory(var);
-        owners.forget("/var/");
+        owners.forget("/var");
         Path conf = root.resolve(TMPFILES);
         Files.createDirectories(conf.getParent());
         Files.writeString(conf, "# /var of this image, recreated at boot by systemd-tmpfiles (written by apt-ostree compose)\n"
@@ -191,7 +191,7 @@ final class OstreeLayout {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(boot, "vmlinuz-*")) {
             ds.forEach(p -> versions.add(p.getFileName().toString().substring("vmlinuz-".length())));
         }
-        versions.sort(null);
+        versions.sort(OstreeLayout::compareKernelVersions);
         for (String v : versions) {
             Path dir = modules.resolve(v);
             Files.createDirectories(dir);
@@ -222,8 +222,17 @@ final class OstreeLayout {
                 }
             }
         }
-        versions.sort(null);
+        versions.sort(OstreeLayout::compareKernelVersions);
         return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(versions.size() - 1));
+    }
+
+    /** Kernel versions in dpkg's order (6.9 before 6.12), which is how Debian orders its kernel packages. */
+    static int compareKernelVersions(String a, String b) {
+        try {
+            return org.aptostree.deb.version.Version.parse(a).compareTo(org.aptostree.deb.version.Version.parse(b));
+        } catch (IOException | RuntimeException e) {
+            return a.compareTo(b);
+        }
     }
 
     private static void move(Path root, String from, String to, OwnershipTable owners) throws IOException {

@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * The {@code chown} and {@code chgrp} calls maintainer scripts made in the sandbox, where the real commands
  * are replaced by {@link #RECORDER} (an unprivileged user namespace cannot give files to other users). Each
- * call is one record: the command, its working directory, the package whose script ran it, its arguments,
- * every field NUL-terminated and the record ended by an empty field. Replayed in order onto an
+ * call is one record: the command, its working directory, the package whose script ran it, the number of
+ * arguments and the arguments, every field NUL-terminated (arguments may be empty, so a count rather than a
+ * terminator delimits them). Replayed in order onto an
  * {@link OwnershipTable} after configuration, with the names of the tree's own {@code passwd} and
  * {@code group}, as GNU chown would have applied them.
  */
@@ -25,9 +26,8 @@ final class OwnerChangeLog {
             #!/bin/sh
             # apt-ostree compose: records ownership changes for the image (the sandbox cannot make them).
             {
-              printf '%s\\0%s\\0%s\\0' "${0##*/}" "$PWD" "${DPKG_MAINTSCRIPT_PACKAGE:-}"
+              printf '%s\\0%s\\0%s\\0%s\\0' "${0##*/}" "$PWD" "${DPKG_MAINTSCRIPT_PACKAGE:-}" "$#"
               for arg in "$@"; do printf '%s\\0' "$arg"; done
-              printf '\\0'
             } >> %LOG%
             """.replace("%LOG%", LOG);
 
@@ -44,17 +44,26 @@ final class OwnerChangeLog {
         List<String> fields = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) != 0) {
-                continue;
+            if (text.charAt(i) == 0) {
+                fields.add(text.substring(start, i));
+                start = i + 1;
             }
-            String field = text.substring(start, i);
-            start = i + 1;
-            if (field.isEmpty() && fields.size() >= 3) {
-                replay(fields, root, table, accounts);
-                fields.clear();
-            } else {
-                fields.add(field);
+        }
+        if (start != text.length()) {
+            throw new IOException(log + ": the ownership log ends in the middle of a field");
+        }
+        for (int at = 0; at < fields.size(); ) {
+            if (at + 4 > fields.size() || !fields.get(at + 3).matches("\\d{1,6}")) {
+                throw new IOException(log + ": damaged ownership log at field " + at);
             }
+            int count = Integer.parseInt(fields.get(at + 3));
+            if (at + 4 + count > fields.size()) {
+                throw new IOException(log + ": damaged ownership log at field " + at);
+            }
+            List<String> call = new ArrayList<>(fields.subList(at, at + 3));
+            call.addAll(fields.subList(at + 4, at + 4 + count));
+            replay(call, root, table, accounts);
+            at += 4 + count;
         }
     }
 
@@ -65,7 +74,8 @@ final class OwnerChangeLog {
         String where = "maintainer script of " + (call.get(2).isEmpty() ? "an unknown package" : call.get(2)) + ": "
                 + String.join(" ", call.subList(0, 1)) + " " + String.join(" ", call.subList(3, call.size()));
         boolean recursive = false;
-        boolean dereference = true;
+        Boolean dereference = null;
+        boolean followOperands = false;
         String reference = null;
         List<String> operands = new ArrayList<>();
         boolean options = true;
@@ -86,7 +96,9 @@ final class OwnerChangeLog {
                     switch (c) {
                         case 'R' -> recursive = true;
                         case 'h' -> dereference = false;
-                        case 'H', 'L', 'P', 'f', 'v', 'c' -> { }
+                        case 'H', 'L' -> followOperands = true;
+                        case 'P' -> followOperands = false;
+                        case 'f', 'v', 'c' -> { }
                         default -> throw new IOException(where + ": option -" + c + " is not supported in a compose");
                     }
                 }
@@ -94,6 +106,8 @@ final class OwnerChangeLog {
                 operands.add(a);
             }
         }
+        // GNU chown follows a symlink operand unless -h; with -R (whose default is -P) only when -H or -L says so.
+        boolean follow = dereference != null ? dereference && (!recursive || followOperands) : !recursive || followOperands;
         int uid = -1;
         int gid = -1;
         List<String> files;
@@ -115,10 +129,7 @@ final class OwnerChangeLog {
                 String user = colon >= 0 ? spec.substring(0, colon) : spec;
                 String group = colon >= 0 ? spec.substring(colon + 1) : null;
                 if (!user.isEmpty()) {
-                    uid = accounts.uid(user);
-                    if (uid < 0) {
-                        throw new IOException(where + ": invalid user: '" + user + "'");
-                    }
+                    uid = id(() -> accounts.uid(user), user, where);
                 }
                 if (group != null && !group.isEmpty()) {
                     gid = group(accounts, group, where);
@@ -128,15 +139,23 @@ final class OwnerChangeLog {
             }
         }
         for (String f : files) {
+            if (f.isEmpty()) {
+                continue;
+            }
             String path = absolute(cwd, f);
+            // Every directory on the way is resolved inside the tree (never on the host); the last component only
+            // when the call follows symlinks.
+            int slash = path.lastIndexOf('/');
+            String parent = slash == 0 ? "/" : resolveInRoot(root, path.substring(0, slash), where);
+            path = (parent.equals("/") ? "" : parent) + path.substring(slash);
             Path onDisk = root.resolve(path.substring(1));
+            if (follow && Files.isSymbolicLink(onDisk)) {
+                path = resolveInRoot(root, path, where);
+                onDisk = root.resolve(path.substring(1));
+            }
             if (!Files.exists(onDisk, LinkOption.NOFOLLOW_LINKS)) {
                 // A temporary file the script renamed or removed afterwards (chown --reference=F F.tmp; mv F.tmp F).
                 continue;
-            }
-            if (dereference && Files.isSymbolicLink(onDisk)) {
-                path = resolveInRoot(root, path, where);
-                onDisk = root.resolve(path.substring(1));
             }
             List<String> targets = recursive && Files.isDirectory(onDisk, LinkOption.NOFOLLOW_LINKS)
                     ? OwnershipTable.walk(root, onDisk) : List.of(path);
@@ -181,11 +200,27 @@ final class OwnerChangeLog {
     }
 
     private static int group(OwnershipTable.Accounts accounts, String name, String where) throws IOException {
-        int gid = accounts.gid(name);
-        if (gid < 0) {
+        try {
+            int gid = accounts.gid(name);
+            if (gid < 0) {
+                throw new IOException(where + ": invalid group: '" + name + "'");
+            }
+            return gid;
+        } catch (NumberFormatException e) {
             throw new IOException(where + ": invalid group: '" + name + "'");
         }
-        return gid;
+    }
+
+    private static int id(java.util.function.IntSupplier lookup, String name, String where) throws IOException {
+        try {
+            int uid = lookup.getAsInt();
+            if (uid < 0) {
+                throw new IOException(where + ": invalid user: '" + name + "'");
+            }
+            return uid;
+        } catch (NumberFormatException e) {
+            throw new IOException(where + ": invalid user: '" + name + "'");
+        }
     }
 
     private static String absolute(String cwd, String path) {

@@ -49,9 +49,9 @@ final class OwnershipTable {
         }
     }
 
-    /** Forgets every entry whose path starts with {@code prefix}. */
-    void forget(String prefix) {
-        owners.keySet().removeIf(p -> p.startsWith(prefix));
+    /** Forgets {@code path} and everything below it. */
+    void forget(String path) {
+        owners.keySet().removeIf(p -> p.equals(path) || p.startsWith(path + "/"));
     }
 
     /** The user and group names of a staged tree ({@code etc/passwd}, {@code etc/group}). */

@@ -11,7 +11,8 @@ import java.util.List;
  * Enables systemd units in a tree as {@code systemctl --root=ROOT enable UNIT} does, without systemctl: the
  * unit's {@code [Install]} section's {@code WantedBy=}/{@code RequiredBy=} become symlinks in
  * {@code /etc/systemd/system/TARGET.wants|requires/}, {@code Alias=} a symlink of that name, {@code Also=}
- * units are enabled too.
+ * units are enabled too. An instance ({@code getty@tty2.service}) is enabled from its template's file under its own
+ * name; a template alone is enabled as its {@code DefaultInstance=}.
  */
 final class SystemdUnits {
     private static final List<String> UNIT_DIRS = List.of("etc/systemd/system", "usr/lib/systemd/system", "lib/systemd/system");
@@ -30,20 +31,36 @@ final class SystemdUnits {
         done.add(unit);
         Path file = null;
         String dir = null;
-        for (String d : UNIT_DIRS) {
-            if (Files.isRegularFile(root.resolve(d).resolve(unit))) {
-                file = root.resolve(d).resolve(unit);
-                dir = d;
-                break;
+        String fileName = unit;
+        int at = unit.indexOf('@');
+        int dot = unit.lastIndexOf('.');
+        boolean instance = at > 0 && dot > at + 1;
+        for (String name : instance ? List.of(unit, unit.substring(0, at + 1) + unit.substring(dot)) : List.of(unit)) {
+            for (String d : UNIT_DIRS) {
+                if (file == null && Files.isRegularFile(root.resolve(d).resolve(name))) {
+                    file = root.resolve(d).resolve(name);
+                    dir = d;
+                    fileName = name;
+                }
             }
         }
         if (file == null) {
             throw new ComposeException("units: no unit file '" + unit + "' in " + String.join(", ", UNIT_DIRS));
         }
-        Path target = Path.of("/" + dir + "/" + unit);
+        Path target = Path.of("/" + dir + "/" + fileName);
+        List<String> lines = Files.readAllLines(file);
+        String linkName = unit;
+        if (at > 0 && at == dot - 1) {
+            // A template: systemctl enables its DefaultInstance.
+            String instanceName = installValue(lines, "DefaultInstance");
+            if (instanceName == null) {
+                throw new ComposeException("units: " + unit + " is a template without DefaultInstance=; name an instance");
+            }
+            linkName = unit.substring(0, at + 1) + instanceName + unit.substring(dot);
+        }
         boolean install = false;
         boolean any = false;
-        for (String raw : Files.readAllLines(file)) {
+        for (String raw : lines) {
             String line = raw.strip();
             if (line.startsWith("[")) {
                 install = line.equals("[Install]");
@@ -59,10 +76,13 @@ final class SystemdUnits {
                     continue;
                 }
                 switch (key) {
-                    case "WantedBy" -> link(root, "etc/systemd/system/" + value + ".wants/" + unit, target);
-                    case "RequiredBy" -> link(root, "etc/systemd/system/" + value + ".requires/" + unit, target);
+                    case "WantedBy" -> link(root, "etc/systemd/system/" + value + ".wants/" + linkName, target);
+                    case "RequiredBy" -> link(root, "etc/systemd/system/" + value + ".requires/" + linkName, target);
                     case "Alias" -> link(root, "etc/systemd/system/" + value, target);
                     case "Also" -> enable(root, value, done);
+                    case "DefaultInstance" -> {
+                        continue;
+                    }
                     default -> {
                         continue;
                     }
@@ -73,6 +93,19 @@ final class SystemdUnits {
         if (!any) {
             throw new ComposeException("units: " + unit + " has no [Install] section to enable it with");
         }
+    }
+
+    private static String installValue(List<String> lines, String key) {
+        boolean install = false;
+        for (String raw : lines) {
+            String line = raw.strip();
+            if (line.startsWith("[")) {
+                install = line.equals("[Install]");
+            } else if (install && line.startsWith(key + "=")) {
+                return line.substring(key.length() + 1).strip();
+            }
+        }
+        return null;
     }
 
     private static void link(Path root, String path, Path target) throws IOException {

@@ -86,10 +86,15 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
                 throw new TreefileException(file + ": unknown key '" + key + "'");
             }
         }
+        checkTypes(own, file);
         if (own.has("postprocess-script")) {
             Path script = file.resolveSibling(text(own.get("postprocess-script"), file, "postprocess-script"));
-            ArrayNode scripts = own.has("postprocess") ? (ArrayNode) own.get("postprocess") : own.putArray("postprocess");
-            scripts.add(Files.readString(script));
+            ArrayNode scripts = own.get("postprocess") instanceof ArrayNode a ? a : own.putArray("postprocess");
+            try {
+                scripts.add(Files.readString(script));
+            } catch (IOException e) {
+                throw new TreefileException(file + ": 'postprocess-script': cannot read " + script + ": " + e.getMessage());
+            }
             own.remove("postprocess-script");
         }
         ObjectNode merged = JSON.createObjectNode();
@@ -110,6 +115,26 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
         merge(merged, own);
         seen.remove(file);
         return merged;
+    }
+
+    /** Each file is checked on its own, so that an error names the file that holds it. */
+    private static void checkTypes(ObjectNode n, Path file) throws TreefileException {
+        for (String key : List.of("ref", "variant", "sources", "architecture", "releasever", "postprocess-script")) {
+            if (n.has(key)) {
+                text(n.get(key), file, key);
+            }
+        }
+        for (String key : List.of("packages", "exclude-packages", "remove-files", "postprocess", "units")) {
+            if (n.has(key) && !n.get(key).isNull()) {
+                strings(n, key, file);
+            }
+        }
+        if (n.has("recommends") && !n.get("recommends").isBoolean()) {
+            throw new TreefileException(file + ": 'recommends' must be true or false");
+        }
+        if (n.has("add-commit-metadata") && !n.get("add-commit-metadata").isObject()) {
+            throw new TreefileException(file + ": 'add-commit-metadata' must be a mapping");
+        }
     }
 
     private static void merge(ObjectNode into, ObjectNode from) {
@@ -174,7 +199,7 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
         String digest = InputHash.sha256Hex(JSON.writeValueAsBytes(sorted(n)));
         return new Treefile(ref, variant, strings(n, "packages", file), strings(n, "exclude-packages", file), recommends,
                 sources, arch, metadata, strings(n, "remove-files", file), strings(n, "postprocess", file),
-                strings(n, "units", file), n.has("releasever") ? n.get("releasever").asText() : null, digest);
+                strings(n, "units", file), n.has("releasever") ? text(n.get("releasever"), file, "releasever") : null, digest);
     }
 
     /** A copy with object keys sorted, so the digest does not depend on key order. */
@@ -196,7 +221,7 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
     }
 
     private static String text(JsonNode n, Path file, String key) throws TreefileException {
-        if (!n.isValueNode()) {
+        if (!n.isValueNode() || n.isNull()) {
             throw new TreefileException(file + ": '" + key + "' must be a string");
         }
         return n.asText();
@@ -212,7 +237,7 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
         }
         List<String> out = new ArrayList<>();
         for (JsonNode e : v) {
-            if (!e.isValueNode()) {
+            if (!e.isValueNode() || e.isNull()) {
                 throw new TreefileException(file + ": '" + key + "' must be a list of strings");
             }
             out.add(e.asText());

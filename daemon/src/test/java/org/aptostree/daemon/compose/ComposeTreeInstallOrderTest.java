@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Random;
 
 import org.aptostree.deb.control.Paragraph;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import net.jqwik.api.ForAll;
@@ -87,9 +86,6 @@ class ComposeTreeInstallOrderTest {
     }
 
     @Test
-    @Disabled("bug: installOrder keys stanzas by package name only, so two stanzas of one name (libc6:amd64 and "
-            + "libc6:i386, Multi-Arch: same) come out as one and the other's preinst never runs (single-architecture "
-            + "composes are not affected)")
     void everyStanzaComesOutEvenWithTheSameNameOnTwoArchitectures() throws IOException {
         Paragraph amd64 = stanza("libc6", "Multi-Arch", "same");
         Paragraph i386 = Paragraph.builder().add("Package", "libc6").add("Architecture", "i386").add("Multi-Arch", "same").build();

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,10 +106,11 @@ class OwnerChangeLogTest {
     }
 
     @Test
-    void recorderWritesNulTerminatedFieldsAndAnEmptyFieldPerCall() throws Exception {
+    void recorderWritesNulTerminatedFieldsWithTheArgumentCount() throws Exception {
         record("chown", "/", "dbus", "messagebus:messagebus", "/run/dbus");
         record("chgrp", "/usr", null, "-R", "shadow", "a b");
-        assertEquals("chown\0/\0dbus\0messagebus:messagebus\0/run/dbus\0\0" + "chgrp\0/usr\0\0-R\0shadow\0a b\0\0",
+        assertEquals("chown\u0000/\u0000dbus\u00002\u0000messagebus:messagebus\u0000/run/dbus\u0000"
+                + "chgrp\u0000/usr\u0000\u00003\u0000-R\u0000shadow\u0000a b\u0000",
                 Files.readString(log));
     }
 
@@ -373,9 +373,6 @@ class OwnerChangeLogTest {
     }
 
     @Test
-    @Disabled("bug: only the last path component is resolved inside the root; an earlier component that is an "
-            + "absolute symlink is followed on the host (Files.exists on root.resolve(path)), so the call is dropped "
-            + "as 'no longer exists' (or, if the host has that path, recorded under the unresolved path)")
     void aPathThroughAnAbsoluteDirectorySymlinkIsResolvedInsideTheRoot() throws Exception {
         write("srv/aptostree-test-data/file", "");
         symlink("link", "/srv/aptostree-test-data");
@@ -385,8 +382,6 @@ class OwnerChangeLogTest {
     }
 
     @Test
-    @Disabled("bug: 'chown -R' on a symlink follows it and changes the whole target tree; GNU chown -R defaults to -P "
-            + "and changes only the symlink itself (checked with coreutils 9.1)")
     void recursiveOnASymlinkChangesOnlyTheLink() throws Exception {
         write("usr/share/data/f", "");
         symlink("var/data", "/usr/share/data");
@@ -398,8 +393,6 @@ class OwnerChangeLogTest {
     }
 
     @Test
-    @Disabled("bug: the log format ends a record with an empty field, so an empty argument (chown root: \"$unset\" /f) "
-            + "ends the record early and every following record of the log is misparsed")
     void anEmptyArgumentDoesNotCorruptTheFollowingCalls() throws Exception {
         write("f", "");
         write("g", "");
@@ -411,8 +404,6 @@ class OwnerChangeLogTest {
     }
 
     @Test
-    @Disabled("bug: a numeric id beyond int (chown 99999999999 f), an empty group (chgrp '' f) or '#x' throws "
-            + "NumberFormatException from Accounts.uid/gid instead of an IOException naming the package")
     void badNumericIdIsAnErrorNamingThePackage() throws Exception {
         write("f", "");
         record("chown", "/", "bignum", "99999999999", "/f");

@@ -65,14 +65,16 @@ class OwnershipTableTest {
     }
 
     @Test
-    void forgetDropsEveryPathStartingWithThePrefix() {
+    void forgetDropsThePathAndEverythingBelowIt() {
         OwnershipTable t = new OwnershipTable();
         t.set("/var", 1, 1);
         t.set("/var/lib/x", 2, 2);
         t.set("/var/cache", 3, 3);
         t.set("/usr/x", 4, 4);
-        t.forget("/var/");
-        assertOwner(t, 1, 1, "/var");
+        t.set("/variable", 5, 5);
+        t.forget("/var");
+        assertOwner(t, 0, 0, "/var");
+        assertOwner(t, 5, 5, "/variable");
         assertOwner(t, 0, 0, "/var/lib/x");
         assertOwner(t, 0, 0, "/var/cache");
         assertOwner(t, 4, 4, "/usr/x");

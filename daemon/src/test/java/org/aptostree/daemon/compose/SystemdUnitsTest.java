@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,8 +114,6 @@ class SystemdUnitsTest {
     }
 
     @Test
-    @Disabled("bug: instance units cannot be enabled: 'getty@tty1.service' is looked up as a file (only the template "
-            + "getty@.service exists, so it is 'no unit file'), as systemctl enable would instantiate the template")
     void anInstanceOfATemplateIsEnabledFromTheTemplate() throws IOException {
         unit("usr/lib/systemd/system", "getty@.service", "[Install]\nWantedBy=getty.target\nDefaultInstance=tty1\n");
         SystemdUnits.enable(root, "getty@tty2.service");
@@ -124,8 +121,6 @@ class SystemdUnitsTest {
     }
 
     @Test
-    @Disabled("bug: enabling a template uses the template name for the link instead of DefaultInstance= "
-            + "(systemctl enable getty@.service links getty.target.wants/getty@tty1.service)")
     void aTemplateIsEnabledWithItsDefaultInstance() throws IOException {
         unit("usr/lib/systemd/system", "getty@.service", "[Install]\nWantedBy=getty.target\nDefaultInstance=tty1\n");
         SystemdUnits.enable(root, "getty@.service");
