@@ -248,20 +248,19 @@ final class OstreeLayout {
 
     /** Deletes what is below {@code dir}, also below directories whose mode would not let their owner do so. */
     static void emptyDirectory(Path dir) throws IOException {
-        List<Path> all;
-        try (Stream<Path> s = Files.walk(dir)) {
-            all = s.toList();
+        int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 0700) != 0700) {
+            // Made listable and writable before it is listed: as an unprivileged user, a 0555 or 0000 directory of a
+            // package could not be emptied otherwise.
+            Files.setAttribute(dir, "unix:mode", mode | 0700, LinkOption.NOFOLLOW_LINKS);
         }
-        for (Path p : all) {
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                if ((mode & 0700) != 0700) {
-                    Files.setAttribute(p, "unix:mode", mode | 0700, LinkOption.NOFOLLOW_LINKS);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    emptyDirectory(p);
                 }
+                Files.delete(p);
             }
-        }
-        for (int i = all.size() - 1; i > 0; i--) {
-            Files.delete(all.get(i));
         }
     }
 }
