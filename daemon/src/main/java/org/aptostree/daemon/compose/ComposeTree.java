@@ -163,7 +163,7 @@ public final class ComposeTree {
                     .timestamp(sourceDateEpoch)
                     .metadata(metadata)
                     .bootable(layout.kernelVersion().isPresent())
-                    .modifier(CommitModifier.NONE.withOwnerFilter((path, uid, gid) -> owners.owner(path)))
+                    .modifier(CommitModifier.NONE.withOwnerFilter((path, uid, gid) -> owners.owner(path)).withConsume(true))
                     .commitDirectory(root);
             Summary.generate(repo, Instant.now().getEpochSecond()).write(repo, List.of());
             return new Result(Optional.of(commit), true, packages, inputHash);

@@ -14,8 +14,8 @@ import org.aptostree.ostree.object.FileMode;
  * canonical permissions bare-user-only repositories force (uid and gid 0, mode masked to 0755).
  */
 public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, OwnerFilter ownerFilter, boolean skipXattrs,
-        boolean canonicalPermissions) {
-    public static final CommitModifier NONE = new CommitModifier(OptionalInt.empty(), OptionalInt.empty(), null, false, false);
+        boolean canonicalPermissions, boolean consume) {
+    public static final CommitModifier NONE = new CommitModifier(OptionalInt.empty(), OptionalInt.empty(), null, false, false, false);
 
     /** The owner a path is committed with, given what was read ({@code path} is absolute in the tree, "/" for its root). */
     @FunctionalInterface
@@ -25,20 +25,28 @@ public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, OwnerFi
     }
 
     public CommitModifier withOwner(OptionalInt uid, OptionalInt gid) {
-        return new CommitModifier(uid, gid, ownerFilter, skipXattrs, canonicalPermissions);
+        return new CommitModifier(uid, gid, ownerFilter, skipXattrs, canonicalPermissions, consume);
     }
 
     public CommitModifier withOwnerFilter(OwnerFilter filter) {
-        return new CommitModifier(ownerUid, ownerGid, filter, skipXattrs, canonicalPermissions);
+        return new CommitModifier(ownerUid, ownerGid, filter, skipXattrs, canonicalPermissions, consume);
+    }
+
+    /**
+     * Moves the committed directory's regular files into the object store instead of copying them (libostree's
+     * {@code CONSUME} flag; bare-user repositories): the directory is left partly emptied.
+     */
+    public CommitModifier withConsume(boolean value) {
+        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skipXattrs, canonicalPermissions, value);
     }
 
     public CommitModifier withSkipXattrs(boolean skip) {
-        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skip, canonicalPermissions);
+        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skip, canonicalPermissions, consume);
     }
 
     /** The modifier a repository of the given mode imposes on top of this one. */
     CommitModifier forMode(RepoMode mode) {
-        return mode == RepoMode.BARE_USER_ONLY ? new CommitModifier(ownerUid, ownerGid, ownerFilter, true, true) : this;
+        return mode == RepoMode.BARE_USER_ONLY ? new CommitModifier(ownerUid, ownerGid, ownerFilter, true, true, consume) : this;
     }
 
     FileHeader apply(String path, FileHeader h) {

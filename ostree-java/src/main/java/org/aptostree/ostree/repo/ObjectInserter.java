@@ -128,6 +128,51 @@ public final class ObjectInserter implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores a regular file of a bare-user or bare-user-only repository by moving {@code file} itself into the
+     * object store once its checksum is known (libostree's {@code OSTREE_REPO_COMMIT_MODIFIER_FLAGS_CONSUME}):
+     * the file is changed and moved, or deleted when the object exists already. For trees built only to be
+     * committed, it saves copying every byte. Falls back to a copy when the file is on another file system.
+     */
+    public ObjectId consumeContent(FileHeader header, Path file, long size) throws IOException {
+        if (header.isSymlink() || (repo.mode() != RepoMode.BARE_USER && repo.mode() != RepoMode.BARE_USER_ONLY)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                return writeContent(header, in, size);
+            }
+        }
+        MessageDigest digest = header.startDigest();
+        try (InputStream in = Files.newInputStream(file)) {
+            copy(in, OutputStream.nullOutputStream(), size, digest);
+        }
+        ObjectId id = ObjectId.fromBytes(digest.digest());
+        Path target = repo.objectPath(id, ObjectType.FILE);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(file);
+            return id;
+        }
+        if (repo.mode() == RepoMode.BARE_USER) {
+            FileStore.writeUserXattr(file, "ostreemeta", header.userMeta());
+            FileStore.chmod(file, (header.mode() & 0775) | 0400);
+        } else {
+            if ((header.mode() & ~(FileMode.S_IFMT | 0775)) != 0) {
+                throw new IOException(String.format("Invalid mode 0%o for bare-user-only repository", header.mode()));
+            }
+            FileStore.chmod(file, header.mode());
+        }
+        FileStore.zeroMtime(file);
+        ensureObjectDir(target.getParent());
+        try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            try (InputStream in = Files.newInputStream(file)) {
+                return writeContent(header, in, size);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            Files.delete(file);
+        }
+        return id;
+    }
+
     /** Checks, as the content is copied, that exactly {@code size} bytes arrive. */
     private static void copy(InputStream in, OutputStream out, long size, MessageDigest digest) throws IOException {
         byte[] buf = new byte[BUFFER];

@@ -85,6 +85,9 @@ public final class TreeWriter implements AutoCloseable {
                     Future<ObjectId> f = workers.submit(() -> {
                         List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileStore.readUserXattrs(p);
                         FileHeader h = modifier.apply(path, FileHeader.regular(st.uid(), st.gid(), st.mode(), xattrs));
+                        if (modifier.consume()) {
+                            return inserter.consumeContent(h, p, st.size());
+                        }
                         try (InputStream in = Files.newInputStream(p)) {
                             return inserter.writeContent(h, in, st.size());
                         }
