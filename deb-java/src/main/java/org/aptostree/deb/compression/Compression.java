@@ -6,6 +6,7 @@ import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.aptostree.deb.DebFormatException;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.LZMAInputStream;
 import org.tukaani.xz.XZInputStream;
 
@@ -92,10 +93,12 @@ public enum Compression {
             InputStream decoder = switch (this) {
                 case NONE -> source;
                 case GZIP -> new GZIPInputStream(source, 65536);
-                case XZ -> new XZInputStream(source, XZ_MEMORY_LIMIT_KIB);
+                // Dictionary buffers (8 MiB for Debian's packages) are reused from stream to stream instead of
+                // being allocated and zeroed for each package.
+                case XZ -> new XZInputStream(source, XZ_MEMORY_LIMIT_KIB, true, BasicArrayCache.getInstance());
                 case ZSTD -> new ZstdInputStreamNoFinalizer(source);
                 case BZIP2 -> new BZip2CompressorInputStream(source, true);
-                case LZMA -> new LZMAInputStream(source, XZ_MEMORY_LIMIT_KIB);
+                case LZMA -> new LZMAInputStream(source, XZ_MEMORY_LIMIT_KIB, BasicArrayCache.getInstance());
             };
             return this == NONE ? source : new DecodedStream(this, source, decoder);
         } catch (IOException | RuntimeException e) {
