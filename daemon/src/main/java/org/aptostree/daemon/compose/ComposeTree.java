@@ -110,7 +110,6 @@ public final class ComposeTree {
                 new Lockfile(packages).write(resolved);
             }
         }
-        progress.note(packages.size() + " packages");
         String inputHash = InputHash.of(treefile.digest(), packages);
         if (options.writeLockfileTo() != null) {
             new Lockfile(packages).write(options.writeLockfileTo());
