@@ -2,6 +2,8 @@ package org.aptostree.deb.compression;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
@@ -28,7 +30,7 @@ public enum Compression {
     LZMA(".lzma");
 
     /** Memory limit for the xz/lzma dictionary, as dpkg does not need more than a 64 MiB preset. */
-    private static final int XZ_MEMORY_LIMIT_KIB = 256 * 1024;
+    static final int XZ_MEMORY_LIMIT_KIB = 256 * 1024;
 
     private final String extension;
 
@@ -80,6 +82,26 @@ public enum Compression {
      */
     public InputStream decompressAhead(InputStream compressed) throws IOException {
         return new ReadAheadStream(decompress(compressed));
+    }
+
+    /**
+     * The decompressed content of a file, decoded ahead of the reader: an xz file of several blocks is decoded
+     * on all cores at once, anything else on one thread ahead (see {@link #decompressAhead}).
+     */
+    public InputStream decompressFile(Path file) throws IOException {
+        if (this == XZ) {
+            InputStream parallel = XzBlockStream.open(file);
+            if (parallel != null) {
+                return parallel;
+            }
+        }
+        InputStream raw = Files.newInputStream(file);
+        try {
+            return this == NONE ? raw : decompressAhead(raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
     }
 
     /**

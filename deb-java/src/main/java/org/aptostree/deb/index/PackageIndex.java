@@ -45,8 +45,16 @@ public final class PackageIndex {
 
     /** Streams every stanza of a Packages file to {@code consumer}; see {@link #readAll(Path)}. */
     public static void read(Path file, RecordConsumer consumer) throws IOException {
+        Compression c = Compression.fromFileName(file.getFileName().toString());
+        if (c == Compression.XZ) {
+            // A file can be decoded block by block on every core.
+            try (InputStream decoded = c.decompressFile(file)) {
+                parse(decoded, consumer);
+            }
+            return;
+        }
         try (InputStream raw = Files.newInputStream(file)) {
-            read(raw, Compression.fromFileName(file.getFileName().toString()), consumer);
+            read(raw, c, consumer);
         }
     }
 
@@ -66,6 +74,10 @@ public final class PackageIndex {
         }
         // Large compressed indexes: decode on a second thread while this one parses.
         InputStream decoded = c == Compression.NONE ? new NonClosing(in) : c.decompressAhead(new NonClosing(in));
+        parse(decoded, consumer);
+    }
+
+    private static void parse(InputStream decoded, RecordConsumer consumer) throws IOException {
         SharedValues shared = new SharedValues();
         try (Deb822Reader reader = new Deb822Reader(decoded)) {
             for (Paragraph p = reader.read(); p != null; p = reader.read()) {
