@@ -41,7 +41,7 @@ import org.aptostree.deb.unpack.SafePath;
  * target's {@code dpkg --root=ROOT --configure -a} afterwards to configure.
  *
  * <p>A file already owned by another package is only overwritten when the new package Replaces it
- * (dpkg's "trying to overwrite" rule, without version checks).
+ * with a version constraint that holds for the installed version (dpkg's "trying to overwrite" rule).
  */
 public final class DpkgDatabase {
     /** The admin directory relative to the root. */
@@ -137,96 +137,120 @@ public final class DpkgDatabase {
      * {@link DebReader#decodeData()}); the caller closes {@code deb}.
      */
     public Paragraph unpack(DebReader deb, FileListener listener) throws IOException {
-        {
-            ControlArchive control = deb.control();
-            Paragraph fields = control.control();
-            String name = fields.require("Package");
-            String arch = fields.require("Architecture");
-            String infoName = "same".equals(fields.valueOrNull("Multi-Arch")) ? name + ":" + arch : name;
-            List<String> replaces = RelationField.REPLACES.parse(Optional.ofNullable(fields.valueOrNull("Replaces")).orElse(""))
-                    .stream().map(d -> d.first().name()).toList();
-
-            java.util.Set<String> conffilePaths = new java.util.HashSet<>();
-            List<String> conffiles = new ArrayList<>();
-            for (String line : control.text("conffiles").orElse("").split("\n")) {
-                String t = line.strip();
-                if (t.isEmpty()) {
-                    continue;
-                }
-                conffilePaths.add(t.startsWith("remove-on-upgrade ") ? t.substring("remove-on-upgrade ".length()).strip() : t);
-                if (t.startsWith("remove-on-upgrade ")) {
-                    conffiles.add(t.substring("remove-on-upgrade ".length()).strip() + " newconffile remove-on-upgrade");
-                } else {
-                    conffiles.add(t + " newconffile");
-                }
-            }
-            List<String> list = new ArrayList<>();
-            Map<String, String> md5 = new LinkedHashMap<>();
-            Extractor extractor = new Extractor(root, new Extractor.Options(preserveOwnership, Long.MAX_VALUE));
-            TarReader data = deb.data();
-            for (TarEntry e = data.next(); e != null; e = data.next()) {
-                SafePath path = SafePath.of(e.name());
-                String absolute = path.isRoot() ? "/." : "/" + path;
-                if (e.type() != TarEntry.Type.DIRECTORY) {
-                    String owner = owners.get(absolute);
-                    if (owner != null && !owner.equals(name) && !replaces.contains(owner)) {
-                        throw new DebFormatException("trying to overwrite '" + absolute + "', which is also in package " + owner);
-                    }
-                    owners.put(absolute, name);
-                }
-                // A diversion by another package (or a local one) sends this package's file elsewhere;
-                // the .list still names the original path, as dpkg's does.
-                TarEntry target = e;
-                String destination = absolute;
-                String[] diversion = e.type() == TarEntry.Type.DIRECTORY ? null : diversions.get(absolute);
-                if (diversion != null && !diversion[1].equals(name)) {
-                    destination = diversion[0];
-                }
-                listener.installed(destination, e);
-                if (conffilePaths.contains(absolute) && e.type() != TarEntry.Type.DIRECTORY) {
-                    // dpkg leaves a new conffile as PATH.dpkg-new until --configure decides about it.
-                    destination = destination + ".dpkg-new";
-                }
-                if (!destination.equals(absolute)) {
-                    target = new TarEntry("." + destination, e.type(), e.mode(), e.uid(), e.gid(), e.userName(),
-                            e.groupName(), e.size(), e.mtime(), e.linkTarget(), e.deviceMajor(), e.deviceMinor(), e.extended());
-                }
-                if (e.type() == TarEntry.Type.FILE) {
-                    DigestingStream digesting = new DigestingStream(data.content());
-                    extractor.extract(target, digesting);
-                    md5.put(path.toString(), digesting.hex());
-                } else {
-                    extractor.extract(target, data.content());
-                }
-                list.add(absolute);
-            }
-            extractor.finish();
-            deb.finish();
-
-            Path info = admin.resolve("info");
-            write(info.resolve(infoName + ".list"), String.join("\n", list) + "\n", 0644);
-            for (TarEntry e : control.entries()) {
-                if (e.type() != TarEntry.Type.FILE) {
-                    continue;
-                }
-                String member = SafePath.of(e.name()).toString();
-                if (member.equals("control") || member.contains("/")) {
-                    continue;
-                }
-                byte[] bytes = control.file(member).orElseThrow();
-                writeBytes(info.resolve(infoName + "." + member), bytes, e.mode());
-            }
-            if (control.file("md5sums").isEmpty() && !md5.isEmpty()) {
-                // dpkg ≥ 1.16.3 generates the file for packages that lack it.
-                StringBuilder sums = new StringBuilder();
-                md5.forEach((p, h) -> sums.append(h).append("  ").append(p).append('\n'));
-                write(info.resolve(infoName + ".md5sums"), sums.toString(), 0644);
-            }
-            registerTriggers(infoName, control.text("triggers").orElse(""));
-            Paragraph stanza = StatusStanza.of(fields, "install ok unpacked", conffiles);
-            status.put(key(name, arch), stanza);
-            return stanza;
+        ControlArchive control = deb.control();
+        Paragraph fields = control.control();
+        String name = fields.require("Package");
+        String arch = fields.require("Architecture");
+        String infoName = "same".equals(fields.valueOrNull("Multi-Arch")) ? name + ":" + arch : name;
+        List<org.aptostree.deb.control.Relation> replaces = new ArrayList<>();
+        for (org.aptostree.deb.control.Dependency d : RelationField.REPLACES.parse(
+                Optional.ofNullable(fields.valueOrNull("Replaces")).orElse(""))) {
+            replaces.add(d.first());
         }
+
+        java.util.Set<String> conffilePaths = new java.util.HashSet<>();
+        List<String> conffiles = new ArrayList<>();
+        for (String line : control.text("conffiles").orElse("").split("\n")) {
+            String t = line.strip();
+            if (t.isEmpty()) {
+                continue;
+            }
+            conffilePaths.add(t.startsWith("remove-on-upgrade ") ? t.substring("remove-on-upgrade ".length()).strip() : t);
+            if (t.startsWith("remove-on-upgrade ")) {
+                conffiles.add(t.substring("remove-on-upgrade ".length()).strip() + " newconffile remove-on-upgrade");
+            } else {
+                conffiles.add(t + " newconffile");
+            }
+        }
+        List<String> list = new ArrayList<>();
+        Map<String, String> md5 = new LinkedHashMap<>();
+        Extractor extractor = new Extractor(root, new Extractor.Options(preserveOwnership, Long.MAX_VALUE));
+        TarReader data = deb.data();
+        for (TarEntry e = data.next(); e != null; e = data.next()) {
+            SafePath path = SafePath.of(e.name());
+            String absolute = path.isRoot() ? "/." : "/" + path;
+            if (e.type() != TarEntry.Type.DIRECTORY) {
+                String owner = owners.get(absolute);
+                if (owner != null && !owner.equals(name) && !replacesPackage(replaces, owner)) {
+                    throw new DebFormatException("trying to overwrite '" + absolute + "', which is also in package " + owner);
+                }
+                owners.put(absolute, name);
+            }
+            // A diversion by another package (or a local one) sends this package's file elsewhere;
+            // the .list still names the original path, as dpkg's does.
+            TarEntry target = e;
+            String destination = absolute;
+            String[] diversion = e.type() == TarEntry.Type.DIRECTORY ? null : diversions.get(absolute);
+            if (diversion != null && !diversion[1].equals(name)) {
+                destination = diversion[0];
+            }
+            listener.installed(destination, e);
+            if (conffilePaths.contains(absolute) && e.type() != TarEntry.Type.DIRECTORY) {
+                // dpkg leaves a new conffile as PATH.dpkg-new until --configure decides about it.
+                destination = destination + ".dpkg-new";
+            }
+            if (!destination.equals(absolute)) {
+                target = new TarEntry("." + destination, e.type(), e.mode(), e.uid(), e.gid(), e.userName(),
+                        e.groupName(), e.size(), e.mtime(), e.linkTarget(), e.deviceMajor(), e.deviceMinor(), e.extended());
+            }
+            if (e.type() == TarEntry.Type.FILE) {
+                DigestingStream digesting = new DigestingStream(data.content());
+                extractor.extract(target, digesting);
+                md5.put(path.toString(), digesting.hex());
+            } else {
+                extractor.extract(target, data.content());
+            }
+            list.add(absolute);
+        }
+        extractor.finish();
+        deb.finish();
+
+        Path info = admin.resolve("info");
+        write(info.resolve(infoName + ".list"), String.join("\n", list) + "\n", 0644);
+        for (TarEntry e : control.entries()) {
+            if (e.type() != TarEntry.Type.FILE) {
+                continue;
+            }
+            String member = SafePath.of(e.name()).toString();
+            if (member.equals("control") || member.contains("/")) {
+                continue;
+            }
+            byte[] bytes = control.file(member).orElseThrow();
+            writeBytes(info.resolve(infoName + "." + member), bytes, e.mode());
+        }
+        if (control.file("md5sums").isEmpty() && !md5.isEmpty()) {
+            // dpkg ≥ 1.16.3 generates the file for packages that lack it.
+            StringBuilder sums = new StringBuilder();
+            md5.forEach((p, h) -> sums.append(h).append("  ").append(p).append('\n'));
+            write(info.resolve(infoName + ".md5sums"), sums.toString(), 0644);
+        }
+        registerTriggers(infoName, control.text("triggers").orElse(""));
+        Paragraph stanza = StatusStanza.of(fields, "install ok unpacked", conffiles);
+        status.put(key(name, arch), stanza);
+        return stanza;
+    }
+
+    /**
+     * dpkg lets a package overwrite another's file only when it Replaces that package, with the version
+     * constraint holding for the version recorded for it.
+     */
+    private boolean replacesPackage(List<org.aptostree.deb.control.Relation> replaces, String owner) throws DebFormatException {
+        for (org.aptostree.deb.control.Relation r : replaces) {
+            if (!r.name().equals(owner)) {
+                continue;
+            }
+            if (r.operator() == null) {
+                return true;
+            }
+            for (Paragraph p : status.values()) {
+                String version = p.valueOrNull("Version");
+                if (owner.equals(p.valueOrNull("Package")) && version != null
+                        && r.allows(org.aptostree.deb.version.Version.parse(version))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void registerTriggers(String pkg, String triggers) throws DebFormatException {
