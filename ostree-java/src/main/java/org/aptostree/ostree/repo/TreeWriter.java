@@ -34,6 +34,7 @@ public final class TreeWriter implements AutoCloseable {
 
     private final ObjectInserter inserter;
     private final CommitModifier modifier;
+    private final List<java.util.concurrent.FutureTask<ObjectId>> deferred = new java.util.ArrayList<>();
     private final WorkerPool workers;
 
     /** The root of a written tree. */
@@ -55,6 +56,10 @@ public final class TreeWriter implements AutoCloseable {
         }
         MutableTree root = new MutableTree(dirMeta("/", dir, st));
         scan("/", dir, root, new HashMap<>());
+        // Consuming changes and moves files: it starts only once every path has been read, so that no other name
+        // of a file (a hard link) is seen after its inode was changed.
+        deferred.forEach(workers::start);
+        deferred.clear();
         return root.write(inserter);
     }
 
@@ -82,7 +87,7 @@ public final class TreeWriter implements AutoCloseable {
                         tree.putFile(name, shared);
                         continue;
                     }
-                    Future<ObjectId> f = workers.submit(() -> {
+                    WorkerPool.Task<ObjectId> task = () -> {
                         List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileStore.readUserXattrs(p);
                         FileHeader h = modifier.apply(path, FileHeader.regular(st.uid(), st.gid(), st.mode(), xattrs));
                         if (modifier.consume()) {
@@ -91,7 +96,15 @@ public final class TreeWriter implements AutoCloseable {
                         try (InputStream in = Files.newInputStream(p)) {
                             return inserter.writeContent(h, in, st.size());
                         }
-                    });
+                    };
+                    Future<ObjectId> f;
+                    if (modifier.consume()) {
+                        java.util.concurrent.FutureTask<ObjectId> later = WorkerPool.deferred(task);
+                        deferred.add(later);
+                        f = later;
+                    } else {
+                        f = workers.submit(task);
+                    }
                     if (st.nlink() > 1) {
                         byInode.put(st.inode(), f);
                     }

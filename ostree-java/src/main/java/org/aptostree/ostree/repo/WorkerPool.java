@@ -39,6 +39,15 @@ public final class WorkerPool implements AutoCloseable {
         return executor.submit(task::call);
     }
 
+    /** A task that runs only once {@link #start} is given it: for work that must not begin before something else ends. */
+    public static <T> java.util.concurrent.FutureTask<T> deferred(Task<T> task) {
+        return new java.util.concurrent.FutureTask<>(task::call);
+    }
+
+    public void start(java.util.concurrent.FutureTask<?> task) {
+        executor.execute(task);
+    }
+
     /** Waits for a task and returns its result, rethrowing its failure as it was thrown. */
     public static <T> T join(Future<T> f) throws IOException, OstreeFormatException {
         try {
