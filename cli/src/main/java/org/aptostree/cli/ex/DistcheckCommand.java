@@ -43,7 +43,7 @@ public final class DistcheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String nativeArch = arch != null ? arch : UniverseFiles.hostArchitecture();
+        String nativeArch = arch != null ? arch : org.aptostree.deb.index.HostArchitecture.name();
         long start = System.nanoTime();
         Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexes, null, List.of(),
                 noCache ? null : cacheDir != null ? cacheDir : UniverseFiles.defaultCacheDirectory());

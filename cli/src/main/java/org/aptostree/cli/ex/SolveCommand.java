@@ -116,7 +116,7 @@ public final class SolveCommand implements Callable<Integer> {
         if (targets.isEmpty() && !action.equals("upgrade")) {
             throw new ExitCodeException(2, action + " needs at least one package");
         }
-        String nativeArch = arch != null ? arch : UniverseFiles.hostArchitecture();
+        String nativeArch = arch != null ? arch : org.aptostree.deb.index.HostArchitecture.name();
         long start = System.nanoTime();
         AptPreferences prefs = AptPreferences.NONE;
         for (Path file : preferences) {

@@ -13,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 import org.aptostree.deb.control.Deb822Reader;
 import org.aptostree.deb.control.Paragraph;
@@ -29,18 +28,6 @@ import org.aptostree.solver.cache.PackageCache;
 /** Reads Packages indexes and a dpkg status file into a solver {@link Universe}; the solver itself reads no files. */
 final class UniverseFiles {
     private UniverseFiles() {
-    }
-
-    /** The Debian name of the machine's architecture, for when {@code --arch} is not given. */
-    static String hostArchitecture() {
-        String arch = System.getProperty("os.arch", "amd64").toLowerCase(Locale.ROOT);
-        return switch (arch) {
-            case "x86_64", "amd64" -> "amd64";
-            case "aarch64", "arm64" -> "arm64";
-            case "x86", "i386", "i686" -> "i386";
-            case "ppc64le" -> "ppc64el";
-            default -> arch;
-        };
     }
 
     /** Where parsed indexes are cached: {@code $XDG_CACHE_HOME/apt-ostree/solver}, else {@code ~/.cache/…}. */

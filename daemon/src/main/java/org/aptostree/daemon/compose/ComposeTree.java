@@ -140,7 +140,7 @@ public final class ComposeTree {
             progress.phase(ComposeProgress.Phase.UNPACK, packages.size() + " packages");
             AtomicLong newest = new AtomicLong();
             List<Paragraph> stanzas = unpack(root, packages, debs, owners, newest);
-            long sourceDateEpoch = sourceDateEpoch().orElse(newest.get());
+            long sourceDateEpoch = CommitBuilder.sourceDateEpoch().orElse(newest.get());
 
             progress.phase(ComposeProgress.Phase.CONFIGURE, "maintainer scripts in a sandbox");
             Sandbox sandbox = new Sandbox(root, staging.resolve("run"), sourceDateEpoch);
@@ -409,18 +409,6 @@ public final class ComposeTree {
         m.put("aptostree.packages", Variant.of("a(sss)", list));
         m.put("aptostree.inputhash", Variant.ofString(inputHash));
         return VariantDict.of(m);
-    }
-
-    private static Optional<Long> sourceDateEpoch() {
-        String s = System.getenv("SOURCE_DATE_EPOCH");
-        if (s == null || s.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseLong(s.strip()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     /** Download progress, and the notice when a cached file was found altered and fetched again. */

@@ -8,9 +8,10 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+
+import org.aptostree.deb.index.HostArchitecture;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -195,7 +196,7 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
                 metadata.put(e.getKey(), value);
             }
         }
-        String arch = n.has("architecture") ? text(n.get("architecture"), file, "architecture") : hostArchitecture();
+        String arch = n.has("architecture") ? text(n.get("architecture"), file, "architecture") : HostArchitecture.name();
         String digest = InputHash.sha256Hex(JSON.writeValueAsBytes(sorted(n)));
         return new Treefile(ref, variant, strings(n, "packages", file), strings(n, "exclude-packages", file), recommends,
                 sources, arch, metadata, strings(n, "remove-files", file), strings(n, "postprocess", file),
@@ -243,18 +244,6 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
             out.add(e.asText());
         }
         return out;
-    }
-
-    /** The Debian name of this machine's architecture. */
-    static String hostArchitecture() {
-        String arch = System.getProperty("os.arch", "amd64").toLowerCase(Locale.ROOT);
-        return switch (arch) {
-            case "x86_64", "amd64" -> "amd64";
-            case "aarch64", "arm64" -> "arm64";
-            case "x86", "i386", "i686" -> "i386";
-            case "ppc64le" -> "ppc64el";
-            default -> arch;
-        };
     }
 
     /** A treefile that cannot be used, with the file and what is wrong. */

@@ -82,7 +82,7 @@ class TreefileTest {
         assertEquals(List.of(), t.excludePackages());
         assertEquals(false, t.recommends());
         assertEquals("host", t.sources());
-        assertEquals(Treefile.hostArchitecture(), t.architecture());
+        assertEquals(org.aptostree.deb.index.HostArchitecture.name(), t.architecture());
         assertEquals(Map.of(), t.addCommitMetadata());
         assertEquals(List.of(), t.postprocess());
         assertEquals(List.of(), t.units());

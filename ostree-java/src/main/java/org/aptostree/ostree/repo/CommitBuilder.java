@@ -126,7 +126,8 @@ public final class CommitBuilder {
         return id;
     }
 
-    private static Optional<Long> sourceDateEpoch() {
+    /** {@code SOURCE_DATE_EPOCH} from the environment, which reproducible builds use for every timestamp. */
+    public static Optional<Long> sourceDateEpoch() {
         String s = System.getenv("SOURCE_DATE_EPOCH");
         if (s == null || s.isBlank()) {
             return Optional.empty();
