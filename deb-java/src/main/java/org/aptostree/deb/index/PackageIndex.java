@@ -46,6 +46,15 @@ public final class PackageIndex {
     /** Streams every stanza of a Packages file to {@code consumer}; see {@link #readAll(Path)}. */
     public static void read(Path file, RecordConsumer consumer) throws IOException {
         Compression c = Compression.fromFileName(file.getFileName().toString());
+        if (c == Compression.NONE) {
+            // No telling extension (a file in a cache named by its hash): the magic bytes say.
+            byte[] head = new byte[8];
+            int n;
+            try (InputStream in = Files.newInputStream(file)) {
+                n = in.readNBytes(head, 0, head.length);
+            }
+            c = Compression.detect(head, n);
+        }
         if (c == Compression.XZ) {
             // A file can be decoded block by block on every core.
             try (InputStream decoded = c.decompressFile(file)) {
