@@ -2,6 +2,7 @@ package org.aptostree.daemon.compose;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -9,13 +10,20 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -101,7 +109,7 @@ public final class ComposeTree {
             StringBuilder key = new StringBuilder("resolution 2 ").append(treefile.digest());
             indexes.forEach(i -> key.append(' ').append(i.mirror()).append(' ').append(i.sha256()));
             Path resolved = options.cacheDirectory().resolve("resolved").resolve(InputHash.sha256Hex(
-                    key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".json");
+                    key.toString().getBytes(StandardCharsets.UTF_8)) + ".json");
             if (Files.isRegularFile(resolved)) {
                 packages = Lockfile.read(resolved).packages();
             } else {
@@ -185,13 +193,13 @@ public final class ComposeTree {
             AtomicLong newest) throws IOException {
         DpkgDatabase db = DpkgDatabase.open(root, false);
         List<Paragraph> stanzas = new ArrayList<>();
-        java.util.concurrent.ExecutorService decoders = java.util.concurrent.Executors.newFixedThreadPool(
+        ExecutorService decoders = Executors.newFixedThreadPool(
                 Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
                     Thread t = new Thread(r, "deb-decoder");
                     t.setDaemon(true);
                     return t;
                 });
-        List<java.util.concurrent.Future<DebReader>> decoded = new ArrayList<>();
+        List<Future<DebReader>> decoded = new ArrayList<>();
         try {
             for (int i = 0; i < packages.size(); i++) {
                 while (decoded.size() < packages.size() && decoded.size() <= i + DECODE_AHEAD) {
@@ -231,10 +239,10 @@ public final class ComposeTree {
         }
     }
 
-    private static DebReader await(java.util.concurrent.Future<DebReader> f) throws IOException {
+    private static DebReader await(Future<DebReader> f) throws IOException {
         try {
             return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -316,7 +324,7 @@ public final class ComposeTree {
         Map<String, Paragraph> byName = new LinkedHashMap<>();
         Map<String, String> providers = new HashMap<>();
         List<Paragraph> sorted = new ArrayList<>(stanzas);
-        sorted.sort(java.util.Comparator.comparing(p -> p.valueOrNull("Package")));
+        sorted.sort(Comparator.comparing(p -> p.valueOrNull("Package")));
         for (Paragraph p : sorted) {
             // Keyed by name and architecture: libc6:amd64 and libc6:i386 are two packages.
             String key = p.require("Package") + ":" + p.valueOrNull("Architecture");
@@ -330,7 +338,7 @@ public final class ComposeTree {
             }
         }
         List<Paragraph> out = new ArrayList<>();
-        Set<Paragraph> visited = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Paragraph> visited = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Paragraph p : sorted) {
             visit(p, byName, providers, visited, out);
         }

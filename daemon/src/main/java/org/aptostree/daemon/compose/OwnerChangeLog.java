@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * The {@code chown} and {@code chgrp} calls maintainer scripts made in the sandbox, where the real commands
@@ -211,7 +212,7 @@ final class OwnerChangeLog {
         }
     }
 
-    private static int id(java.util.function.IntSupplier lookup, String name, String where) throws IOException {
+    private static int id(IntSupplier lookup, String name, String where) throws IOException {
         try {
             int uid = lookup.getAsInt();
             if (uid < 0) {

@@ -1,6 +1,8 @@
 package org.aptostree.daemon.compose;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.aptostree.daemon.compose.PackageSources.AvailablePackage;
+import org.aptostree.deb.control.Dependency;
+import org.aptostree.deb.control.Relation;
 import org.aptostree.deb.index.PackageRecord;
 import org.aptostree.solver.PackageVersion;
 import org.aptostree.solver.Plan;
@@ -46,7 +50,7 @@ final class PackageSelection {
                 base.add(new Request.Target(a.record().name(), null, null));
             }
         }
-        base.sort(java.util.Comparator.comparing(Request.Target::name));
+        base.sort(Comparator.comparing(Request.Target::name));
         List<Request.Target> extra = new ArrayList<>();
         for (String p : treefile.packages()) {
             Request.Target t = Request.Target.parse(p);
@@ -98,7 +102,7 @@ final class PackageSelection {
             r.provides().forEach(d -> providers.putIfAbsent(d.first().name(), r.name()));
         }
         Set<String> closure = new HashSet<>();
-        java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>();
+        ArrayDeque<String> pending = new ArrayDeque<>();
         chosen.stream().filter(PackageRecord::essential).forEach(r -> pending.add(r.name()));
         while (!pending.isEmpty()) {
             String name = pending.pop();
@@ -106,10 +110,10 @@ final class PackageSelection {
                 continue;
             }
             PackageRecord r = byName.get(name);
-            List<org.aptostree.deb.control.Dependency> deps = new ArrayList<>(r.preDepends());
+            List<Dependency> deps = new ArrayList<>(r.preDepends());
             deps.addAll(r.depends());
-            for (org.aptostree.deb.control.Dependency d : deps) {
-                for (org.aptostree.deb.control.Relation rel : d.alternatives()) {
+            for (Dependency d : deps) {
+                for (Relation rel : d.alternatives()) {
                     String target = byName.containsKey(rel.name()) ? rel.name() : providers.get(rel.name());
                     if (target != null) {
                         pending.add(target);

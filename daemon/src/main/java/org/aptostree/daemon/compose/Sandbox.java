@@ -3,6 +3,8 @@ package org.aptostree.daemon.compose;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +68,8 @@ final class Sandbox {
     static byte[] chownAsNoOp() {
         int[] x8664 = {92, 93, 94, 260, 74, 75, 162, 306, 277};
         int[] aarch64 = {54, 55, 82, 83, 81, 267, 84};
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((9 + x8664.length + aarch64.length) * 8)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate((9 + x8664.length + aarch64.length) * 8)
+                .order(ByteOrder.LITTLE_ENDIAN);
         int errnoZero = 3 + x8664.length + 4 + aarch64.length;   // index of the "return 0" instruction
         int allow = errnoZero + 1;
         // seccomp_data: int nr at offset 0, __u32 arch at offset 4. Jump offsets count from the next instruction.
@@ -98,7 +100,7 @@ final class Sandbox {
     private static final int ALLOW = 0x7fff0000;
     private static final int RET_ERRNO_ZERO = 0x00050000;
 
-    private static void insn(java.nio.ByteBuffer b, int code, int jt, int jf, int k) {
+    private static void insn(ByteBuffer b, int code, int jt, int jf, int k) {
         b.putShort((short) code).put((byte) jt).put((byte) jf).putInt(k);
     }
 

@@ -12,11 +12,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.aptostree.deb.DebFormatException;
@@ -26,10 +28,13 @@ import org.aptostree.deb.archive.TarEntry;
 import org.aptostree.deb.archive.TarReader;
 import org.aptostree.deb.control.Deb822Reader;
 import org.aptostree.deb.control.Deb822Writer;
+import org.aptostree.deb.control.Dependency;
 import org.aptostree.deb.control.Paragraph;
+import org.aptostree.deb.control.Relation;
 import org.aptostree.deb.control.RelationField;
 import org.aptostree.deb.unpack.Extractor;
 import org.aptostree.deb.unpack.SafePath;
+import org.aptostree.deb.version.Version;
 
 /**
  * The dpkg database of a target root ({@code ROOT/var/lib/dpkg}) and unpacking into that root as
@@ -142,13 +147,13 @@ public final class DpkgDatabase {
         String name = fields.require("Package");
         String arch = fields.require("Architecture");
         String infoName = "same".equals(fields.valueOrNull("Multi-Arch")) ? name + ":" + arch : name;
-        List<org.aptostree.deb.control.Relation> replaces = new ArrayList<>();
-        for (org.aptostree.deb.control.Dependency d : RelationField.REPLACES.parse(
+        List<Relation> replaces = new ArrayList<>();
+        for (Dependency d : RelationField.REPLACES.parse(
                 Optional.ofNullable(fields.valueOrNull("Replaces")).orElse(""))) {
             replaces.add(d.first());
         }
 
-        java.util.Set<String> conffilePaths = new java.util.HashSet<>();
+        Set<String> conffilePaths = new HashSet<>();
         List<String> conffiles = new ArrayList<>();
         for (String line : control.text("conffiles").orElse("").split("\n")) {
             String t = line.strip();
@@ -234,8 +239,8 @@ public final class DpkgDatabase {
      * dpkg lets a package overwrite another's file only when it Replaces that package, with the version
      * constraint holding for the version recorded for it.
      */
-    private boolean replacesPackage(List<org.aptostree.deb.control.Relation> replaces, String owner) throws DebFormatException {
-        for (org.aptostree.deb.control.Relation r : replaces) {
+    private boolean replacesPackage(List<Relation> replaces, String owner) throws DebFormatException {
+        for (Relation r : replaces) {
             if (!r.name().equals(owner)) {
                 continue;
             }
@@ -245,7 +250,7 @@ public final class DpkgDatabase {
             for (Paragraph p : status.values()) {
                 String version = p.valueOrNull("Version");
                 if (owner.equals(p.valueOrNull("Package")) && version != null
-                        && r.allows(org.aptostree.deb.version.Version.parse(version))) {
+                        && r.allows(Version.parse(version))) {
                     return true;
                 }
             }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -34,7 +35,7 @@ public final class TreeWriter implements AutoCloseable {
 
     private final ObjectInserter inserter;
     private final CommitModifier modifier;
-    private final List<java.util.concurrent.FutureTask<ObjectId>> deferred = new java.util.ArrayList<>();
+    private final List<FutureTask<ObjectId>> deferred = new ArrayList<>();
     private final WorkerPool workers;
 
     /** The root of a written tree. */
@@ -99,7 +100,7 @@ public final class TreeWriter implements AutoCloseable {
                     };
                     Future<ObjectId> f;
                     if (modifier.consume()) {
-                        java.util.concurrent.FutureTask<ObjectId> later = WorkerPool.deferred(task);
+                        FutureTask<ObjectId> later = WorkerPool.deferred(task);
                         deferred.add(later);
                         f = later;
                     } else {

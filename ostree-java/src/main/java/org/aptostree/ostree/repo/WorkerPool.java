@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 import org.aptostree.ostree.OstreeFormatException;
 
@@ -40,11 +41,11 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** A task that runs only once {@link #start} is given it: for work that must not begin before something else ends. */
-    public static <T> java.util.concurrent.FutureTask<T> deferred(Task<T> task) {
-        return new java.util.concurrent.FutureTask<>(task::call);
+    public static <T> FutureTask<T> deferred(Task<T> task) {
+        return new FutureTask<>(task::call);
     }
 
-    public void start(java.util.concurrent.FutureTask<?> task) {
+    public void start(FutureTask<?> task) {
         executor.execute(task);
     }
 
