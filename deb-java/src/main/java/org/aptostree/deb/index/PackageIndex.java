@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.compression.Compression;
 import org.aptostree.deb.control.Deb822Reader;
 import org.aptostree.deb.control.Paragraph;
