@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,7 @@ final class PackageSelection {
         }
         Universe.Builder universe = Universe.builder(arch);
         Map<String, PackageVersion> versions = new HashMap<>();
-        for (AvailablePackage a : available.values()) {
+        for (AvailablePackage a : reachable(available, installed, targets, recommends)) {
             PackageVersion v = PackageVersion.from(a.record());
             versions.put(key(v.name(), v.version().toString(), v.architecture()), v);
             universe.addAvailable(v, Universe.DEFAULT_PRIORITY);
@@ -142,6 +143,62 @@ final class PackageSelection {
         }
         Plan plan = new Solver(universe.build()).solve(Request.install(targets, recommends));
         return plan.installedAfter();
+    }
+
+    /**
+     * The packages a fresh install of {@code targets} (on top of {@code installed}) can possibly contain: what
+     * their Pre-Depends, Depends (and Recommends, when wanted) lead to, through every alternative and every
+     * provider, plus the Essential packages. Nothing else can be part of a plan, so the solver is given only
+     * these (a few hundred instead of a whole archive's tens of thousands).
+     */
+    private static List<AvailablePackage> reachable(Map<String, AvailablePackage> available, List<PackageVersion> installed,
+            List<Request.Target> targets, boolean recommends) {
+        Map<String, List<AvailablePackage>> byName = new HashMap<>();
+        Map<String, List<String>> providers = new HashMap<>();
+        ArrayDeque<String> pending = new ArrayDeque<>();
+        for (AvailablePackage a : available.values()) {
+            PackageRecord r = a.record();
+            byName.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(a);
+            for (Dependency d : r.provides()) {
+                providers.computeIfAbsent(d.first().name(), k -> new ArrayList<>()).add(r.name());
+            }
+            if (r.essential()) {
+                pending.add(r.name());
+            }
+        }
+        targets.forEach(t -> pending.add(t.name()));
+        installed.forEach(v -> pending.add(v.name()));
+        Set<String> seen = new HashSet<>();
+        List<AvailablePackage> out = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            String name = pending.pop();
+            if (!seen.add(name)) {
+                continue;
+            }
+            providers.getOrDefault(name, List.of()).forEach(pending::add);
+            for (AvailablePackage a : byName.getOrDefault(name, List.of())) {
+                out.add(a);
+                PackageRecord r = a.record();
+                List<Dependency> edges = new ArrayList<>(r.preDepends());
+                edges.addAll(r.depends());
+                if (recommends) {
+                    edges.addAll(r.recommends());
+                }
+                for (Dependency d : edges) {
+                    for (Relation rel : d.alternatives()) {
+                        pending.add(rel.name());
+                    }
+                }
+            }
+        }
+        // The universe's order is the index order, whatever order the walk found them in.
+        Map<AvailablePackage, Integer> position = new IdentityHashMap<>();
+        int i = 0;
+        for (AvailablePackage a : available.values()) {
+            position.put(a, i++);
+        }
+        out.sort(Comparator.comparingInt(position::get));
+        return out;
     }
 
     private static String key(String name, String version, String arch) {
