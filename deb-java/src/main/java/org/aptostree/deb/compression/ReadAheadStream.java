@@ -10,7 +10,7 @@ import java.util.concurrent.BlockingQueue;
  * Reads another stream on a background thread, a few chunks ahead of the consumer, so that
  * decompression and parsing use two cores. Exceptions of the source reach the consumer in order.
  */
-final class ReadAheadStream extends InputStream {
+final class ReadAheadStream extends ChunkStream {
     private static final int CHUNK = 1 << 20;
     private static final byte[] END = new byte[0];
 
@@ -18,8 +18,6 @@ final class ReadAheadStream extends InputStream {
     private final InputStream source;
     private final Thread worker;
     private volatile boolean closed;
-    private byte[] current = new byte[0];
-    private int pos;
     private boolean ended;
 
     ReadAheadStream(InputStream source) {
@@ -50,9 +48,10 @@ final class ReadAheadStream extends InputStream {
         }
     }
 
-    private boolean advance() throws IOException {
+    @Override
+    protected byte[] nextChunk() throws IOException {
         if (ended) {
-            return false;
+            return null;
         }
         Object next;
         try {
@@ -69,36 +68,11 @@ final class ReadAheadStream extends InputStream {
             ended = true;
             throw e;
         }
-        byte[] chunk = (byte[]) next;
-        if (chunk == END) {
+        if (next == END) {
             ended = true;
-            return false;
+            return null;
         }
-        current = chunk;
-        pos = 0;
-        return true;
-    }
-
-    @Override
-    public int read() throws IOException {
-        if (pos == current.length && !advance()) {
-            return -1;
-        }
-        return current[pos++] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
-        if (pos == current.length && !advance()) {
-            return -1;
-        }
-        int n = Math.min(len, current.length - pos);
-        System.arraycopy(current, pos, b, off, n);
-        pos += n;
-        return n;
+        return (byte[]) next;
     }
 
     @Override

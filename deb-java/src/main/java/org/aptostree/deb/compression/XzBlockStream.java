@@ -1,7 +1,6 @@
 package org.aptostree.deb.compression;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -20,15 +19,13 @@ import org.tukaani.xz.SeekableXZInputStream;
  * so), decoded block by block on as many threads as there are cores and read in order. Decoding is what
  * reading an index costs; one stream can only use one core.
  */
-final class XzBlockStream extends InputStream {
+final class XzBlockStream extends ChunkStream {
     private final Path file;
     private final int blocks;
     private final ExecutorService pool;
     private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
     private final int ahead;
     private int nextBlock;
-    private byte[] current = new byte[0];
-    private int pos;
 
     private XzBlockStream(Path file, int blocks, int threads) {
         this.file = file;
@@ -81,51 +78,24 @@ final class XzBlockStream extends InputStream {
         }
     }
 
-    private boolean advance() throws IOException {
+    @Override
+    protected byte[] nextChunk() throws IOException {
         while (pending.size() < ahead && nextBlock < blocks) {
             int block = nextBlock++;
             pending.add(pool.submit(() -> decode(block)));
         }
         Future<byte[]> next = pending.poll();
         if (next == null) {
-            return false;
+            return null;
         }
         try {
-            current = next.get();
-            pos = 0;
-            return true;
+            return next.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-    }
-
-    @Override
-    public int read() throws IOException {
-        while (pos == current.length) {
-            if (!advance()) {
-                return -1;
-            }
-        }
-        return current[pos++] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
-        while (pos == current.length) {
-            if (!advance()) {
-                return -1;
-            }
-        }
-        int n = Math.min(len, current.length - pos);
-        System.arraycopy(current, pos, b, off, n);
-        pos += n;
-        return n;
     }
 
     @Override
