@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.aptostree.ostree.object.DirTree;
 import org.aptostree.ostree.object.FileHeader;
 import org.aptostree.ostree.object.FileMode;
 import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.ObjectName;
 import org.aptostree.ostree.object.ObjectType;
 
 /**
@@ -55,12 +57,17 @@ public final class Checkout {
         return this;
     }
 
-    private boolean canHardlink(int mode) {
+    /** Whether the object's file can be linked into the checkout; its mode is read only when that decides it. */
+    private boolean canHardlink(ObjectId id) throws IOException, OstreeFormatException {
         switch (repo.mode()) {
             case BARE:
-                return !userMode || (mode & 06000) == 0;
+                return !userMode || (repo.contentMode(id) & 06000) == 0;
             case BARE_USER:
-                return userMode && !FileMode.isSymlink(mode) && (mode & 06000) == 0;
+                if (!userMode) {
+                    return false;
+                }
+                int mode = repo.contentMode(id);
+                return !FileMode.isSymlink(mode) && (mode & 06000) == 0;
             case BARE_USER_ONLY:
                 return true;
             default:
@@ -203,11 +210,17 @@ public final class Checkout {
         if (union && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("cannot replace directory " + target + " with a file");
         }
-        if (repo.mode() != RepoMode.ARCHIVE) {
-            if (canHardlink(repo.contentMode(id))) {
-                hardlink(repo.objectPath(id, ObjectType.FILE), target);
-                return;
+        if (canHardlink(id)) {
+            Path object = repo.objectPath(id, ObjectType.FILE);
+            try {
+                hardlink(object, target);
+            } catch (NoSuchFileException e) {
+                if (!Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
+                }
+                throw e;
             }
+            return;
         }
         if (repo.mode() == RepoMode.ARCHIVE && userMode && repo.config().getBoolean("core", "enable-uncompressed-cache", true)) {
             Optional<Path> cached = uncompressedCopy(id);
