@@ -32,6 +32,8 @@ import org.aptostree.ostree.object.ObjectType;
  * xattrs are not applied and setuid/setgid bits are dropped.
  */
 public final class Checkout {
+    private static final int FILES_PER_TASK = 64;
+
     private final Repository repo;
     private boolean userMode;
     private boolean union;
@@ -148,10 +150,14 @@ public final class Checkout {
                 }
             });
         }
-        for (DirTree.FileEntry f : tree.files()) {
-            Path target = dest.resolve(f.name());
+        // Files go to the workers in batches: most are a single link, cheaper than a hand-over each.
+        List<DirTree.FileEntry> files = tree.files();
+        for (int from = 0; from < files.size(); from += FILES_PER_TASK) {
+            List<DirTree.FileEntry> batch = files.subList(from, Math.min(files.size(), from + FILES_PER_TASK));
             pending.add(workers.submit(() -> {
-                checkoutFile(f.content(), target);
+                for (DirTree.FileEntry f : batch) {
+                    checkoutFile(f.content(), dest.resolve(f.name()));
+                }
                 return null;
             }));
         }

@@ -1,6 +1,7 @@
 package org.aptostree.ostree.repo;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.Commit;
@@ -66,15 +69,29 @@ public final class Prune {
                 deleteOldCommits();
             }
             Set<ObjectId> roots = new LinkedHashSet<>(repo.refs().listAll().values());
-            List<ObjectName> all = repo.listObjects();
+            List<ObjectName> all;
+            Set<ObjectName> keep;
             if (!refsOnly && keepYoungerThan == null) {
+                all = repo.listObjects();
                 for (ObjectName n : all) {
                     if (n.type() == ObjectType.COMMIT) {
                         roots.add(n.id());
                     }
                 }
+                keep = Reachability.of(repo, roots, depth);
+            } else {
+                // With only refs as roots, listing the store and walking the trees are independent reads of about
+                // equal cost: done at once.
+                CompletableFuture<List<ObjectName>> listing = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return repo.listObjects();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                keep = Reachability.of(repo, roots, depth);
+                all = join(listing);
             }
-            Set<ObjectName> keep = Reachability.of(repo, roots, depth);
             List<ObjectName> doomed = new ArrayList<>();
             for (ObjectName n : all) {
                 boolean kept = keep.contains(n)
@@ -96,6 +113,17 @@ public final class Prune {
                 }
             }
             return new Result(all.size(), deleted, freed);
+        }
+    }
+
+    private static List<ObjectName> join(CompletableFuture<List<ObjectName>> listing) throws IOException {
+        try {
+            return listing.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            throw e;
         }
     }
 

@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -353,27 +356,28 @@ public final class Repository {
     public List<ObjectName> listObjects() throws IOException {
         List<ObjectName> names = new ArrayList<>();
         Path objects = path.resolve("objects");
-        try (Stream<Path> dirs = Files.list(objects)) {
-            for (Path dir : (Iterable<Path>) dirs.sorted()::iterator) {
-                String prefix = dir.getFileName().toString();
-                if (prefix.length() != 2 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            String prefix = HexFormat.of().toHexDigits((byte) i);
+            entries.clear();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(objects.resolve(prefix))) {
+                for (Path f : files) {
+                    entries.add(f.getFileName().toString());
+                }
+            } catch (NoSuchFileException | NotDirectoryException e) {
+                continue;
+            }
+            entries.sort(null);
+            for (String name : entries) {
+                int dot = name.indexOf('.');
+                if (dot != 2 * ObjectId.LENGTH - 2) {
                     continue;
                 }
-                try (Stream<Path> files = Files.list(dir)) {
-                    for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                        String name = f.getFileName().toString();
-                        int dot = name.indexOf('.');
-                        if (dot < 0 || !ObjectId.isValidHex(prefix + name.substring(0, dot))) {
-                            continue;
-                        }
-                        ObjectType type;
-                        try {
-                            type = ObjectType.fromExtension(name.substring(dot + 1));
-                        } catch (IllegalArgumentException e) {
-                            continue;
-                        }
-                        names.add(new ObjectName(ObjectId.fromHex(prefix + name.substring(0, dot)), type));
-                    }
+                try {
+                    ObjectType type = ObjectType.fromExtension(name.substring(dot + 1));
+                    names.add(new ObjectName(ObjectId.fromHex(prefix + name.substring(0, dot)), type));
+                } catch (IllegalArgumentException notAnObject) {
+                    // Staging leftovers and foreign files are not objects.
                 }
             }
         }
