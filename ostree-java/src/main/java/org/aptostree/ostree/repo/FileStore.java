@@ -50,6 +50,14 @@ final class FileStore {
         Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW).setTimes(EPOCH, null, null);
     }
 
+    /**
+     * {@link #zeroMtime} for a path known to be a regular file, in fewer system calls: no check for a symlink, and
+     * the access time is zeroed too rather than read back first (objects' access times mean nothing to OSTree).
+     */
+    static void zeroTimesOfRegularFile(Path path) throws IOException {
+        Files.getFileAttributeView(path, BasicFileAttributeView.class).setTimes(EPOCH, EPOCH, null);
+    }
+
     /** The {@code user.} xattrs of a regular file or directory (symlinks cannot carry them on Linux). */
     static List<Xattr> readUserXattrs(Path path) throws IOException {
         UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -146,7 +145,7 @@ public final class ObjectInserter implements AutoCloseable {
         }
         ObjectId id = ObjectId.fromBytes(digest.digest());
         Path target = repo.objectPath(id, ObjectType.FILE);
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(target)) {
             Files.delete(file);
             return id;
         }
@@ -159,7 +158,7 @@ public final class ObjectInserter implements AutoCloseable {
             }
             FileStore.chmod(file, header.mode());
         }
-        FileStore.zeroMtime(file);
+        FileStore.zeroTimesOfRegularFile(file);
         ensureObjectDir(target.getParent());
         try {
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
@@ -219,7 +218,7 @@ public final class ObjectInserter implements AutoCloseable {
         FileStore.writeUserXattr(staged, "ostreemeta", header.userMeta());
         int mode = header.isSymlink() ? 0644 : (header.mode() & 0775) | 0400;
         FileStore.chmod(staged, mode);
-        FileStore.zeroMtime(staged);
+        FileStore.zeroTimesOfRegularFile(staged);
     }
 
     private void writeBare(Path staged, FileHeader header, InputStream content, long size, MessageDigest digest)
@@ -241,14 +240,18 @@ public final class ObjectInserter implements AutoCloseable {
                 FileStore.writeXattrs(staged, header.xattrs());
             }
         }
-        if (!header.isSymlink()) {
+        if (header.isSymlink()) {
+            FileStore.zeroMtime(staged);
+        } else {
             FileStore.chmod(staged, header.mode());
+            FileStore.zeroTimesOfRegularFile(staged);
         }
-        FileStore.zeroMtime(staged);
     }
 
     private void install(Path staged, Path target) throws IOException {
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        // Following links makes the check one access(2) with no exception when the object is new (the common
+        // case); a dangling symlink object of a bare repository is then renamed over by an identical one.
+        if (Files.exists(target)) {
             Files.delete(staged);
             return;
         }
