@@ -46,4 +46,6 @@ if command -v ostree >/dev/null; then
   ostree admin status --sysroot="$sysroot"
   ostree --repo="$sysroot/ostree/repo" fsck
 fi
+# Deployments carry the immutable flag as root; lifted so that the next run and 'mvn clean' can delete them.
+chattr -R -i "$sysroot" 2>/dev/null || true
 echo "main job done: $sysroot"
