@@ -14,7 +14,8 @@ import org.aptostree.deb.control.Paragraph;
 
 /**
  * Streaming reader of APT {@code Packages} indexes (plain, .gz, .xz, .zst, .bz2, .lzma) into
- * {@link PackageRecord}s. Memory use is one stanza plus what the consumer keeps.
+ * {@link PackageRecord}s. Memory use is one stanza plus what the consumer keeps. A record's relation fields are
+ * parsed when first asked for (see {@link PackageRecord}); the other fields it parses are checked while reading.
  *
  * <pre>{@code
  * List<PackageRecord> all = PackageIndex.readAll(Path.of("dists/trixie/main/binary-amd64/Packages.xz"));

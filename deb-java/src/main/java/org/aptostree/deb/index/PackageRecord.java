@@ -1,5 +1,6 @@
 package org.aptostree.deb.index;
 
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,39 +14,43 @@ import org.aptostree.deb.version.Version;
 /**
  * One binary package stanza of a Packages index (or a .deb's control file, or a status entry with
  * a version), with the fields a solver needs parsed and the whole stanza kept in {@link #paragraph()}.
+ * Immutable; two records are equal when their stanzas are.
  *
  * <p>Relation lists are empty when the field is absent. Names and architectures are as written;
  * nothing is resolved against other packages here.
  *
- * @param name         the Package field
- * @param version      the Version field, parsed as dpkg does
- * @param architecture the Architecture field (e.g. {@code amd64}, {@code all})
- * @param multiArch    the Multi-Arch field ({@link MultiArch#NO} when absent)
- * @param essential    true when {@code Essential: yes}
- * @param depends      Depends
- * @param preDepends   Pre-Depends
- * @param recommends   Recommends
- * @param suggests     Suggests
- * @param enhances     Enhances
- * @param conflicts    Conflicts (single alternatives only)
- * @param breaks       Breaks (single alternatives only)
- * @param replaces     Replaces (single alternatives only)
- * @param provides     Provides (single alternatives, {@code =} versions only)
- * @param paragraph    the complete stanza, for every other field
+ * <p>A record made by {@link #from(Paragraph)} has every relation field parsed, and checked, when it is made.
+ * A record read by {@link PackageIndex} parses a relation field when it is first asked for: an index holds
+ * ~70,000 stanzas and a resolution looks at the relations of a few hundred, so parsing all of them was most of
+ * the reading time. A malformed relation field of such a record is reported when it is asked for, as an
+ * {@link UncheckedIOException} whose cause is the {@link DebFormatException} with the field's line in the index.
  */
-public record PackageRecord(String name, Version version, String architecture, MultiArch multiArch, boolean essential,
-                            List<Dependency> depends, List<Dependency> preDepends, List<Dependency> recommends,
-                            List<Dependency> suggests, List<Dependency> enhances, List<Dependency> conflicts,
-                            List<Dependency> breaks, List<Dependency> replaces, List<Dependency> provides,
-                            Paragraph paragraph) {
+public final class PackageRecord {
+    private final String name;
+    private final Version version;
+    private final String architecture;
+    private final MultiArch multiArch;
+    private final boolean essential;
+    private final Paragraph paragraph;
+    /** Shares the parsed relations with the other records of one index; null when nothing is shared. */
+    private final SharedValues shared;
+    /**
+     * The relation fields Depends … Provides by {@link #slot}; null until parsed. Filled at most once per element
+     * with an immutable list (a race parses the field twice to equal lists, which is harmless).
+     */
+    private final List<Dependency>[] relations;
 
-    /** Null checks only; the lists are expected immutable (as {@link #from} makes them). */
-    public PackageRecord {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(version, "version");
-        Objects.requireNonNull(architecture, "architecture");
-        Objects.requireNonNull(multiArch, "multiArch");
-        Objects.requireNonNull(paragraph, "paragraph");
+    @SuppressWarnings("unchecked")
+    private PackageRecord(String name, Version version, String architecture, MultiArch multiArch, boolean essential,
+                          Paragraph paragraph, SharedValues shared) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.version = Objects.requireNonNull(version, "version");
+        this.architecture = Objects.requireNonNull(architecture, "architecture");
+        this.multiArch = Objects.requireNonNull(multiArch, "multiArch");
+        this.essential = essential;
+        this.paragraph = Objects.requireNonNull(paragraph, "paragraph");
+        this.shared = shared;
+        this.relations = new List[SLOTS];
     }
 
     /**
@@ -55,12 +60,17 @@ public record PackageRecord(String name, Version version, String architecture, M
      * @throws DebFormatException for a missing field, a bad version or relation, with the field's line
      */
     public static PackageRecord from(Paragraph p) throws DebFormatException {
-        return from(p, null);
+        PackageRecord r = from(p, null);
+        for (RelationField field : RelationField.BINARY) {
+            r.relations[slot(field)] = parse(p, field, null);
+        }
+        return r;
     }
 
     /**
-     * Like {@link #from(Paragraph)}, sharing equal versions, architectures and relations with the other
-     * records of one index through {@code shared}; null means nothing is shared.
+     * Like {@link #from(Paragraph)} but with the relation fields left to be parsed when asked for, sharing equal
+     * versions, architectures and relations with the other records of one index through {@code shared}; null
+     * means nothing is shared.
      */
     static PackageRecord from(Paragraph p, SharedValues shared) throws DebFormatException {
         String name = p.require("Package");
@@ -86,27 +96,120 @@ public record PackageRecord(String name, Version version, String architecture, M
         if (essentialText != null && !essential && !"no".equals(essentialText)) {
             throw relocate(p, "Essential", "'Essential' field value '" + essentialText + "' is not 'yes' or 'no'", null);
         }
-        return new PackageRecord(name, version, architecture, multiArch, essential,
-                relations(p, RelationField.DEPENDS, shared), relations(p, RelationField.PRE_DEPENDS, shared),
-                relations(p, RelationField.RECOMMENDS, shared), relations(p, RelationField.SUGGESTS, shared),
-                relations(p, RelationField.ENHANCES, shared), relations(p, RelationField.CONFLICTS, shared),
-                relations(p, RelationField.BREAKS, shared), relations(p, RelationField.REPLACES, shared),
-                relations(p, RelationField.PROVIDES, shared), p);
+        return new PackageRecord(name, version, architecture, multiArch, essential, p, shared);
     }
 
-    /** The dependencies of one relation field of this record (Depends … Provides; source fields are empty). */
+    /** The Package field. */
+    public String name() {
+        return name;
+    }
+
+    /** The Version field, parsed as dpkg does. */
+    public Version version() {
+        return version;
+    }
+
+    /** The Architecture field (e.g. {@code amd64}, {@code all}). */
+    public String architecture() {
+        return architecture;
+    }
+
+    /** The Multi-Arch field ({@link MultiArch#NO} when absent). */
+    public MultiArch multiArch() {
+        return multiArch;
+    }
+
+    /** True when {@code Essential: yes}. */
+    public boolean essential() {
+        return essential;
+    }
+
+    /** Depends. */
+    public List<Dependency> depends() {
+        return relations(RelationField.DEPENDS);
+    }
+
+    /** Pre-Depends. */
+    public List<Dependency> preDepends() {
+        return relations(RelationField.PRE_DEPENDS);
+    }
+
+    /** Recommends. */
+    public List<Dependency> recommends() {
+        return relations(RelationField.RECOMMENDS);
+    }
+
+    /** Suggests. */
+    public List<Dependency> suggests() {
+        return relations(RelationField.SUGGESTS);
+    }
+
+    /** Enhances. */
+    public List<Dependency> enhances() {
+        return relations(RelationField.ENHANCES);
+    }
+
+    /** Conflicts (single alternatives only). */
+    public List<Dependency> conflicts() {
+        return relations(RelationField.CONFLICTS);
+    }
+
+    /** Breaks (single alternatives only). */
+    public List<Dependency> breaks() {
+        return relations(RelationField.BREAKS);
+    }
+
+    /** Replaces (single alternatives only). */
+    public List<Dependency> replaces() {
+        return relations(RelationField.REPLACES);
+    }
+
+    /** Provides (single alternatives, {@code =} versions only). */
+    public List<Dependency> provides() {
+        return relations(RelationField.PROVIDES);
+    }
+
+    /** The complete stanza, for every other field. */
+    public Paragraph paragraph() {
+        return paragraph;
+    }
+
+    /**
+     * The dependencies of one relation field of this record (Depends … Provides; source fields are empty).
+     *
+     * @throws UncheckedIOException for a record read from an index whose field is malformed (see the class comment)
+     */
     public List<Dependency> relations(RelationField field) {
+        int slot = slot(field);
+        if (slot < 0) {
+            return List.of();
+        }
+        List<Dependency> parsed = relations[slot];
+        if (parsed == null) {
+            try {
+                parsed = parse(paragraph, field, shared);
+            } catch (DebFormatException e) {
+                throw new UncheckedIOException(this + ": " + e.getMessage(), e);
+            }
+            relations[slot] = parsed;
+        }
+        return parsed;
+    }
+
+    private static final int SLOTS = 9;
+
+    private static int slot(RelationField field) {
         return switch (field) {
-            case DEPENDS -> depends;
-            case PRE_DEPENDS -> preDepends;
-            case RECOMMENDS -> recommends;
-            case SUGGESTS -> suggests;
-            case ENHANCES -> enhances;
-            case CONFLICTS -> conflicts;
-            case BREAKS -> breaks;
-            case REPLACES -> replaces;
-            case PROVIDES -> provides;
-            default -> List.of();
+            case DEPENDS -> 0;
+            case PRE_DEPENDS -> 1;
+            case RECOMMENDS -> 2;
+            case SUGGESTS -> 3;
+            case ENHANCES -> 4;
+            case CONFLICTS -> 5;
+            case BREAKS -> 6;
+            case REPLACES -> 7;
+            case PROVIDES -> 8;
+            default -> -1;
         };
     }
 
@@ -181,17 +284,33 @@ public record PackageRecord(String name, Version version, String architecture, M
         return name + " " + version + " " + architecture;
     }
 
-    private static List<Dependency> relations(Paragraph p, RelationField field, SharedValues shared)
-            throws DebFormatException {
+    private static List<Dependency> parse(Paragraph p, RelationField field, SharedValues shared) throws DebFormatException {
         String value = p.valueOrNull(field.fieldName());
         if (value == null) {
             return List.of();
         }
         try {
-            return shared == null ? field.parse(value) : shared.relations(field, value);
+            if (shared == null) {
+                return field.parse(value);
+            }
+            // Records are read on one thread but may be asked for their relations on any.
+            synchronized (shared) {
+                return shared.relations(field, value);
+            }
         } catch (DebFormatException e) {
             throw relocate(p, field.fieldName(), e.reason(), e);
         }
+    }
+
+    /** Equal when the stanzas are equal (every other part is read from the stanza). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PackageRecord r && r.paragraph.equals(paragraph);
+    }
+
+    @Override
+    public int hashCode() {
+        return paragraph.hashCode();
     }
 
     /** Places an error of a field value at that field's line in the source file. */

@@ -18,6 +18,7 @@ import org.aptostree.deb.version.Version;
  * time (the garbage collector copies what is retained). Tables are keyed by text, not by the parsed
  * records, whose generated hashCode/equals are slow in C1-compiled code. Each table is cleared when
  * it grows past a bound, so that hostile input with endless distinct values cannot grow it without limit.
+ * Not thread-safe: the records of an index lock it while they parse a relation field.
  */
 final class SharedValues {
     private static final int LIMIT = 1 << 18;

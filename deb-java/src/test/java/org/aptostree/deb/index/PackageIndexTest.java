@@ -2,10 +2,12 @@ package org.aptostree.deb.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,12 +60,55 @@ class PackageIndexTest {
         assertFalse(records.get(0).essential());
         assertEquals(MultiArch.FOREIGN, records.get(1).multiArch());
 
+        String badVersion = "Package: a\nVersion: 1\nArchitecture: all\n\nPackage: b\nDescription: x\n y\nVersion: 1:\n"
+                + "Architecture: all\n";
+        DebFormatException e = assertThrows(DebFormatException.class, () -> PackageIndex.read(
+                new ByteArrayInputStream(badVersion.getBytes(StandardCharsets.UTF_8)), Compression.NONE, r -> { }));
+        assertEquals(8, e.line());
+    }
+
+    @Test
+    void aMalformedRelationIsReportedWithItsLineWhenAskedFor() throws Exception {
         String bad = "Package: a\nVersion: 1\nArchitecture: all\n\nPackage: b\nVersion: 1\nArchitecture: all\n"
                 + "Description: x\n y\nBreaks: a | b\n";
-        DebFormatException e = assertThrows(DebFormatException.class, () -> PackageIndex.read(
-                new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8)), Compression.NONE, r -> { }));
+        List<PackageRecord> records = new ArrayList<>();
+        PackageIndex.read(new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8)), Compression.NONE, records::add);
+        assertEquals(List.of(), records.get(1).depends());
+        UncheckedIOException thrown = assertThrows(UncheckedIOException.class, () -> records.get(1).breaks());
+        DebFormatException e = assertInstanceOf(DebFormatException.class, thrown.getCause());
         assertEquals(10, e.line());
         assertEquals("alternatives ('|') not allowed in 'Breaks' field", e.reason());
+        assertTrue(thrown.getMessage().startsWith("b 1 all: "), thrown.getMessage());
+        // Asked again, the same error: nothing half-parsed was kept.
+        assertThrows(UncheckedIOException.class, () -> records.get(1).relations(RelationField.BREAKS));
+        // A record made from the stanza itself is checked at once.
+        DebFormatException eager = assertThrows(DebFormatException.class, () -> PackageRecord.from(records.get(1).paragraph()));
+        assertEquals(e.reason(), eager.reason());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"trixie", "bookworm"})
+    void relationsParsedWhenAskedForAreThoseOfParsingTheStanza(String suite) throws Exception {
+        Path file = SharedData.mirror().resolve("dists/" + suite + "/main/binary-amd64/Packages.xz");
+        int[] withRelations = new int[1];
+        PackageIndex.read(file, read -> {
+            PackageRecord parsed = PackageRecord.from(read.paragraph());
+            assertEquals(parsed, read);
+            assertEquals(parsed.name(), read.name());
+            assertEquals(parsed.version(), read.version());
+            assertEquals(parsed.architecture(), read.architecture());
+            assertEquals(parsed.multiArch(), read.multiArch());
+            assertEquals(parsed.essential(), read.essential());
+            for (RelationField field : RelationField.values()) {
+                assertEquals(parsed.relations(field), read.relations(field), () -> read + " " + field);
+            }
+            assertEquals(parsed.depends(), read.depends());
+            assertEquals(parsed.provides(), read.provides());
+            if (!read.depends().isEmpty()) {
+                withRelations[0]++;
+            }
+        });
+        assertTrue(withRelations[0] > 40_000, withRelations[0] + " records with Depends");
     }
 
     @Test
@@ -100,8 +145,8 @@ class PackageIndexTest {
                             }
                         });
                 actual = read.get(0).depends();
-            } catch (DebFormatException e) {
-                actual = e.reason();
+            } catch (UncheckedIOException e) {
+                actual = ((DebFormatException) e.getCause()).reason();
             }
             assertEquals(expected, actual, values[i]);
             assertEquals(expected.toString(), actual.toString(), values[i]);
