@@ -1,15 +1,17 @@
 package org.aptostree.daemon.compose;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.aptostree.daemon.compose.PackageSources.AvailablePackage;
 import org.aptostree.deb.control.Dependency;
@@ -32,7 +34,13 @@ final class PackageSelection {
     private PackageSelection() {
     }
 
-    static List<LockedPackage> resolve(Treefile treefile, List<AvailablePackage> available) throws UnsatisfiableRequestException {
+    /**
+     * The package set of {@code treefile} from {@code available}.
+     *
+     * @throws ComposeException when a relation field the resolution needs is malformed in its index
+     */
+    static List<LockedPackage> resolve(Treefile treefile, List<AvailablePackage> available)
+            throws UnsatisfiableRequestException, ComposeException {
         Set<String> excluded = new HashSet<>(treefile.excludePackages());
         String arch = treefile.architecture();
         Map<String, AvailablePackage> byKey = new LinkedHashMap<>();
@@ -60,14 +68,15 @@ final class PackageSelection {
             }
             extra.add(t);
         }
+        Candidates candidates = new Candidates(byKey.values());
         List<PackageVersion> installed;
         if (treefile.recommends() && !extra.isEmpty()) {
-            List<PackageVersion> first = base.isEmpty() ? List.of() : solve(arch, byKey, List.of(), base, false);
-            installed = solve(arch, byKey, first, extra, true);
+            List<PackageVersion> first = base.isEmpty() ? List.of() : solve(arch, candidates, List.of(), base, false);
+            installed = solve(arch, candidates, first, extra, true);
         } else {
             List<Request.Target> all = new ArrayList<>(base);
             all.addAll(extra);
-            installed = solve(arch, byKey, List.of(), all, false);
+            installed = solve(arch, candidates, List.of(), all, false);
         }
         List<PackageRecord> chosen = new ArrayList<>();
         for (PackageVersion v : installed) {
@@ -126,15 +135,15 @@ final class PackageSelection {
         return closure;
     }
 
-    private static List<PackageVersion> solve(String arch, Map<String, AvailablePackage> available, List<PackageVersion> installed,
-            List<Request.Target> targets, boolean recommends) throws UnsatisfiableRequestException {
+    private static List<PackageVersion> solve(String arch, Candidates candidates, List<PackageVersion> installed,
+            List<Request.Target> targets, boolean recommends) throws UnsatisfiableRequestException, ComposeException {
         if (targets.isEmpty() && installed.isEmpty()) {
             throw new UnsatisfiableRequestException(List.of("nothing to install: the variant is 'none' and 'packages' is empty"));
         }
         Universe.Builder universe = Universe.builder(arch);
         Map<String, PackageVersion> versions = new HashMap<>();
-        for (AvailablePackage a : reachable(available, installed, targets, recommends)) {
-            PackageVersion v = PackageVersion.from(a.record());
+        for (AvailablePackage a : candidates.reachable(installed, targets, recommends)) {
+            PackageVersion v = fromIndex(a, () -> PackageVersion.from(a.record()));
             versions.put(key(v.name(), v.version().toString(), v.architecture()), v);
             universe.addAvailable(v, Universe.DEFAULT_PRIORITY);
         }
@@ -145,60 +154,86 @@ final class PackageSelection {
         return plan.installedAfter();
     }
 
-    /**
-     * The packages a fresh install of {@code targets} (on top of {@code installed}) can possibly contain: what
-     * their Pre-Depends, Depends (and Recommends, when wanted) lead to, through every alternative and every
-     * provider, plus the Essential packages. Nothing else can be part of a plan, so the solver is given only
-     * these (a few hundred instead of a whole archive's tens of thousands).
-     */
-    private static List<AvailablePackage> reachable(Map<String, AvailablePackage> available, List<PackageVersion> installed,
-            List<Request.Target> targets, boolean recommends) {
-        Map<String, List<AvailablePackage>> byName = new HashMap<>();
-        Map<String, List<String>> providers = new HashMap<>();
-        ArrayDeque<String> pending = new ArrayDeque<>();
-        for (AvailablePackage a : available.values()) {
-            PackageRecord r = a.record();
-            byName.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(a);
-            for (Dependency d : r.provides()) {
-                providers.computeIfAbsent(d.first().name(), k -> new ArrayList<>()).add(r.name());
-            }
-            if (r.essential()) {
-                pending.add(r.name());
+    /** The available packages, in index order, found by name and by the names they provide; made once per resolution. */
+    private static final class Candidates {
+        private final List<AvailablePackage> packages;
+        /** Positions in {@link #packages} by package name. */
+        private final Map<String, List<Integer>> byName = new HashMap<>();
+        /** Names of the packages that provide a name. */
+        private final Map<String, List<String>> providers = new HashMap<>();
+        private final List<String> essential = new ArrayList<>();
+
+        Candidates(Collection<AvailablePackage> available) throws ComposeException {
+            packages = List.copyOf(available);
+            for (int i = 0; i < packages.size(); i++) {
+                AvailablePackage a = packages.get(i);
+                PackageRecord r = a.record();
+                byName.computeIfAbsent(r.name(), k -> new ArrayList<>(1)).add(i);
+                for (Dependency d : fromIndex(a, r::provides)) {
+                    providers.computeIfAbsent(d.first().name(), k -> new ArrayList<>()).add(r.name());
+                }
+                if (r.essential()) {
+                    essential.add(r.name());
+                }
             }
         }
-        targets.forEach(t -> pending.add(t.name()));
-        installed.forEach(v -> pending.add(v.name()));
-        Set<String> seen = new HashSet<>();
-        List<AvailablePackage> out = new ArrayList<>();
-        while (!pending.isEmpty()) {
-            String name = pending.pop();
-            if (!seen.add(name)) {
-                continue;
-            }
-            providers.getOrDefault(name, List.of()).forEach(pending::add);
-            for (AvailablePackage a : byName.getOrDefault(name, List.of())) {
-                out.add(a);
-                PackageRecord r = a.record();
-                List<Dependency> edges = new ArrayList<>(r.preDepends());
-                edges.addAll(r.depends());
-                if (recommends) {
-                    edges.addAll(r.recommends());
+
+        /**
+         * The packages a fresh install of {@code targets} (on top of {@code installed}) can possibly contain, in
+         * index order: what their Pre-Depends, Depends (and Recommends, when wanted) lead to, through every
+         * alternative and every provider, plus the Essential packages. Nothing else can be part of a plan, so the
+         * solver is given only these (a few hundred instead of a whole archive's tens of thousands).
+         */
+        List<AvailablePackage> reachable(List<PackageVersion> installed, List<Request.Target> targets, boolean recommends)
+                throws ComposeException {
+            ArrayDeque<String> pending = new ArrayDeque<>(essential);
+            targets.forEach(t -> pending.add(t.name()));
+            installed.forEach(v -> pending.add(v.name()));
+            Set<String> seen = new HashSet<>();
+            List<Integer> positions = new ArrayList<>();
+            while (!pending.isEmpty()) {
+                String name = pending.pop();
+                if (!seen.add(name)) {
+                    continue;
                 }
-                for (Dependency d : edges) {
-                    for (Relation rel : d.alternatives()) {
-                        pending.add(rel.name());
+                pending.addAll(providers.getOrDefault(name, List.of()));
+                for (int i : byName.getOrDefault(name, List.of())) {
+                    positions.add(i);
+                    AvailablePackage a = packages.get(i);
+                    PackageRecord r = a.record();
+                    List<Dependency> edges = fromIndex(a, () -> {
+                        List<Dependency> all = new ArrayList<>(r.preDepends());
+                        all.addAll(r.depends());
+                        if (recommends) {
+                            all.addAll(r.recommends());
+                        }
+                        return all;
+                    });
+                    for (Dependency d : edges) {
+                        for (Relation rel : d.alternatives()) {
+                            pending.add(rel.name());
+                        }
                     }
                 }
             }
+            // The universe's order is the index order, whatever order the walk found them in.
+            positions.sort(null);
+            List<AvailablePackage> out = new ArrayList<>(positions.size());
+            positions.forEach(i -> out.add(packages.get(i)));
+            return out;
         }
-        // The universe's order is the index order, whatever order the walk found them in.
-        Map<AvailablePackage, Integer> position = new IdentityHashMap<>();
-        int i = 0;
-        for (AvailablePackage a : available.values()) {
-            position.put(a, i++);
+    }
+
+    /**
+     * What {@code read} reads of a package's relations. An index's records parse their relation fields when asked
+     * for, so a malformed one shows here: it is named with the package and its line in the index of its mirror.
+     */
+    private static <T> T fromIndex(AvailablePackage a, Supplier<T> read) throws ComposeException {
+        try {
+            return read.get();
+        } catch (UncheckedIOException e) {
+            throw new ComposeException("Packages index of " + a.mirror() + ": " + e.getMessage());
         }
-        out.sort(Comparator.comparingInt(position::get));
-        return out;
     }
 
     private static String key(String name, String version, String arch) {
