@@ -179,8 +179,12 @@ public final class ComposeTree {
         }
     }
 
-    /** How many packages are decoded ahead of the one being unpacked (bounds the memory held by decoded data). */
-    private static final int DECODE_AHEAD = 3;
+    /**
+     * How far decoding runs ahead of the package being unpacked: at most this many .deb bytes (compressed, about a
+     * quarter of what decoding them holds in memory), and at least the next package. A window of a few packages
+     * left a core idle while another decoded a large one (coreutils, libc6) that unpacking waited for.
+     */
+    private static final long DECODE_AHEAD_BYTES = 32L << 20;
     /** Larger packages (by Installed-Size) are decoded while they are unpacked instead of into memory first. */
     private static final long DECODE_IN_MEMORY_KIB = 256 * 1024;
 
@@ -199,10 +203,13 @@ public final class ComposeTree {
                     return t;
                 });
         List<Future<DebReader>> decoded = new ArrayList<>();
+        long ahead = 0;
         try {
             for (int i = 0; i < packages.size(); i++) {
-                while (decoded.size() < packages.size() && decoded.size() <= i + DECODE_AHEAD) {
+                while (decoded.size() < packages.size() && (decoded.size() <= i + 1
+                        || ahead + packages.get(decoded.size()).size() <= DECODE_AHEAD_BYTES)) {
                     Path deb = debs.get(decoded.size());
+                    ahead += packages.get(decoded.size()).size();
                     decoded.add(decoders.submit(() -> decode(deb)));
                 }
                 LockedPackage p = packages.get(i);
@@ -215,6 +222,7 @@ public final class ComposeTree {
                     throw new ComposeException("unpacking " + p.name() + " " + p.version() + ": " + e.getMessage());
                 }
                 decoded.set(i, null);
+                ahead -= p.size();
                 progress.step(ComposeProgress.Phase.UNPACK, i + 1, packages.size(), p.name());
             }
         } finally {
