@@ -3,11 +3,9 @@ package org.aptostree.daemon.compose;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +15,7 @@ import org.aptostree.daemon.compose.PackageSources.AvailablePackage;
 import org.aptostree.deb.control.Dependency;
 import org.aptostree.deb.control.Relation;
 import org.aptostree.deb.index.PackageRecord;
+import org.aptostree.deb.version.Version;
 import org.aptostree.solver.PackageVersion;
 import org.aptostree.solver.Plan;
 import org.aptostree.solver.Request;
@@ -43,18 +42,10 @@ final class PackageSelection {
             throws UnsatisfiableRequestException, ComposeException {
         Set<String> excluded = new HashSet<>(treefile.excludePackages());
         String arch = treefile.architecture();
-        Map<String, AvailablePackage> byKey = new LinkedHashMap<>();
-        for (AvailablePackage a : available) {
-            PackageRecord r = a.record();
-            if (excluded.contains(r.name()) || !(r.architecture().equals(arch) || r.architecture().equals("all"))) {
-                continue;
-            }
-            // The first source listing a version wins, as apt takes the first of identical versions.
-            byKey.putIfAbsent(key(r.name(), r.version().toString(), r.architecture()), a);
-        }
+        Candidates candidates = new Candidates(available, excluded, arch);
         List<Request.Target> base = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (AvailablePackage a : byKey.values()) {
+        for (AvailablePackage a : candidates.packages) {
             if (treefile.variant().selects(a.record()) && seen.add(a.record().name())) {
                 base.add(new Request.Target(a.record().name(), null, null));
             }
@@ -68,7 +59,6 @@ final class PackageSelection {
             }
             extra.add(t);
         }
-        Candidates candidates = new Candidates(byKey.values());
         List<PackageVersion> installed;
         if (treefile.recommends() && !extra.isEmpty()) {
             List<PackageVersion> first = base.isEmpty() ? List.of() : solve(arch, candidates, List.of(), base, false);
@@ -80,7 +70,7 @@ final class PackageSelection {
         }
         List<PackageRecord> chosen = new ArrayList<>();
         for (PackageVersion v : installed) {
-            chosen.add(byKey.get(key(v.name(), v.version().toString(), v.architecture())).record());
+            chosen.add(candidates.find(v).record());
         }
         Set<String> manual = new HashSet<>();
         base.forEach(t -> manual.add(t.name()));
@@ -88,7 +78,7 @@ final class PackageSelection {
         manual.addAll(essentialClosure(chosen));
         List<LockedPackage> out = new ArrayList<>();
         for (PackageVersion v : installed) {
-            AvailablePackage a = byKey.get(key(v.name(), v.version().toString(), v.architecture()));
+            AvailablePackage a = candidates.find(v);
             PackageRecord r = a.record();
             if (r.sha256() == null || r.filename() == null) {
                 throw new UnsatisfiableRequestException(List.of(v.nameArch() + " " + v.version()
@@ -154,21 +144,32 @@ final class PackageSelection {
         return plan.installedAfter();
     }
 
-    /** The available packages, in index order, found by name and by the names they provide; made once per resolution. */
+    /**
+     * The packages a resolution chooses from, in index order, found by name and by the names they provide; made once
+     * per resolution. Each name, version and architecture is there once: the first source listing it wins, as apt
+     * takes the first of identical versions.
+     */
     private static final class Candidates {
-        private final List<AvailablePackage> packages;
+        private final List<AvailablePackage> packages = new ArrayList<>();
         /** Positions in {@link #packages} by package name. */
         private final Map<String, List<Integer>> byName = new HashMap<>();
         /** Names of the packages that provide a name. */
         private final Map<String, List<String>> providers = new HashMap<>();
         private final List<String> essential = new ArrayList<>();
 
-        Candidates(Collection<AvailablePackage> available) throws ComposeException {
-            packages = List.copyOf(available);
-            for (int i = 0; i < packages.size(); i++) {
-                AvailablePackage a = packages.get(i);
+        /** The packages of {@code available} for {@code arch} (or {@code all}) not named in {@code excluded}. */
+        Candidates(List<AvailablePackage> available, Set<String> excluded, String arch) throws ComposeException {
+            for (AvailablePackage a : available) {
                 PackageRecord r = a.record();
-                byName.computeIfAbsent(r.name(), k -> new ArrayList<>(1)).add(i);
+                if (excluded.contains(r.name()) || !(r.architecture().equals(arch) || r.architecture().equals("all"))) {
+                    continue;
+                }
+                List<Integer> sameName = byName.computeIfAbsent(r.name(), k -> new ArrayList<>(1));
+                if (indexOf(sameName, r.version(), r.architecture()) >= 0) {
+                    continue;
+                }
+                sameName.add(packages.size());
+                packages.add(a);
                 for (Dependency d : fromIndex(a, r::provides)) {
                     providers.computeIfAbsent(d.first().name(), k -> new ArrayList<>()).add(r.name());
                 }
@@ -176,6 +177,26 @@ final class PackageSelection {
                     essential.add(r.name());
                 }
             }
+        }
+
+        /** The candidate the solver's {@code v} was made from. */
+        AvailablePackage find(PackageVersion v) {
+            List<Integer> sameName = byName.getOrDefault(v.name(), List.of());
+            int i = indexOf(sameName, v.version(), v.architecture());
+            if (i < 0) {
+                throw new IllegalStateException("the solver chose " + v + ", which is not a candidate");
+            }
+            return packages.get(sameName.get(i));
+        }
+
+        private int indexOf(List<Integer> positions, Version version, String architecture) {
+            for (int i = 0; i < positions.size(); i++) {
+                PackageRecord r = packages.get(positions.get(i)).record();
+                if (r.version().equals(version) && r.architecture().equals(architecture)) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /**
