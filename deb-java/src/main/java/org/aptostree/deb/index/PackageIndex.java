@@ -3,11 +3,13 @@ package org.aptostree.deb.index;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.compression.Compression;
 import org.aptostree.deb.control.Deb822Reader;
 import org.aptostree.deb.control.Paragraph;
@@ -15,7 +17,9 @@ import org.aptostree.deb.control.Paragraph;
 /**
  * Streaming reader of APT {@code Packages} indexes (plain, .gz, .xz, .zst, .bz2, .lzma) into
  * {@link PackageRecord}s. Memory use is one stanza plus what the consumer keeps. A record's relation fields are
- * parsed when first asked for (see {@link PackageRecord}); the other fields it parses are checked while reading.
+ * parsed when first asked for (see {@link PackageRecord}); the other fields it parses are checked while reading, and
+ * so is a relation field the consumer asks for while reading: a malformed one ends the reading with its
+ * {@link DebFormatException}.
  *
  * <pre>{@code
  * List<PackageRecord> all = PackageIndex.readAll(Path.of("dists/trixie/main/binary-amd64/Packages.xz"));
@@ -90,7 +94,15 @@ public final class PackageIndex {
         SharedValues shared = new SharedValues();
         try (Deb822Reader reader = new Deb822Reader(decoded)) {
             for (Paragraph p = reader.read(); p != null; p = reader.read()) {
-                consumer.accept(PackageRecord.from(p, shared));
+                try {
+                    consumer.accept(PackageRecord.from(p, shared));
+                } catch (UncheckedIOException e) {
+                    // A malformed relation field the consumer asked for ends the reading as it would have eagerly.
+                    if (e.getCause() instanceof DebFormatException format) {
+                        throw format;
+                    }
+                    throw e;
+                }
             }
         }
     }

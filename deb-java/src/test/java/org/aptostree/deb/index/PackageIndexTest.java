@@ -81,6 +81,10 @@ class PackageIndexTest {
         assertTrue(thrown.getMessage().startsWith("b 1 all: "), thrown.getMessage());
         // Asked again, the same error: nothing half-parsed was kept.
         assertThrows(UncheckedIOException.class, () -> records.get(1).relations(RelationField.BREAKS));
+        // Asked for while reading, it ends the reading with the checked error, as eager parsing did.
+        DebFormatException whileReading = assertThrows(DebFormatException.class, () -> PackageIndex.read(
+                new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8)), Compression.NONE, r -> r.breaks()));
+        assertEquals(10, whileReading.line());
         // A record made from the stanza itself is checked at once.
         DebFormatException eager = assertThrows(DebFormatException.class, () -> PackageRecord.from(records.get(1).paragraph()));
         assertEquals(e.reason(), eager.reason());
