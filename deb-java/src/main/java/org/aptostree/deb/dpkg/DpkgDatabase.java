@@ -168,6 +168,9 @@ public final class DpkgDatabase {
             }
         }
         List<String> list = new ArrayList<>();
+        // dpkg ≥ 1.16.3 generates md5sums for a package that lacks it; hashing every file of the others (nearly all)
+        // was the unpacking thread's largest cost after writing.
+        boolean generateSums = control.file("md5sums").isEmpty();
         Map<String, String> md5 = new LinkedHashMap<>();
         Extractor extractor = new Extractor(root, new Extractor.Options(preserveOwnership, Long.MAX_VALUE));
         TarReader data = deb.data();
@@ -198,7 +201,7 @@ public final class DpkgDatabase {
                 target = new TarEntry("." + destination, e.type(), e.mode(), e.uid(), e.gid(), e.userName(),
                         e.groupName(), e.size(), e.mtime(), e.linkTarget(), e.deviceMajor(), e.deviceMinor(), e.extended());
             }
-            if (e.type() == TarEntry.Type.FILE) {
+            if (e.type() == TarEntry.Type.FILE && generateSums) {
                 DigestingStream digesting = new DigestingStream(data.content());
                 extractor.extract(target, digesting);
                 md5.put(path.toString(), digesting.hex());
@@ -223,8 +226,7 @@ public final class DpkgDatabase {
             byte[] bytes = control.file(member).orElseThrow();
             writeBytes(info.resolve(infoName + "." + member), bytes, e.mode());
         }
-        if (control.file("md5sums").isEmpty() && !md5.isEmpty()) {
-            // dpkg ≥ 1.16.3 generates the file for packages that lack it.
+        if (generateSums && !md5.isEmpty()) {
             StringBuilder sums = new StringBuilder();
             md5.forEach((p, h) -> sums.append(h).append("  ").append(p).append('\n'));
             write(info.resolve(infoName + ".md5sums"), sums.toString(), 0644);
