@@ -3,18 +3,24 @@ package org.aptostree.ostree.repo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Future;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.Commit;
@@ -29,7 +35,7 @@ import org.aptostree.ostree.object.ObjectType;
 /**
  * Materialises a commit (or a subpath of it) as a directory tree, as {@code ostree checkout}: hardlinks to the
  * object store where the repository mode allows it, copies otherwise. In user mode ({@code -U}) owners and
- * xattrs are not applied and setuid/setgid bits are dropped.
+ * xattrs are not applied and setuid/setgid bits of files are dropped.
  */
 public final class Checkout {
     private static final int FILES_PER_TASK = 64;
@@ -101,23 +107,93 @@ public final class Checkout {
             throw new IOException("No such file or directory: " + subpath + " in commit " + commitId);
         }
         try (WorkerPool workers = WorkerPool.perCore("ostree-checkout")) {
-            List<Future<Void>> pending = new ArrayList<>();
-            List<Runnable> dirModes = new ArrayList<>();
-            checkoutDir(tree, meta, destination, workers, pending, dirModes);
-            for (Future<Void> f : pending) {
-                WorkerPool.join(f);
-            }
+            Walk walk = new Walk(workers);
+            ObjectId rootTree = tree;
+            ObjectId rootMeta = meta;
+            walk.submit(() -> checkoutDir(rootTree, rootMeta, destination, 0, walk));
+            walk.await();
             // Directory modes last, deepest first, so read-only directories can still be filled.
-            for (int i = dirModes.size() - 1; i >= 0; i--) {
-                dirModes.get(i).run();
+            List<DirMode> modes = new ArrayList<>(walk.dirModes);
+            modes.sort(Comparator.comparingInt(DirMode::depth).reversed());
+            for (DirMode m : modes) {
+                m.apply();
             }
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 
-    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, WorkerPool workers,
-                             List<Future<Void>> pending, List<Runnable> dirModes) throws IOException, OstreeFormatException {
+    /** A directory's owner, xattrs and final mode, applied once everything inside it exists. */
+    private record DirMode(int depth, int mode, DirMeta meta, Path dir, boolean owners) {
+        void apply() throws IOException {
+            if (owners) {
+                FileStore.chown(dir, meta.uid(), meta.gid());
+                FileStore.writeXattrs(dir, meta.xattrs());
+            }
+            FileStore.chmod(dir, mode);
+        }
+    }
+
+    /**
+     * The checkout's tasks on the workers: each directory is a task that makes the directory, hands out its files
+     * in batches and its subdirectories as tasks of their own, so reading the trees is spread over the cores too.
+     * The first failure stops the tasks not yet started and is rethrown by {@link #await}.
+     */
+    private static final class Walk {
+        final WorkerPool workers;
+        /** Tasks submitted and not finished, plus one for the caller until it waits. */
+        final AtomicLong running = new AtomicLong(1);
+        final CountDownLatch finished = new CountDownLatch(1);
+        final Queue<DirMode> dirModes = new ConcurrentLinkedQueue<>();
+        final AtomicReference<Exception> failure = new AtomicReference<>();
+
+        Walk(WorkerPool workers) {
+            this.workers = workers;
+        }
+
+        void submit(WorkerPool.Task<Void> task) {
+            running.incrementAndGet();
+            workers.submit(() -> {
+                try {
+                    if (failure.get() == null) {
+                        task.call();
+                    }
+                } catch (IOException | OstreeFormatException | RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done();
+                }
+                return null;
+            });
+        }
+
+        private void done() {
+            if (running.decrementAndGet() == 0) {
+                finished.countDown();
+            }
+        }
+
+        void await() throws IOException, OstreeFormatException {
+            done();
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            Exception e = failure.get();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof OstreeFormatException fe) {
+                throw fe;
+            }
+            if (e != null) {
+                throw (RuntimeException) e;
+            }
+        }
+    }
+
+    private Void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, int depth, Walk walk)
+            throws IOException, OstreeFormatException {
         DirMeta cached = dirMetas.get(metaId);
         if (cached == null) {
             cached = repo.readDirMeta(metaId);
@@ -132,38 +208,30 @@ public final class Checkout {
         } else {
             Files.createDirectory(dest);
         }
-        int finalMode = userMode ? meta.mode() & ~06000 : meta.mode();
+        // ostree -U drops setuid and setgid from files only: a directory keeps its setgid bit.
+        int finalMode = meta.mode();
         if (userMode && (finalMode & 0700) == 0700) {
             // Writable by us already: the final mode can be set now, once.
             FileStore.chmod(dest, finalMode);
         } else {
             FileStore.chmod(dest, 0700);
-            dirModes.add(() -> {
-                try {
-                    if (!userMode) {
-                        FileStore.chown(dest, meta.uid(), meta.gid());
-                        FileStore.writeXattrs(dest, meta.xattrs());
-                    }
-                    FileStore.chmod(dest, finalMode);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            walk.dirModes.add(new DirMode(depth, finalMode, meta, dest, !userMode));
         }
         // Files go to the workers in batches: most are a single link, cheaper than a hand-over each.
         List<DirTree.FileEntry> files = tree.files();
         for (int from = 0; from < files.size(); from += FILES_PER_TASK) {
             List<DirTree.FileEntry> batch = files.subList(from, Math.min(files.size(), from + FILES_PER_TASK));
-            pending.add(workers.submit(() -> {
+            walk.submit(() -> {
                 for (DirTree.FileEntry f : batch) {
                     checkoutFile(f.content(), dest.resolve(f.name()));
                 }
                 return null;
-            }));
+            });
         }
         for (DirTree.DirEntry d : tree.dirs()) {
-            checkoutDir(d.tree(), d.meta(), dest.resolve(d.name()), workers, pending, dirModes);
+            walk.submit(() -> checkoutDir(d.tree(), d.meta(), dest.resolve(d.name()), depth + 1, walk));
         }
+        return null;
     }
 
     /** Links {@code target} to {@code source}; a union checkout links beside the target and renames over it. */
@@ -204,7 +272,10 @@ public final class Checkout {
     }
 
     /** Directory metadata repeats across a tree (most directories are root-owned 0755): each is read once. */
-    private final Map<ObjectId, DirMeta> dirMetas = new HashMap<>();
+    private final Map<ObjectId, DirMeta> dirMetas = new ConcurrentHashMap<>();
+
+    /** Set once a link failed with EXDEV, so the other files are copied without trying. */
+    private volatile boolean crossDevice;
 
     private static boolean isEmptyDir(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
@@ -216,17 +287,23 @@ public final class Checkout {
         if (union && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("cannot replace directory " + target + " with a file");
         }
-        if (canHardlink(id)) {
+        if (!crossDevice && canHardlink(id)) {
             Path object = repo.objectPath(id, ObjectType.FILE);
             try {
                 hardlink(object, target);
+                return;
             } catch (NoSuchFileException e) {
                 if (!Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
                     throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
                 }
                 throw e;
+            } catch (FileSystemException e) {
+                if (e.getReason() == null || !e.getReason().contains("cross-device")) {
+                    throw e;
+                }
+                // The destination is on another file system: copies, as ostree makes them there.
+                crossDevice = true;
             }
-            return;
         }
         if (repo.mode() == RepoMode.ARCHIVE && userMode && repo.config().getBoolean("core", "enable-uncompressed-cache", true)) {
             Optional<Path> cached = uncompressedCopy(id);
