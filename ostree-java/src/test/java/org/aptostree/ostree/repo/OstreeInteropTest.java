@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 
 import org.aptostree.ostree.object.ObjectId;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -67,6 +68,43 @@ class OstreeInteropTest {
             assertEquals(checkedOut, Trees.listingWithOwners(co2), "an archive copy checks out the same");
         } finally {
             Trees.deleteTree(work);
+        }
+    }
+
+    /**
+     * A user-mode checkout as ostree -U makes it: setuid and setgid dropped from files, a directory's setgid kept;
+     * also when the destination is on another file system, where files are copied rather than linked.
+     */
+    @Test
+    void userModeCheckoutKeepsDirectorySetgidAndCopiesAcrossFileSystems() throws Exception {
+        Path work = Files.createTempDirectory("interop-mode");
+        Path shm = Path.of("/dev/shm");
+        Path elsewhere = Files.isDirectory(shm) && !Files.getFileStore(shm).equals(Files.getFileStore(work))
+                ? Files.createTempDirectory(shm, "interop-mode") : null;
+        try {
+            Path tree = work.resolve("tree");
+            Files.createDirectories(tree.resolve("mail"));
+            Files.setAttribute(tree.resolve("mail"), "unix:mode", 02775);
+            Files.writeString(tree.resolve("mail/tool"), "x");
+            Files.setAttribute(tree.resolve("mail/tool"), "unix:mode", 04755);
+            Repository repo = Repository.init(work.resolve("repo"), RepoMode.BARE_USER);
+            ObjectId commit = new CommitBuilder(repo).branch("test/ref").timestamp(0).commitDirectory(tree);
+            List<Path> destinations = new java.util.ArrayList<>(List.of(work));
+            if (elsewhere != null) {
+                destinations.add(elsewhere);
+            }
+            for (Path dest : destinations) {
+                Path theirs = dest.resolve("co-ostree");
+                RealOstree.run("checkout", "--repo=" + repo.path(), "-U", "test/ref", theirs.toString());
+                Path ours = dest.resolve("co-ours");
+                new Checkout(repo).userMode(true).checkout(commit, ours);
+                assertEquals(Trees.listing(theirs, true), Trees.listing(ours, true), "checkout -U into " + dest);
+            }
+        } finally {
+            Trees.deleteTree(work);
+            if (elsewhere != null) {
+                Trees.deleteTree(elsewhere);
+            }
         }
     }
 
