@@ -28,17 +28,20 @@ public final class Main implements Runnable {
     private static final Map<String, Group> GROUPS = new LinkedHashMap<>();
 
     static {
-        GROUPS.put("ostree", new Group(OstreeCommand::new, OstreeCommand.VERBS));
-        GROUPS.put("deb", new Group(DebCommand::new, List.of()));
-        GROUPS.put("ex", new Group(ExCommand::new, List.of()));
-        GROUPS.put("compose", new Group(org.aptostree.cli.compose.ComposeCommand::new, List.of()));
+        GROUPS.put("ostree", new Group(OstreeCommand::new, OstreeCommand.VERBS, OstreeCommand.NESTED_VERBS));
+        GROUPS.put("deb", new Group(DebCommand::new, List.of(), Map.of()));
+        GROUPS.put("ex", new Group(ExCommand::new, List.of(), Map.of()));
+        GROUPS.put("compose", new Group(org.aptostree.cli.compose.ComposeCommand::new, List.of(), Map.of()));
     }
 
     /** Top-level system verbs (status, rollback, ...), registered like the groups' verbs: only the one named. */
     private static final List<Class<?>> SYSTEM_VERBS = org.aptostree.cli.system.SystemCommands.VERBS;
 
-    /** A command group: how to make it, and its verbs when it leaves their registration to us. */
-    private record Group(Supplier<Object> factory, List<Class<?>> verbs) {
+    /**
+     * A command group: how to make it, its verbs when it leaves their registration to us, and the verbs of those
+     * of its verbs that have their own.
+     */
+    private record Group(Supplier<Object> factory, List<Class<?>> verbs, Map<Class<?>, List<Class<?>>> nested) {
     }
 
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
@@ -100,17 +103,24 @@ public final class Main implements Runnable {
             }
             CommandLine group = new CommandLine(g.getValue().factory().get());
             if (g.getKey().equals(groupName)) {
-                String verbName = positionals.size() > 1 ? positionals.get(1) : null;
-                List<Class<?>> verbs = g.getValue().verbs();
-                List<Class<?>> named = verbs.stream()
-                        .filter(v -> v.getAnnotation(Command.class).name().equals(verbName)).toList();
-                for (Class<?> verb : named.isEmpty() ? verbs : named) {
-                    group.addSubcommand(new CommandLine(verb));
+                for (Class<?> verb : named(g.getValue().verbs(), positionals, 1)) {
+                    CommandLine line = new CommandLine(verb);
+                    for (Class<?> subverb : named(g.getValue().nested().getOrDefault(verb, List.of()), positionals, 2)) {
+                        line.addSubcommand(new CommandLine(subverb));
+                    }
+                    group.addSubcommand(line);
                 }
             }
             cl.addSubcommand(g.getKey(), group);
         }
         return cl;
+    }
+
+    /** The verb the command line names at {@code position} among its positionals, or all when it names none of them. */
+    private static List<Class<?>> named(List<Class<?>> verbs, List<String> positionals, int position) {
+        String name = positionals.size() > position ? positionals.get(position) : null;
+        List<Class<?>> named = verbs.stream().filter(v -> v.getAnnotation(Command.class).name().equals(name)).toList();
+        return named.isEmpty() ? verbs : named;
     }
 
     private static String describe(Throwable ex) {

@@ -30,11 +30,12 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 
 /** {@code apt-ostree ostree admin}: the deployment verbs of {@code ostree admin}, on {@code /} or {@code --sysroot}. */
-@Command(name = "admin", mixinStandardHelpOptions = true, description = "Commands for managing a host system booted with ostree.",
-        subcommands = {AdminCommand.InitFs.class, AdminCommand.OsInit.class, AdminCommand.Deploy.class, AdminCommand.Status.class,
-            AdminCommand.Undeploy.class, AdminCommand.SetDefault.class, AdminCommand.Pin.class, AdminCommand.Cleanup.class,
-            AdminCommand.ConfigDiff.class, AdminCommand.FinalizeStaged.class, AdminCommand.Kargs.class})
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Commands for managing a host system booted with ostree.")
 final class AdminCommand {
+    /** The verbs, registered by {@code Main} on demand like the {@code ostree} group's own. */
+    static final List<Class<?>> VERBS = List.of(InitFs.class, OsInit.class, Deploy.class, Status.class, Undeploy.class,
+            SetDefault.class, Pin.class, Cleanup.class, ConfigDiff.class, FinalizeStaged.class, Kargs.class);
+
     @Option(names = "--sysroot", paramLabel = "PATH", scope = ScopeType.INHERIT, description = "Create a new OSTree sysroot at PATH")
     Path sysroot;
 

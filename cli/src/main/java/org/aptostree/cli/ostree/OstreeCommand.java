@@ -3,6 +3,7 @@ package org.aptostree.cli.ostree;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.repo.Repository;
@@ -20,6 +21,9 @@ public final class OstreeCommand {
             LsCommand.class, CatCommand.class, ShowCommand.class, LogCommand.class, RefsCommand.class, RevParseCommand.class,
             FsckCommand.class, PruneCommand.class, SummaryCommand.class, RemoteCommand.class, PullCommand.class,
             PullLocalCommand.class, GpgSignCommand.class, AdminCommand.class);
+
+    /** The verbs of those verbs that have their own ({@code admin}), registered by {@code Main} the same way. */
+    public static final Map<Class<?>, List<Class<?>>> NESTED_VERBS = Map.of(AdminCommand.class, AdminCommand.VERBS);
 
     @Option(names = "--repo", paramLabel = "PATH", scope = ScopeType.INHERIT,
             description = "Path to the OSTree repository (default: $OSTREE_REPO).")
