@@ -11,13 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.List;
 import java.util.UUID;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -108,9 +106,13 @@ public final class Checkout {
         }
         try (WorkerPool workers = WorkerPool.perCore("ostree-checkout")) {
             Walk walk = new Walk(workers);
-            ObjectId rootTree = tree;
-            ObjectId rootMeta = meta;
-            walk.submit(() -> checkoutDir(rootTree, rootMeta, destination, 0, walk));
+            try {
+                checkoutDir(tree, meta, destination, 0, walk);
+            } catch (IOException | OstreeFormatException | RuntimeException e) {
+                // Wait for the workers even so, so none touches the destination after we return; the first failure,
+                // ours or a worker's, is the one reported.
+                walk.failure.compareAndSet(null, e);
+            }
             walk.await();
             // Directory modes last, deepest first, so read-only directories can still be filled.
             List<DirMode> modes = new ArrayList<>(walk.dirModes);
@@ -133,8 +135,7 @@ public final class Checkout {
     }
 
     /**
-     * The checkout's tasks on the workers: each directory is a task that makes the directory, hands out its files
-     * in batches and its subdirectories as tasks of their own, so reading the trees is spread over the cores too.
+     * The checkout's file tasks on the workers, while the calling thread walks the trees and makes the directories.
      * The first failure stops the tasks not yet started and is rethrown by {@link #await}.
      */
     private static final class Walk {
@@ -142,7 +143,7 @@ public final class Checkout {
         /** Tasks submitted and not finished, plus one for the caller until it waits. */
         final AtomicLong running = new AtomicLong(1);
         final CountDownLatch finished = new CountDownLatch(1);
-        final Queue<DirMode> dirModes = new ConcurrentLinkedQueue<>();
+        final List<DirMode> dirModes = new ArrayList<>();
         final AtomicReference<Exception> failure = new AtomicReference<>();
 
         Walk(WorkerPool workers) {
@@ -192,7 +193,7 @@ public final class Checkout {
         }
     }
 
-    private Void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, int depth, Walk walk)
+    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, int depth, Walk walk)
             throws IOException, OstreeFormatException {
         DirMeta cached = dirMetas.get(metaId);
         if (cached == null) {
@@ -229,9 +230,8 @@ public final class Checkout {
             });
         }
         for (DirTree.DirEntry d : tree.dirs()) {
-            walk.submit(() -> checkoutDir(d.tree(), d.meta(), dest.resolve(d.name()), depth + 1, walk));
+            checkoutDir(d.tree(), d.meta(), dest.resolve(d.name()), depth + 1, walk);
         }
-        return null;
     }
 
     /** Links {@code target} to {@code source}; a union checkout links beside the target and renames over it. */
@@ -272,7 +272,7 @@ public final class Checkout {
     }
 
     /** Directory metadata repeats across a tree (most directories are root-owned 0755): each is read once. */
-    private final Map<ObjectId, DirMeta> dirMetas = new ConcurrentHashMap<>();
+    private final Map<ObjectId, DirMeta> dirMetas = new HashMap<>();
 
     /** Set once a link failed with EXDEV, so the other files are copied without trying. */
     private volatile boolean crossDevice;
