@@ -10,15 +10,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Future;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.Commit;
@@ -105,26 +102,21 @@ public final class Checkout {
             throw new IOException("No such file or directory: " + subpath + " in commit " + commitId);
         }
         try (WorkerPool workers = WorkerPool.perCore("ostree-checkout")) {
-            Walk walk = new Walk(workers);
-            try {
-                checkoutDir(tree, meta, destination, 0, walk);
-            } catch (IOException | OstreeFormatException | RuntimeException e) {
-                // Wait for the workers even so, so none touches the destination after we return; the first failure,
-                // ours or a worker's, is the one reported.
-                walk.failure.compareAndSet(null, e);
+            List<Future<Void>> pending = new ArrayList<>();
+            List<DirMode> dirModes = new ArrayList<>();
+            checkoutDir(tree, meta, destination, workers, pending, dirModes);
+            for (Future<Void> f : pending) {
+                WorkerPool.join(f);
             }
-            walk.await();
             // Directory modes last, deepest first, so read-only directories can still be filled.
-            List<DirMode> modes = new ArrayList<>(walk.dirModes);
-            modes.sort(Comparator.comparingInt(DirMode::depth).reversed());
-            for (DirMode m : modes) {
-                m.apply();
+            for (int i = dirModes.size() - 1; i >= 0; i--) {
+                dirModes.get(i).apply();
             }
         }
     }
 
     /** A directory's owner, xattrs and final mode, applied once everything inside it exists. */
-    private record DirMode(int depth, int mode, DirMeta meta, Path dir, boolean owners) {
+    private record DirMode(Path dir, int mode, DirMeta meta, boolean owners) {
         void apply() throws IOException {
             if (owners) {
                 FileStore.chown(dir, meta.uid(), meta.gid());
@@ -134,67 +126,8 @@ public final class Checkout {
         }
     }
 
-    /**
-     * The checkout's file tasks on the workers, while the calling thread walks the trees and makes the directories.
-     * The first failure stops the tasks not yet started and is rethrown by {@link #await}.
-     */
-    private static final class Walk {
-        final WorkerPool workers;
-        /** Tasks submitted and not finished, plus one for the caller until it waits. */
-        final AtomicLong running = new AtomicLong(1);
-        final CountDownLatch finished = new CountDownLatch(1);
-        final List<DirMode> dirModes = new ArrayList<>();
-        final AtomicReference<Exception> failure = new AtomicReference<>();
-
-        Walk(WorkerPool workers) {
-            this.workers = workers;
-        }
-
-        void submit(WorkerPool.Task<Void> task) {
-            running.incrementAndGet();
-            workers.submit(() -> {
-                try {
-                    if (failure.get() == null) {
-                        task.call();
-                    }
-                } catch (IOException | OstreeFormatException | RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    done();
-                }
-                return null;
-            });
-        }
-
-        private void done() {
-            if (running.decrementAndGet() == 0) {
-                finished.countDown();
-            }
-        }
-
-        void await() throws IOException, OstreeFormatException {
-            done();
-            try {
-                finished.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            Exception e = failure.get();
-            if (e instanceof IOException io) {
-                throw io;
-            }
-            if (e instanceof OstreeFormatException fe) {
-                throw fe;
-            }
-            if (e != null) {
-                throw (RuntimeException) e;
-            }
-        }
-    }
-
-    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, int depth, Walk walk)
-            throws IOException, OstreeFormatException {
+    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, WorkerPool workers,
+                             List<Future<Void>> pending, List<DirMode> dirModes) throws IOException, OstreeFormatException {
         DirMeta cached = dirMetas.get(metaId);
         if (cached == null) {
             cached = repo.readDirMeta(metaId);
@@ -216,21 +149,21 @@ public final class Checkout {
             FileStore.chmod(dest, finalMode);
         } else {
             FileStore.chmod(dest, 0700);
-            walk.dirModes.add(new DirMode(depth, finalMode, meta, dest, !userMode));
+            dirModes.add(new DirMode(dest, finalMode, meta, !userMode));
         }
         // Files go to the workers in batches: most are a single link, cheaper than a hand-over each.
         List<DirTree.FileEntry> files = tree.files();
         for (int from = 0; from < files.size(); from += FILES_PER_TASK) {
             List<DirTree.FileEntry> batch = files.subList(from, Math.min(files.size(), from + FILES_PER_TASK));
-            walk.submit(() -> {
+            pending.add(workers.submit(() -> {
                 for (DirTree.FileEntry f : batch) {
                     checkoutFile(f.content(), dest.resolve(f.name()));
                 }
                 return null;
-            });
+            }));
         }
         for (DirTree.DirEntry d : tree.dirs()) {
-            checkoutDir(d.tree(), d.meta(), dest.resolve(d.name()), depth + 1, walk);
+            checkoutDir(d.tree(), d.meta(), dest.resolve(d.name()), workers, pending, dirModes);
         }
     }
 

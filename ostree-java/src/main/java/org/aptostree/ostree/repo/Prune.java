@@ -1,7 +1,6 @@
 package org.aptostree.ostree.repo;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,8 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.Commit;
@@ -82,15 +80,11 @@ public final class Prune {
             } else {
                 // With only refs as roots, listing the store and walking the trees are independent reads of about
                 // equal cost: done at once.
-                CompletableFuture<List<ObjectName>> listing = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return repo.listObjects();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                keep = Reachability.of(repo, roots, depth);
-                all = join(listing);
+                try (WorkerPool lister = new WorkerPool("ostree-prune-list", 1)) {
+                    Future<List<ObjectName>> listing = lister.submit(repo::listObjects);
+                    keep = Reachability.of(repo, roots, depth);
+                    all = WorkerPool.join(listing);
+                }
             }
             List<ObjectName> doomed = new ArrayList<>();
             for (ObjectName n : all) {
@@ -113,17 +107,6 @@ public final class Prune {
                 }
             }
             return new Result(all.size(), deleted, freed);
-        }
-    }
-
-    private static List<ObjectName> join(CompletableFuture<List<ObjectName>> listing) throws IOException {
-        try {
-            return listing.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            throw e;
         }
     }
 
