@@ -10,12 +10,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Future;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.Commit;
@@ -102,21 +107,22 @@ public final class Checkout {
             throw new IOException("No such file or directory: " + subpath + " in commit " + commitId);
         }
         try (WorkerPool workers = WorkerPool.perCore("ostree-checkout")) {
-            List<Future<Void>> pending = new ArrayList<>();
-            List<DirMode> dirModes = new ArrayList<>();
-            checkoutDir(tree, meta, destination, workers, pending, dirModes);
-            for (Future<Void> f : pending) {
-                WorkerPool.join(f);
-            }
+            Walk walk = new Walk(workers);
+            ObjectId rootTree = tree;
+            ObjectId rootMeta = meta;
+            walk.submit(() -> checkoutDir(rootTree, rootMeta, destination, 0, walk));
+            walk.await();
             // Directory modes last, deepest first, so read-only directories can still be filled.
-            for (int i = dirModes.size() - 1; i >= 0; i--) {
-                dirModes.get(i).apply();
+            List<DirMode> modes = new ArrayList<>(walk.dirModes);
+            modes.sort(Comparator.comparingInt(DirMode::depth).reversed());
+            for (DirMode m : modes) {
+                m.apply();
             }
         }
     }
 
     /** A directory's owner, xattrs and final mode, applied once everything inside it exists. */
-    private record DirMode(Path dir, int mode, DirMeta meta, boolean owners) {
+    private record DirMode(int depth, int mode, DirMeta meta, Path dir, boolean owners) {
         void apply() throws IOException {
             if (owners) {
                 FileStore.chown(dir, meta.uid(), meta.gid());
@@ -126,8 +132,77 @@ public final class Checkout {
         }
     }
 
-    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, WorkerPool workers,
-                             List<Future<Void>> pending, List<DirMode> dirModes) throws IOException, OstreeFormatException {
+    /**
+     * The checkout's tasks on the workers: each directory is a task that makes the directory, hands out its files
+     * in batches and its subdirectories as tasks of their own, so reading the trees is spread over the cores too.
+     * The first failure stops the tasks not yet started and is rethrown by {@link #await}.
+     */
+    private static final class Walk {
+        final WorkerPool workers;
+        /** Tasks submitted and not finished, plus one for the caller until it waits. */
+        final AtomicLong running = new AtomicLong(1);
+        final CountDownLatch finished = new CountDownLatch(1);
+        final Queue<DirMode> dirModes = new ConcurrentLinkedQueue<>();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Walk(WorkerPool workers) {
+            this.workers = workers;
+        }
+
+        void submit(Step step) {
+            running.incrementAndGet();
+            workers.submit(() -> {
+                try {
+                    if (failure.get() == null) {
+                        step.run();
+                    }
+                } catch (Exception | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done();
+                }
+                return null;
+            });
+        }
+
+        private void done() {
+            if (running.decrementAndGet() == 0) {
+                finished.countDown();
+            }
+        }
+
+        void await() throws IOException, OstreeFormatException {
+            done();
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            Throwable e = failure.get();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof OstreeFormatException fe) {
+                throw fe;
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e != null) {
+                throw (Error) e;
+            }
+        }
+    }
+
+    /** One directory, or one batch of a directory's files. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException, OstreeFormatException;
+    }
+
+    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, int depth, Walk walk)
+            throws IOException, OstreeFormatException {
         DirMeta cached = dirMetas.get(metaId);
         if (cached == null) {
             cached = repo.readDirMeta(metaId);
@@ -149,21 +224,20 @@ public final class Checkout {
             FileStore.chmod(dest, finalMode);
         } else {
             FileStore.chmod(dest, 0700);
-            dirModes.add(new DirMode(dest, finalMode, meta, !userMode));
+            walk.dirModes.add(new DirMode(depth, finalMode, meta, dest, !userMode));
         }
         // Files go to the workers in batches: most are a single link, cheaper than a hand-over each.
         List<DirTree.FileEntry> files = tree.files();
         for (int from = 0; from < files.size(); from += FILES_PER_TASK) {
             List<DirTree.FileEntry> batch = files.subList(from, Math.min(files.size(), from + FILES_PER_TASK));
-            pending.add(workers.submit(() -> {
+            walk.submit(() -> {
                 for (DirTree.FileEntry f : batch) {
                     checkoutFile(f.content(), dest.resolve(f.name()));
                 }
-                return null;
-            }));
+            });
         }
         for (DirTree.DirEntry d : tree.dirs()) {
-            checkoutDir(d.tree(), d.meta(), dest.resolve(d.name()), workers, pending, dirModes);
+            walk.submit(() -> checkoutDir(d.tree(), d.meta(), dest.resolve(d.name()), depth + 1, walk));
         }
     }
 
@@ -195,17 +269,22 @@ public final class Checkout {
             try (InputStream in = obj.stream()) {
                 Files.copy(in, staged);
                 FileStore.chmod(staged, obj.header().mode() & ~06000);
-                Files.move(staged, cached, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | RuntimeException e) {
+                // Linked into place, never renamed over: another worker may be linking the entry already there,
+                // and Linux refuses a link to an inode whose last name was just replaced.
+                try {
+                    Files.createLink(cached, staged);
+                } catch (FileAlreadyExistsException cachedMeanwhile) {
+                    // Another worker cached the same object first; its copy is as good.
+                }
+            } finally {
                 Files.deleteIfExists(staged);
-                throw e;
             }
         }
         return Optional.of(cached);
     }
 
     /** Directory metadata repeats across a tree (most directories are root-owned 0755): each is read once. */
-    private final Map<ObjectId, DirMeta> dirMetas = new HashMap<>();
+    private final Map<ObjectId, DirMeta> dirMetas = new ConcurrentHashMap<>();
 
     /** Set once a link failed with EXDEV, so the other files are copied without trying. */
     private volatile boolean crossDevice;
