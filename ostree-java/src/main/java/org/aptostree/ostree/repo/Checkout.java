@@ -210,21 +210,26 @@ public final class Checkout {
         }
         DirMeta meta = cached;
         DirTree tree = repo.readDirTree(treeId);
-        if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+        // Made first and checked only when it exists: in a fresh checkout only the destination itself may.
+        try {
+            Files.createDirectory(dest);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
             if (!union && !isEmptyDir(dest)) {
                 throw new FileAlreadyExistsException(dest.toString(), null, "destination exists and is not empty (use --union)");
             }
-        } else {
-            Files.createDirectory(dest);
         }
         // ostree -U drops setuid and setgid from files only: a directory keeps its setgid bit.
-        int finalMode = meta.mode();
-        if (userMode && (finalMode & 0700) == 0700) {
-            // Writable by us already: the final mode can be set now, once.
-            FileStore.chmod(dest, finalMode);
+        DirMode mode = new DirMode(depth, meta.mode(), meta, dest, !userMode);
+        if ((meta.mode() & 0700) == 0700) {
+            // The owner may write and search it, so it can be finished now, on this worker. (Owners are only set
+            // by a privileged checkout, which the owner bits do not hold up either.)
+            mode.apply();
         } else {
             FileStore.chmod(dest, 0700);
-            walk.dirModes.add(new DirMode(depth, finalMode, meta, dest, !userMode));
+            walk.dirModes.add(mode);
         }
         // Files go to the workers in batches: most are a single link, cheaper than a hand-over each.
         List<DirTree.FileEntry> files = tree.files();
