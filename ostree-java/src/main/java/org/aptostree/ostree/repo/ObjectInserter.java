@@ -79,7 +79,7 @@ public final class ObjectInserter implements AutoCloseable {
         Path staged = newTempPath();
         Files.write(staged, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         if (repo.mode() != RepoMode.ARCHIVE) {
-            FileStore.chmod(staged, 0644);
+            FileStore.chmodOwnFile(staged, 0644);
         }
         install(staged, target);
         return id;
@@ -217,7 +217,7 @@ public final class ObjectInserter implements AutoCloseable {
         }
         FileStore.writeUserXattr(staged, "ostreemeta", header.userMeta());
         int mode = header.isSymlink() ? 0644 : (header.mode() & 0775) | 0400;
-        FileStore.chmod(staged, mode);
+        FileStore.chmodOwnFile(staged, mode);
         FileStore.zeroTimesOfRegularFile(staged);
     }
 
@@ -243,7 +243,7 @@ public final class ObjectInserter implements AutoCloseable {
         if (header.isSymlink()) {
             FileStore.zeroMtime(staged);
         } else {
-            FileStore.chmod(staged, header.mode());
+            FileStore.chmodOwnFile(staged, header.mode());
             FileStore.zeroTimesOfRegularFile(staged);
         }
     }
