@@ -121,7 +121,10 @@ public final class Checkout {
         }
     }
 
-    /** A directory's owner, xattrs and final mode, applied once everything inside it exists. */
+    /**
+     * A directory's owner, xattrs and final mode: applied as soon as it is made, or, when that mode would keep its
+     * owner out, once everything inside it exists.
+     */
     private record DirMode(int depth, int mode, DirMeta meta, Path dir, boolean owners) {
         void apply() throws IOException {
             if (owners) {
@@ -224,8 +227,8 @@ public final class Checkout {
         // ostree -U drops setuid and setgid from files only: a directory keeps its setgid bit.
         DirMode mode = new DirMode(depth, meta.mode(), meta, dest, !userMode);
         if ((meta.mode() & 0700) == 0700) {
-            // The owner may write and search it, so it can be finished now, on this worker. (Owners are only set
-            // by a privileged checkout, which the owner bits do not hold up either.)
+            // Its owner may still write and search it, so it is finished now, by this worker. Owners are set only
+            // by a privileged checkout, whose writes no mode bits hold up.
             mode.apply();
         } else {
             FileStore.chmod(dest, 0700);
