@@ -182,18 +182,8 @@ public final class Checkout {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
             }
-            Throwable e = failure.get();
-            if (e instanceof IOException io) {
-                throw io;
-            }
-            if (e instanceof OstreeFormatException fe) {
-                throw fe;
-            }
-            if (e instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e != null) {
-                throw (Error) e;
+            if (failure.get() != null) {
+                WorkerPool.rethrow(failure.get());
             }
         }
     }

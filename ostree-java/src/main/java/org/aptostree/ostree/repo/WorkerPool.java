@@ -57,24 +57,32 @@ public final class WorkerPool implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof OstreeFormatException fe) {
-                throw fe;
-            }
-            if (c instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(c);
+            rethrow(e.getCause());
+            throw new IllegalStateException("rethrow returned", e);
         }
+    }
+
+    /**
+     * Throws a task's failure as it was thrown: the module's checked exceptions and unchecked ones unchanged, an
+     * {@link UncheckedIOException} as its cause. It never returns.
+     */
+    static void rethrow(Throwable failure) throws IOException, OstreeFormatException {
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof OstreeFormatException fe) {
+            throw fe;
+        }
+        if (failure instanceof UncheckedIOException u) {
+            throw u.getCause();
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        throw new IOException(failure);
     }
 
     @Override
