@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: `apt-ostree ostree admin deploy` against `ostree admin deploy` of the same commit into a directory
 # sysroot, in the same run: trixie minbase with a kernel and initramfs, and a tree ten times that size.
-# Medians of RUNS runs; each run deploys into a fresh copy of the same prepared sysroot. Needs root.
+# Medians of RUNS runs, the two tools taking turns; each run deploys into a fresh copy of the same prepared
+# sysroot. Needs root.
 # Usage: bench/ostree-admin.sh [RUNS]   (uses $WORK/rootfs from bench/ostree-repo.sh, building it if missing)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,9 +35,10 @@ for size in 1 10; do
     for i in $(seq 2 "$size"); do cp -a "$work/rootfs/usr" "$tree/usr/copy$i"; done
   fi
   prepare "$size" "$tree"
-  for tool in ostree apt-ostree; do
-    times=()
-    for _ in $(seq 1 "$runs"); do
+  # The two tools take turns, so a drift of the machine's speed during the run weighs on both alike.
+  t_ostree=(); t_ours=()
+  for _ in $(seq 1 "$runs"); do
+    for tool in ostree apt-ostree; do
       chattr -R -i "$work/sr" 2>/dev/null || true
       rm -rf "$work/sr" && cp -a "$work/sysroot-$size" "$work/sr" && sync
       t0=$(now)
@@ -46,9 +48,10 @@ for size in 1 10; do
         "$aptostree" ostree admin deploy --sysroot="$work/sr" --os=debian debian/bench >/dev/null
       fi
       t1=$(now)
-      times+=("$(echo "$t1 - $t0" | bc -l)")
+      if [ $tool = ostree ]; then t_ostree+=("$(echo "$t1 - $t0" | bc -l)"); else t_ours+=("$(echo "$t1 - $t0" | bc -l)"); fi
     done
-    t=$(printf "%s\n" "${times[@]}" | median); if [ $tool = ostree ]; then t_c=$t; else t_j=$t; fi
   done
+  t_c=$(printf "%s\n" "${t_ostree[@]}" | median)
+  t_j=$(printf "%s\n" "${t_ours[@]}" | median)
   printf "deploy minbase+kernel x%-2s  ostree %7.3fs  apt-ostree %7.3fs  ratio %.2f\n" "$size" "$t_c" "$t_j" "$(echo "$t_j / $t_c" | bc -l)"
 done
