@@ -2,8 +2,7 @@
 # Benchmark: apt-ostree's repository against the C ostree on the same input, in the same run.
 # Input: the root filesystem of trixie minbase, built with mmdebstrap from ../shared/data/debian-mirror.
 # Reports the median of RUNS runs of each, the two tools taking turns, and the ratio ours/ostree. Needs root
-# (owners in the tree) or a
-# pre-built tree in $ROOTFS. Usage: bench/ostree-repo.sh [RUNS]
+# (owners in the tree) or a pre-built tree in $ROOTFS. Usage: bench/ostree-repo.sh [RUNS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
