@@ -125,13 +125,13 @@ public final class Checkout {
      * A directory's owner, xattrs and final mode: applied as soon as it is made, or, when that mode would keep its
      * owner out, once everything inside it exists.
      */
-    private record DirMode(int depth, int mode, DirMeta meta, Path dir, boolean owners) {
+    private record DirMode(int depth, DirMeta meta, Path dir, boolean owners) {
         void apply() throws IOException {
             if (owners) {
                 FileStore.chown(dir, meta.uid(), meta.gid());
                 FileStore.writeXattrs(dir, meta.xattrs());
             }
-            FileStore.chmod(dir, mode);
+            FileStore.chmod(dir, meta.mode());
         }
     }
 
@@ -215,7 +215,7 @@ public final class Checkout {
             }
         }
         // ostree -U drops setuid and setgid from files only: a directory keeps its setgid bit.
-        DirMode mode = new DirMode(depth, meta.mode(), meta, dest, !userMode);
+        DirMode mode = new DirMode(depth, meta, dest, !userMode);
         if ((meta.mode() & 0700) == 0700) {
             // Its owner may still write and search it, so it is finished now, by this worker. Owners are set only
             // by a privileged checkout, whose writes no mode bits hold up.
