@@ -26,7 +26,7 @@ public final class DebUnpackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--root", required = true, paramLabel = "DIR", description = "Target root directory (created if missing).")
+    @Option(names = "--root", required = true, paramLabel = "DIR", description = "Target root directory (created with an empty dpkg database if it has none).")
     Path root;
 
     @Parameters(paramLabel = "FILE.deb", arity = "1..*", description = "Packages, unpacked in order.")
@@ -35,7 +35,13 @@ public final class DebUnpackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        DpkgDatabase db = DpkgDatabase.open(root);
+        DpkgDatabase db;
+        if (DpkgDatabase.adminDirectory(root).isPresent()) {
+            db = DpkgDatabase.open(root);
+        } else {
+            db = DpkgDatabase.create(root, true);
+            spec.commandLine().getErr().println("note: " + root + " had no dpkg database; created " + db.adminDirectory());
+        }
         for (Path f : files) {
             Paragraph p = db.unpack(f);
             out.println("Unpacking " + p.valueOrNull("Package") + " (" + p.valueOrNull("Version") + ") ...");

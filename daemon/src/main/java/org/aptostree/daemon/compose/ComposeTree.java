@@ -10,28 +10,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.aptostree.deb.archive.DebReader;
-import org.aptostree.deb.control.Deb822Writer;
-import org.aptostree.deb.control.Dependency;
-import org.aptostree.deb.control.Paragraph;
-import org.aptostree.deb.control.Relation;
-import org.aptostree.deb.control.RelationField;
 import org.aptostree.deb.dpkg.DpkgDatabase;
 import org.aptostree.deb.fetch.FetchRequest;
 import org.aptostree.deb.fetch.Fetcher;
@@ -40,7 +24,6 @@ import org.aptostree.ostree.gvariant.Variant;
 import org.aptostree.ostree.gvariant.VariantDict;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.CommitBuilder;
-import org.aptostree.ostree.repo.CommitModifier;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.Summary;
 import org.aptostree.solver.UnsatisfiableRequestException;
@@ -139,169 +122,44 @@ public final class ComposeTree {
         List<FetchRequest> requests = packages.stream().map(p -> new FetchRequest(p.uri(), p.size(), p.sha256())).toList();
         List<Path> debs = fetcher.fetchAll(requests);
 
-        Path work = Files.createDirectories(options.workDirectory());
-        Path staging = Files.createTempDirectory(work, "compose-");
-        try {
-            Path root = Files.createDirectory(staging.resolve("root"));
-            OwnershipTable owners = new OwnershipTable();
-            progress.phase(ComposeProgress.Phase.UNPACK, packages.size() + " packages");
-            AtomicLong newest = new AtomicLong();
-            List<Paragraph> stanzas = unpack(root, packages, debs, owners, newest);
-            long sourceDateEpoch = CommitBuilder.sourceDateEpoch().orElse(newest.get());
-
-            progress.phase(ComposeProgress.Phase.CONFIGURE, "maintainer scripts in a sandbox");
-            Sandbox sandbox = new Sandbox(root, staging.resolve("run"), sourceDateEpoch);
-            configure(root, sandbox, stanzas);
-            OwnerChangeLog.apply(sandbox.ownerChangeLog(), root, owners);
-            writeExtendedStates(root, packages, treefile.architecture());
-            owners.applyStatOverrides(root, root.resolve(DpkgDatabase.ADMIN_DIR).resolve("statoverride"),
-                    OwnershipTable.Accounts.of(root));
-
-            progress.phase(ComposeProgress.Phase.POSTPROCESS, "OSTree layout");
-            postprocess(treefile, root, sandbox, owners);
-            OstreeLayout.Result layout = OstreeLayout.apply(root, owners);
-
-            progress.phase(ComposeProgress.Phase.COMMIT, treefile.ref());
-            VariantDict metadata = metadata(treefile, packages, inputHash, sourceDateEpoch);
-            ObjectId commit = new CommitBuilder(repo)
-                    .branch(treefile.ref())
-                    .subject(treefile.ref())
-                    .timestamp(sourceDateEpoch)
-                    .metadata(metadata)
-                    .bootable(layout.kernelVersion().isPresent())
-                    .modifier(CommitModifier.NONE.withOwnerFilter((path, uid, gid) -> owners.owner(path)).withConsume(true))
-                    .commitDirectory(root);
+        try (BuildRoot build = BuildRoot.empty(options.workDirectory())) {
+            ObjectId commit = build(treefile, build, packages, debs, inputHash, repo);
             Summary.generate(repo, Instant.now().getEpochSecond()).write(repo, List.of());
             return new Result(Optional.of(commit), true, packages, inputHash);
-        } finally {
-            OstreeLayout.emptyDirectory(staging);
-            Files.delete(staging);
         }
     }
 
-    /**
-     * How far decoding runs ahead of the package being unpacked: at most this many .deb bytes (compressed, about a
-     * quarter of what decoding them holds in memory), and at least the next package. A window of a few packages
-     * left a core idle while another decoded a large one (coreutils, libc6) that unpacking waited for.
-     */
-    private static final long DECODE_AHEAD_BYTES = 32L << 20;
-    /** Larger packages (by Installed-Size) are decoded while they are unpacked instead of into memory first. */
-    private static final long DECODE_IN_MEMORY_KIB = 256 * 1024;
+    /** The stages after the downloads, on a tree that starts empty: unpack, configure, postprocess, layout, commit. */
+    ObjectId build(Treefile treefile, BuildRoot build, List<LockedPackage> packages, List<Path> debs, String inputHash,
+            Repository repo) throws IOException, OstreeFormatException {
+        Path root = build.root();
+        OwnershipTable owners = build.owners();
+        progress.phase(ComposeProgress.Phase.UNPACK, packages.size() + " packages");
+        Unpacker.Result unpacked = new Unpacker(build, build.database(), progress).unpack(packages, debs);
+        long sourceDateEpoch = CommitBuilder.sourceDateEpoch().orElse(unpacked.newestMtime());
 
-    /**
-     * Unpacks the packages in order, as dpkg would, while the next few are decoded on other threads: decoding
-     * xz is the cost of unpacking, and it is independent for each package.
-     */
-    private List<Paragraph> unpack(Path root, List<LockedPackage> packages, List<Path> debs, OwnershipTable owners,
-            AtomicLong newest) throws IOException {
-        DpkgDatabase db = DpkgDatabase.open(root, false);
-        List<Paragraph> stanzas = new ArrayList<>();
-        ExecutorService decoders = Executors.newFixedThreadPool(
-                Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
-                    Thread t = new Thread(r, "deb-decoder");
-                    t.setDaemon(true);
-                    return t;
-                });
-        List<Future<DebReader>> decoded = new ArrayList<>();
-        long ahead = 0;
-        try {
-            for (int i = 0; i < packages.size(); i++) {
-                while (decoded.size() < packages.size() && (decoded.size() <= i + 1
-                        || ahead + packages.get(decoded.size()).size() <= DECODE_AHEAD_BYTES)) {
-                    Path deb = debs.get(decoded.size());
-                    ahead += packages.get(decoded.size()).size();
-                    decoded.add(decoders.submit(() -> decode(deb)));
-                }
-                LockedPackage p = packages.get(i);
-                try (DebReader deb = await(decoded.get(i))) {
-                    stanzas.add(db.unpack(deb, (path, entry) -> {
-                        owners.set(path, (int) entry.uid(), (int) entry.gid());
-                        newest.accumulateAndGet(entry.mtime(), Math::max);
-                    }));
-                } catch (IOException e) {
-                    throw new ComposeException("unpacking " + p.name() + " " + p.version() + ": " + e.getMessage());
-                }
-                decoded.set(i, null);
-                ahead -= p.size();
-                progress.step(ComposeProgress.Phase.UNPACK, i + 1, packages.size(), p.name());
-            }
-        } finally {
-            decoders.shutdownNow();
-        }
-        db.write();
-        return stanzas;
-    }
+        progress.phase(ComposeProgress.Phase.CONFIGURE, "maintainer scripts in a sandbox");
+        Sandbox sandbox = build.sandbox(sourceDateEpoch);
+        MaintainerScripts.configure(root, sandbox, unpacked.stanzas());
+        OwnerChangeLog.apply(sandbox.ownerChangeLog(), root, owners);
+        writeExtendedStates(root, packages, treefile.architecture());
+        owners.applyStatOverrides(root, root.resolve(DpkgDatabase.ADMIN_DIR).resolve("statoverride"),
+                OwnershipTable.Accounts.of(root));
 
-    private static DebReader decode(Path file) throws IOException {
-        DebReader deb = DebReader.open(Files.newInputStream(file));
-        try {
-            String size = deb.control().control().valueOrNull("Installed-Size");
-            if (size == null || !size.strip().matches("\\d{1,12}") || Long.parseLong(size.strip()) <= DECODE_IN_MEMORY_KIB) {
-                deb.decodeData();
-            }
-            return deb;
-        } catch (IOException | RuntimeException e) {
-            deb.close();
-            throw e;
-        }
-    }
+        progress.phase(ComposeProgress.Phase.POSTPROCESS, "OSTree layout");
+        postprocess(treefile, root, sandbox, owners);
+        OstreeLayout.Result layout = OstreeLayout.apply(root, owners);
 
-    private static DebReader await(Future<DebReader> f) throws IOException {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    /**
-     * Runs each package's {@code preinst install} (dependencies first, as dpkg's unpack order would), then the
-     * target's own {@code dpkg --configure -a}, which runs the postinsts and triggers in dpkg's order. A
-     * {@code policy-rc.d} forbids starting services meanwhile.
-     */
-    private void configure(Path root, Sandbox sandbox, List<Paragraph> stanzas) throws IOException {
-        Path policy = root.resolve("usr/sbin/policy-rc.d");
-        boolean hadPolicy = Files.exists(policy, LinkOption.NOFOLLOW_LINKS);
-        if (!hadPolicy) {
-            Files.createDirectories(policy.getParent());
-            Files.writeString(policy, "#!/bin/sh\n# apt-ostree compose: no service starts while packages are configured\nexit 101\n");
-            Files.setAttribute(policy, "unix:mode", 0755);
-        }
-        // dpkg runs a preinst from admindir/tmp.ci, beside the package's other control files, before the files are
-        // unpacked; debconf, for one, learns the package's name and templates there. The same is set up here.
-        Path controls = Files.createDirectories(sandbox.runDirectory().resolve("control"));
-        StringBuilder script = new StringBuilder("ci=/" + DpkgDatabase.ADMIN_DIR + "/tmp.ci\n");
-        for (Paragraph p : installOrder(stanzas)) {
-            String name = p.require("Package");
-            String arch = p.require("Architecture");
-            String info = "same".equals(p.valueOrNull("Multi-Arch")) ? name + ":" + arch : name;
-            if (!Files.isRegularFile(root.resolve(DpkgDatabase.ADMIN_DIR).resolve("info").resolve(info + ".preinst"))) {
-                continue;
-            }
-            Files.writeString(controls.resolve(info), Deb822Writer.toText(List.of(p.without("Status").without("Conffiles"))) + "\n");
-            StringBuilder env = new StringBuilder();
-            DpkgDatabase.maintainerScriptEnvironment(name, arch, "preinst")
-                    .forEach((k, v) -> env.append(k).append("='").append(v).append("' "));
-            script.append("echo 'Running preinst of ").append(name).append("'\n")
-                    .append("rm -rf \"$ci\"; mkdir \"$ci\"\n")
-                    .append("for f in /").append(DpkgDatabase.ADMIN_DIR).append("/info/'").append(info).append("'.*; do m=${f##*/")
-                    .append(info).append(".}; [ \"$m\" = list ] || cp -p \"$f\" \"$ci/$m\"; done\n")
-                    .append("cp /run/aptostree/control/'").append(info).append("' \"$ci/control\"\n")
-                    .append(env).append("\"$ci/preinst\" install\n");
-        }
-        script.append("rm -rf \"$ci\"\n");
-        script.append("dpkg --configure -a\n");
-        Sandbox.Result result = sandbox.run(script.toString(), Map.of());
-        if (!hadPolicy) {
-            Files.deleteIfExists(policy);
-        }
-        if (result.exitCode() != 0) {
-            throw new ComposeException("configuring the packages failed (exit code " + result.exitCode() + "); the repository is unchanged",
-                    result.output());
-        }
+        progress.phase(ComposeProgress.Phase.COMMIT, treefile.ref());
+        VariantDict metadata = metadata(treefile, packages, inputHash, sourceDateEpoch);
+        return new CommitBuilder(repo)
+                .branch(treefile.ref())
+                .subject(treefile.ref())
+                .timestamp(sourceDateEpoch)
+                .metadata(metadata)
+                .bootable(layout.kernelVersion().isPresent())
+                .modifier(build.commitModifier())
+                .commitDirectory(root);
     }
 
     /**
@@ -309,7 +167,7 @@ public final class ComposeTree {
      * image knows what it may autoremove, as after mmdebstrap. apt lists every package under the native
      * architecture.
      */
-    private static void writeExtendedStates(Path root, List<LockedPackage> packages, String nativeArchitecture) throws IOException {
+    static void writeExtendedStates(Path root, List<LockedPackage> packages, String nativeArchitecture) throws IOException {
         Path dir = root.resolve("var/lib/apt");
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -324,59 +182,6 @@ public final class ComposeTree {
         if (text.length() > 0) {
             Files.writeString(dir.resolve("extended_states"), text);
         }
-    }
-
-    /** Packages ordered so that each comes after what it (pre-)depends on; cycles are broken by name order. */
-    static List<Paragraph> installOrder(List<Paragraph> stanzas) throws IOException {
-        Map<String, Paragraph> byName = new LinkedHashMap<>();
-        Map<String, String> providers = new HashMap<>();
-        List<Paragraph> sorted = new ArrayList<>(stanzas);
-        sorted.sort(Comparator.comparing(p -> p.valueOrNull("Package")));
-        for (Paragraph p : sorted) {
-            // Keyed by name and architecture: libc6:amd64 and libc6:i386 are two packages.
-            String key = p.require("Package") + ":" + p.valueOrNull("Architecture");
-            byName.put(key, p);
-            byName.putIfAbsent(p.require("Package"), p);
-            String provides = p.valueOrNull("Provides");
-            if (provides != null) {
-                for (Dependency d : RelationField.PROVIDES.parse(provides)) {
-                    providers.putIfAbsent(d.first().name(), key);
-                }
-            }
-        }
-        List<Paragraph> out = new ArrayList<>();
-        Set<Paragraph> visited = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Paragraph p : sorted) {
-            visit(p, byName, providers, visited, out);
-        }
-        return out;
-    }
-
-    private static void visit(Paragraph p, Map<String, Paragraph> byName, Map<String, String> providers, Set<Paragraph> visited,
-            List<Paragraph> out) throws IOException {
-        if (!visited.add(p)) {
-            return;
-        }
-        for (RelationField field : List.of(RelationField.PRE_DEPENDS, RelationField.DEPENDS)) {
-            String value = p.valueOrNull(field.fieldName());
-            if (value == null) {
-                continue;
-            }
-            for (Dependency d : field.parse(value)) {
-                for (Relation r : d.alternatives()) {
-                    String arch = r.architecture() == null || r.architecture().equals("any") ? null : r.architecture();
-                    Paragraph target = arch != null ? byName.get(r.name() + ":" + arch) : byName.get(r.name());
-                    if (target == null && providers.containsKey(r.name())) {
-                        target = byName.get(providers.get(r.name()));
-                    }
-                    if (target != null) {
-                        visit(target, byName, providers, visited, out);
-                        break;
-                    }
-                }
-            }
-        }
-        out.add(p);
     }
 
     /** The treefile's remove-files, postprocess scripts (in the sandbox) and units, before the layout moves. */

@@ -147,7 +147,9 @@ final class OstreeLayout {
             } else {
                 Path copy = factory.resolve(root.resolve("var").relativize(p).toString());
                 Files.createDirectories(copy.getParent());
-                Files.copy(p, copy, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                // A tree built on a base has the base's copy already: replaced (never written through, it may be a
+                // link to a repository object).
+                Files.copy(p, copy, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
                 owners.set("/" + root.relativize(copy), owner[0], owner[1]);
                 lines.add("C " + escape(path) + " - - - - " + escape("/" + root.relativize(copy)));
                 lines.add("z " + escape(path) + " " + mode(p) + " " + ids + " -");
@@ -165,6 +167,98 @@ final class OstreeLayout {
     private static String mode(Path p) throws IOException {
         int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         return String.format("%04o", mode & 07777);
+    }
+
+    /**
+     * Turns a checkout of a commit in the OSTree layout back into the layout packages and their scripts expect,
+     * the inverse of {@link #apply} for what they touch: {@code /usr/etc} becomes {@code /etc}, and {@code /var} is
+     * made from the tree's own tmpfiles.d lines (directories, symlinks, empty files and factory copies, with the
+     * owners of the lines recorded in {@code owners}). {@link #apply} then rewrites it all back, keeping the base's
+     * {@code /var} entries and adding what the new packages brought.
+     */
+    static void restoreWorkingLayout(Path root, OwnershipTable owners) throws IOException {
+        Path usrEtc = root.resolve("usr/etc");
+        if (Files.isDirectory(usrEtc, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(root.resolve("etc"), LinkOption.NOFOLLOW_LINKS)) {
+                Path etc = root.resolve("etc");
+                if (!Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS) || !isEmpty(etc)) {
+                    throw new IOException("the tree has both /etc and /usr/etc");
+                }
+                Files.delete(etc);
+            }
+            move(root, "usr/etc", "etc", owners);
+        }
+        Path conf = root.resolve(TMPFILES);
+        if (!Files.isRegularFile(conf, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path var = Files.createDirectories(root.resolve("var"));
+        List<String> lines = Files.readAllLines(conf, java.nio.charset.StandardCharsets.UTF_8);
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n);
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split(" ", 7);
+            String where = conf + ":" + (n + 1);
+            if (f.length < 6) {
+                throw new IOException(where + ": not a tmpfiles.d line written by apt-ostree: " + line);
+            }
+            String path = unescape(f[1]);
+            Path target = root.resolve(path.substring(1)).normalize();
+            if (!path.startsWith("/var/") || !target.startsWith(var)) {
+                throw new IOException(where + ": path " + path + " is not below /var");
+            }
+            switch (f[0]) {
+                case "d" -> {
+                    Files.createDirectories(target);
+                    applyLine(target, f, owners, path, where);
+                }
+                case "f" -> {
+                    Files.createDirectories(target.getParent());
+                    Files.createFile(target);
+                    applyLine(target, f, owners, path, where);
+                }
+                case "L" -> {
+                    Files.createDirectories(target.getParent());
+                    Files.createSymbolicLink(target, Path.of(unescape(f[6])));
+                }
+                case "C" -> {
+                    Path source = root.resolve(unescape(f[6]).substring(1)).normalize();
+                    if (!source.startsWith(root.resolve(FACTORY_VAR))) {
+                        throw new IOException(where + ": copy source " + f[6] + " is not below /" + FACTORY_VAR);
+                    }
+                    Files.createDirectories(target.getParent());
+                    Files.copy(source, target, LinkOption.NOFOLLOW_LINKS);
+                }
+                case "z" -> applyLine(target, f, owners, path, where);
+                default -> throw new IOException(where + ": unexpected tmpfiles.d type '" + f[0] + "'");
+            }
+        }
+    }
+
+    /** The mode, uid and gid fields of a {@code d}, {@code f} or {@code z} line. */
+    private static void applyLine(Path target, String[] f, OwnershipTable owners, String path, String where) throws IOException {
+        try {
+            Files.setAttribute(target, "unix:mode", Integer.parseInt(f[2], 8), LinkOption.NOFOLLOW_LINKS);
+            owners.set(path, Integer.parseInt(f[3]), Integer.parseInt(f[4]));
+        } catch (NumberFormatException e) {
+            throw new IOException(where + ": mode, uid or gid is not a number", e);
+        }
+    }
+
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length() && s.charAt(i + 1) == 'x') {
+                out.append((char) Integer.parseInt(s.substring(i + 2, i + 4), 16));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** tmpfiles.d paths are C-style escaped when they hold white space or backslashes. */

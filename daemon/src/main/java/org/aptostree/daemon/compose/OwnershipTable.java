@@ -22,18 +22,20 @@ final class OwnershipTable {
     /** Absolute path in the tree → {uid, gid}. */
     private final Map<String, int[]> owners = new HashMap<>();
 
+    /** Root is recorded too: in a tree built on a base, an unknown path takes the base's owner, not root. */
     void set(String path, int uid, int gid) {
-        if (uid == 0 && gid == 0) {
-            owners.remove(path);
-        } else {
-            owners.put(path, new int[] {uid, gid});
-        }
+        owners.put(path, new int[] {uid, gid});
     }
 
     /** The {uid, gid} of an absolute path in the tree. */
     int[] owner(String path) {
         int[] o = owners.get(path);
         return o != null ? o : new int[] {0, 0};
+    }
+
+    /** The {uid, gid} the table was told for {@code path}; empty where it knows nothing (which means root in a compose). */
+    java.util.Optional<int[]> known(String path) {
+        return java.util.Optional.ofNullable(owners.get(path));
     }
 
     /** Renames every entry at or below {@code from} to the same place below {@code to} (a layout move). */

@@ -42,6 +42,7 @@ final class Sandbox {
     private final Path root;
     private final Path runDirectory;
     private final long sourceDateEpoch;
+    private final Overlay overlay;
 
     /**
      * @param root           the staged tree, mounted read-write as {@code /}
@@ -49,9 +50,18 @@ final class Sandbox {
      * @param sourceDateEpoch passed to scripts as {@code SOURCE_DATE_EPOCH}, so what they write is reproducible
      */
     Sandbox(Path root, Path runDirectory, long sourceDateEpoch) throws IOException {
+        this(root, runDirectory, sourceDateEpoch, null);
+    }
+
+    /**
+     * A sandbox whose scripts see {@code root} through {@code overlay} (null: directly); their changes are merged
+     * into {@code root} after each script.
+     */
+    Sandbox(Path root, Path runDirectory, long sourceDateEpoch, Overlay overlay) throws IOException {
         this.root = root;
         this.runDirectory = runDirectory;
         this.sourceDateEpoch = sourceDateEpoch;
+        this.overlay = overlay;
         Files.createDirectories(runDirectory);
         Path recorder = runDirectory.resolve("chown");
         Files.writeString(recorder, OwnerChangeLog.RECORDER, StandardCharsets.UTF_8);
@@ -121,7 +131,7 @@ final class Sandbox {
                 "--unshare-user", "--uid", "0", "--gid", "0",
                 "--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try",
                 "--die-with-parent", "--hostname", "localhost",
-                "--bind", root.toString(), "/",
+                "--bind", (overlay == null ? root : overlay.merged()).toString(), "/",
                 "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run",
                 "--bind", runDirectory.toString(), "/run/aptostree"));
         for (String chown : List.of("/usr/bin/chown", "/usr/bin/chgrp")) {
@@ -130,7 +140,7 @@ final class Sandbox {
             }
         }
         command.addAll(List.of("--chdir", "/", "/bin/sh", "-e", "-c", script));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+        ProcessBuilder pb = new ProcessBuilder(overlay == null ? command : overlay.wrap(command)).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
         Map<String, String> env = pb.environment();
         env.clear();
         env.putAll(ENVIRONMENT);
@@ -147,12 +157,21 @@ final class Sandbox {
         try (InputStream in = process.getInputStream()) {
             in.transferTo(output);
         }
+        int exitCode;
         try {
-            return new Result(process.waitFor(), output.toString(StandardCharsets.UTF_8));
+            exitCode = process.waitFor();
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+        if (overlay != null) {
+            if (exitCode == 125) {
+                throw new IOException("cannot mount the overlay that protects the base's files from maintainer scripts: "
+                        + output.toString(StandardCharsets.UTF_8).strip());
+            }
+            overlay.mergeIntoLower();
+        }
+        return new Result(exitCode, output.toString(StandardCharsets.UTF_8));
     }
 }

@@ -30,7 +30,7 @@ class ComposeTreeInstallOrderTest {
     }
 
     private static List<String> order(List<Paragraph> stanzas) throws IOException {
-        return ComposeTree.installOrder(stanzas).stream().map(p -> p.valueOrNull("Package")).toList();
+        return MaintainerScripts.installOrder(stanzas).stream().map(p -> p.valueOrNull("Package")).toList();
     }
 
     @Test
@@ -89,7 +89,7 @@ class ComposeTreeInstallOrderTest {
     void everyStanzaComesOutEvenWithTheSameNameOnTwoArchitectures() throws IOException {
         Paragraph amd64 = stanza("libc6", "Multi-Arch", "same");
         Paragraph i386 = Paragraph.builder().add("Package", "libc6").add("Architecture", "i386").add("Multi-Arch", "same").build();
-        assertEquals(2, ComposeTree.installOrder(List.of(amd64, i386)).size());
+        assertEquals(2, MaintainerScripts.installOrder(List.of(amd64, i386)).size());
     }
 
     /**

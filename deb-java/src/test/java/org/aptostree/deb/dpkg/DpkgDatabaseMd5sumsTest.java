@@ -36,7 +36,7 @@ class DpkgDatabaseMd5sumsTest {
     @Test
     void generatedForAPackageWithoutThem() throws Exception {
         Path root = tmp.resolve("root");
-        DpkgDatabase db = DpkgDatabase.open(root);
+        DpkgDatabase db = DpkgDatabase.create(root, true);
         db.unpack(build("nosums", null));
         assertEquals("b1946ac92492d2347c6235b4d2611184  usr/share/nosums/hello\n"
                         + "d41d8cd98f00b204e9800998ecf8427e  usr/share/nosums/empty\n",
@@ -46,7 +46,7 @@ class DpkgDatabaseMd5sumsTest {
     @Test
     void aPackagesOwnAreKeptAsShipped() throws Exception {
         Path root = tmp.resolve("root");
-        DpkgDatabase db = DpkgDatabase.open(root);
+        DpkgDatabase db = DpkgDatabase.create(root, true);
         String shipped = "b1946ac92492d2347c6235b4d2611184  usr/share/sums/hello\n";
         db.unpack(build("sums", shipped));
         assertEquals(shipped, Files.readString(root.resolve("var/lib/dpkg/info/sums.md5sums")));

@@ -61,7 +61,7 @@ class DpkgDatabaseTest {
         assertTrue(out.startsWith("0\n"), out);
 
         Path ours = tmp.resolve("ours");
-        DpkgDatabase db = DpkgDatabase.open(ours);
+        DpkgDatabase db = DpkgDatabase.create(ours, true);
         for (Path d : debs) {
             db.unpack(d);
         }
@@ -90,7 +90,7 @@ class DpkgDatabaseTest {
         Files.createDirectories(root.resolve("var/lib/dpkg"));
         Files.writeString(root.resolve("var/lib/dpkg/diversions"),
                 "/usr/share/doc/libacl1/copyright\n/usr/share/doc/libacl1/copyright.distrib\n:\n");
-        DpkgDatabase db = DpkgDatabase.open(root);
+        DpkgDatabase db = DpkgDatabase.create(root, true);
         db.unpack(deb);
         db.write();
         assertTrue(Files.isRegularFile(root.resolve("usr/share/doc/libacl1/copyright.distrib")));
@@ -144,7 +144,7 @@ class DpkgDatabaseTest {
     void targetDpkgAcceptsAndConfiguresTheDatabase() throws Exception {
         SharedData.requireTool("dpkg");
         Path root = tmp.resolve("root");
-        DpkgDatabase db = DpkgDatabase.open(root);
+        DpkgDatabase db = DpkgDatabase.create(root, true);
         for (Path d : pool()) {
             db.unpack(d);
         }

@@ -44,6 +44,8 @@ public final class Checkout {
     private boolean userMode;
     private boolean union;
     private String subpath = "/";
+    private boolean copies;
+    private Map<Long, ObjectId> linkedInodes;
 
     public Checkout(Repository repo) {
         this.repo = repo;
@@ -65,8 +67,27 @@ public final class Checkout {
         return this;
     }
 
+    /** Copies every file, so that nothing done to the checkout can reach the repository's objects. */
+    public Checkout copies(boolean c) {
+        this.copies = c;
+        return this;
+    }
+
+    /**
+     * Records, for every file linked to an object, the object's inode number, as libostree's devino cache: a
+     * commit of the checkout then knows those files' checksums without reading them ({@link
+     * CommitModifier#withLinkedObjects}). The map must be safe for concurrent use.
+     */
+    public Checkout recordLinks(Map<Long, ObjectId> inodes) {
+        this.linkedInodes = inodes;
+        return this;
+    }
+
     /** Whether the object's file can be linked into the checkout; its mode is read only when that decides it. */
     private boolean canHardlink(ObjectId id) throws IOException, OstreeFormatException {
+        if (copies) {
+            return false;
+        }
         switch (repo.mode()) {
             case BARE:
                 return !userMode || (repo.contentMode(id) & 06000) == 0;
@@ -301,6 +322,9 @@ public final class Checkout {
             Path object = repo.objectPath(id, ObjectType.FILE);
             try {
                 hardlink(object, target);
+                if (linkedInodes != null) {
+                    linkedInodes.computeIfAbsent(FileStore.stat(object).inode(), ino -> id);
+                }
                 return;
             } catch (NoSuchFileException e) {
                 if (!Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {

@@ -1,11 +1,13 @@
 package org.aptostree.ostree.repo;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 import org.aptostree.ostree.object.DirMeta;
 import org.aptostree.ostree.object.FileHeader;
 import org.aptostree.ostree.object.FileMode;
+import org.aptostree.ostree.object.ObjectId;
 
 /**
  * How file metadata is changed on its way into a commit, as libostree's {@code OstreeRepoCommitModifier}:
@@ -14,8 +16,9 @@ import org.aptostree.ostree.object.FileMode;
  * canonical permissions bare-user-only repositories force (uid and gid 0, mode masked to 0755).
  */
 public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, OwnerFilter ownerFilter, boolean skipXattrs,
-        boolean canonicalPermissions, boolean consume) {
-    public static final CommitModifier NONE = new CommitModifier(OptionalInt.empty(), OptionalInt.empty(), null, false, false, false);
+        boolean canonicalPermissions, boolean consume, Map<Long, ObjectId> linkedObjects) {
+    public static final CommitModifier NONE = new CommitModifier(OptionalInt.empty(), OptionalInt.empty(), null, false, false, false,
+            Map.of());
 
     /** The owner a path is committed with, given what was read ({@code path} is absolute in the tree, "/" for its root). */
     @FunctionalInterface
@@ -25,11 +28,11 @@ public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, OwnerFi
     }
 
     public CommitModifier withOwner(OptionalInt uid, OptionalInt gid) {
-        return new CommitModifier(uid, gid, ownerFilter, skipXattrs, canonicalPermissions, consume);
+        return new CommitModifier(uid, gid, ownerFilter, skipXattrs, canonicalPermissions, consume, linkedObjects);
     }
 
     public CommitModifier withOwnerFilter(OwnerFilter filter) {
-        return new CommitModifier(ownerUid, ownerGid, filter, skipXattrs, canonicalPermissions, consume);
+        return new CommitModifier(ownerUid, ownerGid, filter, skipXattrs, canonicalPermissions, consume, linkedObjects);
     }
 
     /**
@@ -37,16 +40,25 @@ public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, OwnerFi
      * {@code CONSUME} flag; bare-user repositories): the directory is left partly emptied.
      */
     public CommitModifier withConsume(boolean value) {
-        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skipXattrs, canonicalPermissions, value);
+        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skipXattrs, canonicalPermissions, value, linkedObjects);
+    }
+
+    /**
+     * Files of the committed directory whose inode is in {@code inodes} are hard links to those objects (a checkout
+     * made with {@link Checkout#recordLinks}): their checksum is taken as it is, nothing is read (libostree's devino
+     * cache, {@code --link-checkout-speedup}). Only for trees whose linked files nothing changed in place.
+     */
+    public CommitModifier withLinkedObjects(Map<Long, ObjectId> inodes) {
+        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skipXattrs, canonicalPermissions, consume, Map.copyOf(inodes));
     }
 
     public CommitModifier withSkipXattrs(boolean skip) {
-        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skip, canonicalPermissions, consume);
+        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skip, canonicalPermissions, consume, linkedObjects);
     }
 
     /** The modifier a repository of the given mode imposes on top of this one. */
     CommitModifier forMode(RepoMode mode) {
-        return mode == RepoMode.BARE_USER_ONLY ? new CommitModifier(ownerUid, ownerGid, ownerFilter, true, true, consume) : this;
+        return mode == RepoMode.BARE_USER_ONLY ? new CommitModifier(ownerUid, ownerGid, ownerFilter, true, true, consume, linkedObjects) : this;
     }
 
     FileHeader apply(String path, FileHeader h) {

@@ -83,6 +83,11 @@ public final class TreeWriter implements AutoCloseable {
                     FileHeader h = modifier.apply(path, FileHeader.symlink(st.uid(), st.gid(), FileStore.readSymlinkTarget(p), List.of()));
                     tree.putFile(name, workers.submit(() -> inserter.writeContent(h, InputStream.nullInputStream(), 0)));
                 } else if (FileMode.isRegular(st.mode())) {
+                    ObjectId linked = st.nlink() > 1 ? modifier.linkedObjects().get(st.inode()) : null;
+                    if (linked != null) {
+                        tree.putFile(name, CompletableFuture.completedFuture(linked));
+                        continue;
+                    }
                     Future<ObjectId> shared = st.nlink() > 1 ? byInode.get(st.inode()) : null;
                     if (shared != null) {
                         tree.putFile(name, shared);
