@@ -1,0 +1,129 @@
+package org.aptostree.daemon.system;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.aptostree.daemon.transaction.TransactionException;
+import org.aptostree.daemon.transaction.TransactionException.Kind;
+import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.object.Commit;
+import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.repo.KeyFile;
+import org.aptostree.ostree.repo.Repository;
+import org.aptostree.ostree.sysroot.Deployment;
+import org.aptostree.ostree.sysroot.StagedDeployment;
+import org.aptostree.ostree.sysroot.Sysroot;
+
+/**
+ * The state of a system, in one place for the CLI's text and {@code --json} and the daemon's D-Bus properties: the
+ * deployments (a staged one first, then in boot order), the transaction running, if any, and the automatic update
+ * policy.
+ *
+ * @param deployments  staged first, then boot order
+ * @param transaction  the transaction holding the system now
+ * @param automaticUpdatePolicy {@code none}, {@code check} or {@code stage}
+ */
+public record SystemStatus(List<DeploymentStatus> deployments, Optional<TransactionLock.Holder> transaction,
+        String automaticUpdatePolicy) {
+
+    /** Commit metadata of a layered commit: true. */
+    public static final String CLIENT_LAYER = "aptostree.clientlayer";
+    /** Commit metadata of a layered commit: the base commit's checksum. */
+    public static final String BASE = "aptostree.base";
+
+    public SystemStatus {
+        deployments = List.copyOf(deployments);
+    }
+
+    /** Reads the status of {@code system}; nothing is locked, so it never waits for a transaction. */
+    public static SystemStatus read(SystemRoot system, String automaticUpdatePolicy) throws TransactionException {
+        Sysroot sysroot = system.load();
+        try {
+            Repository repo = sysroot.repo();
+            List<DeploymentStatus> out = new ArrayList<>();
+            Optional<StagedDeployment> staged = sysroot.staged();
+            if (staged.isPresent()) {
+                StagedDeployment st = staged.get();
+                java.nio.file.Path originFile = system.path().resolve("ostree/deploy").resolve(st.osname()).resolve("deploy")
+                        .resolve(st.dirName() + ".origin");
+                KeyFile origin = java.nio.file.Files.exists(originFile)
+                        ? KeyFile.parse(java.nio.file.Files.readString(originFile), originFile.toString()) : null;
+                out.add(describe(repo, st.osname(), st.commit(), st.deploySerial(), origin, false, true, false,
+                        String.join(" ", st.kargs())));
+            }
+            for (Deployment d : sysroot.deployments()) {
+                boolean booted = sysroot.booted().map(d::sameDeployment).orElse(false);
+                out.add(describe(repo, d.osname(), d.commit(), d.deploySerial(), d.origin(), booted, false, d.pinned(),
+                        d.kernelArgs().toString()));
+            }
+            String os = out.isEmpty() ? null : out.get(0).osname();
+            Optional<TransactionLock.Holder> holder = os == null ? Optional.empty()
+                    : TransactionLock.holder(system.transactionLockFile(system.osname(sysroot)));
+            return new SystemStatus(out, holder, automaticUpdatePolicy);
+        } catch (IOException | OstreeFormatException e) {
+            throw new TransactionException(Kind.FAILED, "cannot read the status of " + system.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static DeploymentStatus describe(Repository repo, String osname, ObjectId commitId, int serial, KeyFile originFile,
+            boolean booted, boolean staged, boolean pinned, String kargs) throws IOException, OstreeFormatException {
+        Commit commit = repo.readCommit(commitId);
+        String id = osname + "-" + commitId.hex() + "." + serial;
+        Optional<Origin> origin = Optional.empty();
+        if (originFile != null) {
+            try {
+                origin = Optional.of(Origin.parse(originFile, id + ".origin"));
+            } catch (OstreeFormatException e) {
+                origin = Optional.empty();
+            }
+        }
+        boolean layered = commit.metadata().get(CLIENT_LAYER).map(v -> Boolean.TRUE.equals(v.value())).orElse(false);
+        Optional<ObjectId> baseId = layered ? commit.metadata().getString(BASE).filter(ObjectId::isValidHex).map(ObjectId::fromHex)
+                : Optional.empty();
+        Optional<Commit> base = baseId.isPresent() && repo.has(baseId.get(), org.aptostree.ostree.object.ObjectType.COMMIT)
+                ? Optional.of(repo.readCommit(baseId.get())) : Optional.empty();
+        CommitPackages basePackages = CommitPackages.of(base.orElse(commit));
+        CommitPackages packages = CommitPackages.of(commit);
+        List<String> active = new ArrayList<>();
+        List<String> inactive = new ArrayList<>();
+        List<String> locals = new ArrayList<>();
+        List<String> removals = new ArrayList<>();
+        List<String> replacements = new ArrayList<>();
+        if (origin.isPresent()) {
+            for (String request : origin.get().requested()) {
+                String name = PackageRequest.nameOf(request);
+                (basePackages.hasName(name) ? inactive : active).add(request);
+            }
+            locals.addAll(origin.get().requestedLocal().values());
+            for (String name : origin.get().overrideRemove()) {
+                basePackages.find(name).filter(e -> !packages.hasName(name) || !layered)
+                        .ifPresent(e -> removals.add(e.name() + " " + e.version()));
+            }
+            for (Map.Entry<String, String> r : origin.get().overrideReplaceLocal().entrySet()) {
+                String[] nva = r.getValue().split("_", 3);
+                String old = basePackages.find(nva[0]).map(CommitPackages.Entry::version).orElse("?");
+                replacements.add(nva[0] + " " + old + " -> " + (nva.length > 1 ? nva[1] : "?"));
+            }
+        }
+        return new DeploymentStatus(id, osname, serial, commitId.hex(), commit.metadata().getString("version"), commit.timestamp(),
+                origin, booted, staged, pinned, baseId.map(ObjectId::hex), base.flatMap(b -> b.metadata().getString("version")),
+                base.map(Commit::timestamp), active, inactive, locals, removals, replacements, kargs);
+    }
+
+    /** The deployment the system runs, if it is booted. */
+    public Optional<DeploymentStatus> booted() {
+        return deployments.stream().filter(DeploymentStatus::booted).findFirst();
+    }
+
+    /** Whether a deployment waits to be booted: staged, or a default that is not the booted one. */
+    public boolean hasPending() {
+        if (deployments.stream().anyMatch(DeploymentStatus::staged)) {
+            return true;
+        }
+        Optional<DeploymentStatus> booted = booted();
+        return booted.isPresent() && !deployments.isEmpty() && !deployments.get(0).booted();
+    }
+}
