@@ -6,14 +6,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.aptostree.ostree.object.ObjectId;
-import org.aptostree.ostree.pull.HttpSource;
-import org.aptostree.ostree.pull.LocalSource;
-import org.aptostree.ostree.pull.ObjectSource;
 import org.aptostree.ostree.pull.PullProgress;
-import org.aptostree.ostree.pull.Puller;
+import org.aptostree.ostree.pull.RemotePull;
 import org.aptostree.ostree.repo.Remote;
 import org.aptostree.ostree.repo.Repository;
-import org.aptostree.ostree.sign.GpgKeyring;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,19 +53,10 @@ final class PullCommand implements Callable<Integer> {
         if (refs.isEmpty()) {
             throw new IllegalArgumentException("No refs specified and no branches configured for remote " + remoteId);
         }
-        String scheme = remote.url().getScheme();
-        try (ObjectSource source = "file".equals(scheme)
-                ? new LocalSource(Repository.open(java.nio.file.Path.of(remote.url())))
-                : new HttpSource(remote.url())) {
-            Puller puller = new Puller(r, source).depth(depth).progress(Progress.forTerminal());
-            if (remote.gpgVerify()) {
-                puller.verifyWith(GpgKeyring.load(remote.keyringFiles(r)));
-            }
-            Map<String, ObjectId> pulled = puller.pull(refs, ref -> remoteId + ":" + ref);
-            Progress.done();
-            if (System.console() != null) {
-                System.out.println("Fetched " + pulled.size() + " ref" + (pulled.size() == 1 ? "" : "s"));
-            }
+        Map<String, ObjectId> pulled = RemotePull.pull(r, remoteId, refs, depth, Progress.forTerminal());
+        Progress.done();
+        if (System.console() != null) {
+            System.out.println("Fetched " + pulled.size() + " ref" + (pulled.size() == 1 ? "" : "s"));
         }
         return 0;
     }

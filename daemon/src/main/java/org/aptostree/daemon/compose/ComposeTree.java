@@ -142,7 +142,7 @@ public final class ComposeTree {
         Sandbox sandbox = build.sandbox(sourceDateEpoch);
         MaintainerScripts.configure(root, sandbox, unpacked.stanzas());
         OwnerChangeLog.apply(sandbox.ownerChangeLog(), root, owners);
-        writeExtendedStates(root, packages, treefile.architecture());
+        ExtendedStates.record(root, packages, treefile.architecture());
         owners.applyStatOverrides(root, root.resolve(DpkgDatabase.ADMIN_DIR).resolve("statoverride"),
                 OwnershipTable.Accounts.of(root));
 
@@ -160,28 +160,6 @@ public final class ComposeTree {
                 .bootable(layout.kernelVersion().isPresent())
                 .modifier(build.commitModifier())
                 .commitDirectory(root);
-    }
-
-    /**
-     * apt's record of automatically installed packages ({@code var/lib/apt/extended_states}), so that apt in the
-     * image knows what it may autoremove, as after mmdebstrap. apt lists every package under the native
-     * architecture.
-     */
-    static void writeExtendedStates(Path root, List<LockedPackage> packages, String nativeArchitecture) throws IOException {
-        Path dir = root.resolve("var/lib/apt");
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        StringBuilder text = new StringBuilder();
-        for (LockedPackage p : packages) {
-            if (p.automatic()) {
-                text.append("Package: ").append(p.name()).append("\nArchitecture: ").append(nativeArchitecture)
-                        .append("\nAuto-Installed: 1\n\n");
-            }
-        }
-        if (text.length() > 0) {
-            Files.writeString(dir.resolve("extended_states"), text);
-        }
     }
 
     /** The treefile's remove-files, postprocess scripts (in the sandbox) and units, before the layout moves. */

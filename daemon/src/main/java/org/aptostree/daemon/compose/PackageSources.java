@@ -40,16 +40,27 @@ final class PackageSources {
         }
     }
 
-    private static final Path HOST_APT = Path.of("/etc/apt");
+    private static final Path HOST = Path.of("/");
 
     private final Fetcher fetcher;
     private final Path lists;
     private final boolean offline;
+    private final Path aptRoot;
 
+    /** Sources whose keyrings are the host's. */
     PackageSources(Fetcher fetcher, Path cacheDirectory, boolean offline) {
+        this(fetcher, cacheDirectory, offline, HOST);
+    }
+
+    /**
+     * Sources of the system at {@code aptRoot} (a deployment): their {@code Signed-By} keyrings and apt's trusted
+     * keys are that system's, not the host's.
+     */
+    PackageSources(Fetcher fetcher, Path cacheDirectory, boolean offline, Path aptRoot) {
         this.fetcher = fetcher;
         this.lists = cacheDirectory.resolve("lists");
         this.offline = offline;
+        this.aptRoot = aptRoot;
     }
 
     /** The entries of a treefile's {@code sources}: deb822 stanzas, or {@code host} for the host's APT sources. */
@@ -57,12 +68,22 @@ final class PackageSources {
         if (!sources.strip().equals("host")) {
             return SourcesList.parseSources(sources);
         }
+        List<SourceEntry> out = ofRoot(HOST);
+        if (out.isEmpty()) {
+            throw new IOException("sources: host: no APT sources in /etc/apt");
+        }
+        return out;
+    }
+
+    /** The APT sources of the system at {@code root}: {@code etc/apt/sources.list} and {@code sources.list.d}. */
+    static List<SourceEntry> ofRoot(Path root) throws IOException {
+        Path apt = root.resolve("etc/apt");
         List<SourceEntry> out = new ArrayList<>();
-        Path list = HOST_APT.resolve("sources.list");
+        Path list = apt.resolve("sources.list");
         if (Files.isRegularFile(list)) {
             out.addAll(withLocation(list, () -> SourcesList.parseList(Files.readString(list))));
         }
-        Path dir = HOST_APT.resolve("sources.list.d");
+        Path dir = apt.resolve("sources.list.d");
         if (Files.isDirectory(dir)) {
             List<Path> files;
             try (Stream<Path> s = Files.list(dir)) {
@@ -76,9 +97,6 @@ final class PackageSources {
                     out.addAll(withLocation(f, () -> SourcesList.parseSources(Files.readString(f))));
                 }
             }
-        }
-        if (out.isEmpty()) {
-            throw new IOException("sources: host: no APT sources in " + HOST_APT);
         }
         return out;
     }
@@ -134,7 +152,7 @@ final class PackageSources {
         return out;
     }
 
-    private static Keyring keyring(SourceEntry entry) throws IOException {
+    private Keyring keyring(SourceEntry entry) throws IOException {
         if (entry.hasEmbeddedKey()) {
             return Keyring.parse(entry.signedBy().get(0).getBytes(StandardCharsets.UTF_8));
         }
@@ -144,18 +162,18 @@ final class PackageSources {
                 throw new IOException("source at line " + entry.line() + ": Signed-By '" + s
                         + "' is not a keyring path (fingerprints are not supported)");
             }
-            files.add(Path.of(s));
+            files.add(aptRoot.resolve(s.substring(1)));
         }
         if (files.isEmpty()) {
             // apt's fallback: the keys trusted for every source.
-            Path dir = HOST_APT.resolve("trusted.gpg.d");
+            Path dir = aptRoot.resolve("etc/apt/trusted.gpg.d");
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> s = Files.list(dir)) {
                     s.filter(p -> p.toString().endsWith(".gpg") || p.toString().endsWith(".asc")).sorted().forEach(files::add);
                 }
             }
-            if (Files.isRegularFile(HOST_APT.resolve("trusted.gpg"))) {
-                files.add(HOST_APT.resolve("trusted.gpg"));
+            if (Files.isRegularFile(aptRoot.resolve("etc/apt/trusted.gpg"))) {
+                files.add(aptRoot.resolve("etc/apt/trusted.gpg"));
             }
             if (files.isEmpty()) {
                 throw new IOException("source at line " + entry.line() + ": no Signed-By and no keys in " + dir);

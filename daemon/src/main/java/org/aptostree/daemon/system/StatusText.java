@@ -1,0 +1,68 @@
+package org.aptostree.daemon.system;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * {@code status} for people, in rpm-ostree's layout: the state, then each deployment with {@code ●} on the booted
+ * one and its fields right-aligned on the colon.
+ */
+public final class StatusText {
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT.withZone(ZoneOffset.UTC);
+
+    private StatusText() {
+    }
+
+    public static String render(SystemStatus status, boolean verbose) {
+        StringBuilder out = new StringBuilder();
+        out.append("State: ").append(status.transaction().isPresent() ? "busy" : "idle").append('\n');
+        status.transaction().ifPresent(t -> out.append("Transaction: ").append(t.title()).append('\n'));
+        if (!status.automaticUpdatePolicy().isEmpty()) {
+            out.append("AutomaticUpdates: ").append(status.automaticUpdatePolicy().equals("none") ? "disabled"
+                    : status.automaticUpdatePolicy()).append('\n');
+        }
+        out.append("Deployments:\n");
+        for (DeploymentStatus d : status.deployments()) {
+            out.append(d.booted() ? "● " : "  ").append(d.osname()).append(':')
+                    .append(d.origin().map(Origin::describeBase).orElse("<no origin>"));
+            if (d.staged()) {
+                out.append(" (staged)");
+            }
+            out.append('\n');
+            d.version().ifPresent(v -> field(out, "Version", v + " (" + ISO.format(Instant.ofEpochSecond(d.timestamp())) + ")"));
+            if (d.baseChecksum().isPresent()) {
+                field(out, "BaseCommit", d.baseChecksum().get());
+            }
+            field(out, "Commit", d.checksum());
+            if (d.staged()) {
+                field(out, "Staged", "yes");
+            }
+            list(out, "LayeredPackages", d.packages());
+            list(out, "LocalPackages", d.localPackages());
+            list(out, "RemovedBasePackages", d.baseRemovals());
+            list(out, "ReplacedBasePackages", d.baseLocalReplacements());
+            list(out, "InactiveRequests", d.inactiveRequests());
+            if (d.pinned()) {
+                field(out, "Pinned", "yes");
+            }
+            if (verbose) {
+                field(out, "Kernel arguments", d.kernelArguments());
+                field(out, "Deployment", d.id());
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void list(StringBuilder out, String name, List<String> values) {
+        if (!values.isEmpty()) {
+            field(out, name, String.join(" ", values));
+        }
+    }
+
+    private static void field(StringBuilder out, String name, String value) {
+        out.append(" ".repeat(Math.max(0, 25 - name.length()))).append(name).append(": ").append(value).append('\n');
+    }
+}
