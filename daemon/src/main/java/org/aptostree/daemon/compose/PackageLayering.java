@@ -188,12 +188,8 @@ public final class PackageLayering {
 
     private List<PackageSources.AvailablePackage> available(String arch) throws IOException {
         PackageSources sources = new PackageSources(fetcher, settings.cacheDirectory(), settings.cacheOnly(), settings.aptRoot());
-        var entries = PackageSources.ofRoot(settings.aptRoot());
-        if (entries.isEmpty()) {
-            throw new LayeringException(LayeringException.Reason.FETCH, "no APT sources in " + settings.aptRoot().resolve("etc/apt")
-                    + ": add a .sources file to /etc/apt/sources.list.d");
-        }
-        return PackageSources.packages(sources.indexes(entries, arch));
+        return PackageSources.packages(sources.indexes(new AptSources(settings.aptRoot(), settings.cacheDirectory(),
+                settings.cacheOnly()).entries(), arch));
     }
 
     private static LocalDeb localDeb(Path file) throws IOException {
