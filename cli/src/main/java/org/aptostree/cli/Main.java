@@ -38,7 +38,7 @@ public final class Main implements Runnable {
     }
 
     /** Top-level system verbs (status, rollback, ...), registered like the groups' verbs: only the one named. */
-    private static final List<Class<?>> SYSTEM_VERBS = org.aptostree.cli.system.SystemCommands.VERBS;
+    private static final List<Class<?>> SYSTEM_VERBS = org.aptostree.cli.system.SystemVerbs.ALL;
 
     /**
      * A command group: how to make it, its verbs when it leaves their registration to us, and the verbs of those

@@ -151,7 +151,7 @@ public final class UpdateDeploymentTransaction extends Transaction {
         Origin origin = originOf(merge);
         List<String> notes = new ArrayList<>();
         Origin wanted = applyChanges(origin, osname, notes);
-        if (changes.movesBase() == false && wanted.equals(origin)) {
+        if (!changes.movesBase() && wanted.equals(origin)) {
             return TransactionResult.unchanged(notes.isEmpty() ? List.of("No change.").toArray(String[]::new)
                     : concat(notes, "No change.").toArray(String[]::new));
         }
@@ -267,7 +267,10 @@ public final class UpdateDeploymentTransaction extends Transaction {
     private Origin applyChanges(Origin origin, String osname, List<String> notes) throws TransactionException {
         Origin o = origin;
         if (changes.rebase().isPresent()) {
-            o = o.withRefspec(changes.rebase().get());
+            // A bare ref stays on the current remote, as rpm-ostree rebases it.
+            String to = changes.rebase().get();
+            String current = o.refspec().orElse("");
+            o = o.withRefspec(!to.contains(":") && current.contains(":") ? current.substring(0, current.indexOf(':') + 1) + to : to);
         }
         SortedSet<String> requested = new TreeSet<>(o.requested());
         SortedMap<String, String> local = new TreeMap<>(o.requestedLocal());

@@ -1,0 +1,60 @@
+package org.aptostree.cli.system;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.aptostree.cli.ExitCodeException;
+import org.aptostree.daemon.system.SystemRoot;
+import org.aptostree.daemon.transaction.TransactionException;
+import org.aptostree.daemon.transaction.UpdateDeploymentTransaction;
+
+/** Runs the deploy transaction for a verb, and reboots afterwards when asked. */
+final class Changes {
+    private Changes() {
+    }
+
+    /** The arguments that name local .deb files (a path ending in .deb), and the package requests. */
+    record Split(List<String> names, List<Path> local) {
+        static Split of(List<String> args) {
+            List<String> names = new ArrayList<>();
+            List<Path> local = new ArrayList<>();
+            for (String a : args) {
+                if (a.endsWith(".deb") && (a.contains("/") || Files.exists(Path.of(a)))) {
+                    Path p = Path.of(a).toAbsolutePath();
+                    if (!Files.isRegularFile(p)) {
+                        throw new ExitCodeException(1, "No such file: " + a);
+                    }
+                    local.add(p);
+                } else {
+                    names.add(a);
+                }
+            }
+            return new Split(names, local);
+        }
+    }
+
+    static int run(SystemOptions system, String title, UpdateDeploymentTransaction.Changes changes,
+            UpdateDeploymentTransaction.Options options, LayeringOptions layering) {
+        try {
+            SystemRoot root = system.open();
+            if (layering.reboot && !root.isBooted()) {
+                throw new ExitCodeException(1, "--reboot needs a booted host, not a --sysroot directory");
+            }
+            int code = TransactionRunner.run(root, new UpdateDeploymentTransaction(title, TransactionRunner.initiator(), root, changes,
+                    options), layering.unchangedExit77);
+            if (layering.reboot && code == 0 && !options.dryRun() && !options.downloadOnly()) {
+                new ProcessBuilder("systemctl", "reboot").inheritIO().start().waitFor();
+            }
+            return code;
+        } catch (TransactionException e) {
+            throw TransactionRunner.failure(e);
+        } catch (java.io.IOException e) {
+            throw new ExitCodeException(1, "cannot reboot: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExitCodeException(1, "interrupted");
+        }
+    }
+}
