@@ -13,14 +13,18 @@ import org.aptostree.daemon.transaction.TransactionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Get the version of the booted system.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     SystemOptions system = new SystemOptions();
 
-    @Option(names = {"-v", "--verbose"}, description = "Print additional fields (kernel arguments, deployment ids)")
+    @Option(names = "-v", description = "Print additional fields (kernel arguments, deployment ids); so does --verbose")
     boolean verbose;
+
+    @ParentCommand
+    org.aptostree.cli.Main main;
 
     @Option(names = "--json", description = "Output JSON")
     boolean json;
@@ -41,7 +45,7 @@ final class StatusCommand implements Callable<Integer> {
             } else {
                 SystemStatus shown = booted ? new SystemStatus(status.booted().stream().toList(), status.transaction(),
                         status.automaticUpdatePolicy()) : status;
-                System.out.print(StatusText.render(shown, verbose));
+                System.out.print(StatusText.render(shown, verbose || main != null && main.verbose()));
             }
             return pendingExit77 && status.hasPending() ? 77 : 0;
         } catch (TransactionException e) {
