@@ -64,7 +64,7 @@ final class HostFixture implements AutoCloseable {
                 .file("usr/lib/libhello-layer.txt", "library\n").build());
         debs.add(new DebBuilder("needs-api", "1.0-1", "amd64").field("Depends", "hello-api")
                 .file("usr/share/needs-api/readme", "needs the api\n").build());
-        debs.add(new DebBuilder("clash", "1.0-1", "amd64").file("usr/lib/os-release", "clashing os-release\n").build());
+        debs.add(new DebBuilder("clash", "1.0-1", "amd64").file("usr/share/common-licenses/GPL-3", "clashing licence\n").build());
         debs.add(new DebBuilder("conflicting", "1.0-1", "amd64").field("Conflicts", "base-files")
                 .file("usr/share/conflicting/readme", "conflicts with base-files\n").build());
         debs.add(new DebBuilder("badpost", "1.0-1", "amd64").file("usr/share/badpost/readme", "x\n")
@@ -106,7 +106,7 @@ final class HostFixture implements AutoCloseable {
         HostFixture f = new HostFixture(work, served, work.resolve("sysroot"), mirror, keyring, nginx, port, gpgHome, fpr);
         try {
             cli("ostree", "--repo=" + served.resolve("ostree"), "init", "--mode=archive");
-            f.publishBase("", "");
+            f.publishBase("trig-interest", f.syntheticSource());
             cli("ostree", "admin", "init-fs", "--modern", f.sysroot.toString());
             cli("ostree", "admin", "os-init", "--sysroot=" + f.sysroot, "debian");
             cli("ostree", "--repo=" + f.sysroot.resolve("ostree/repo"), "remote", "add", "--set=gpgkeypath=" + work.resolve("base.pub.gpg"),
@@ -143,10 +143,18 @@ final class HostFixture implements AutoCloseable {
         return commit;
     }
 
-    /** A second base: the first plus {@code base-extra} from the test APT repository (newer, so an upgrade). */
+    /**
+     * A second base: the first plus {@code base-extra} from the test APT repository (newer, so an upgrade). Both have
+     * {@code trig-interest}, whose file trigger layered packages activate.
+     */
     String publishSecondBase() throws Exception {
-        return publishBase("base-extra", "  \n  Types: deb\n  URIs: " + url("apt") + "\n  Suites: stable\n  Components: main\n  Signed-By: "
-                + work.resolve("apt-test.gpg") + "\n");
+        return publishBase("trig-interest, base-extra", syntheticSource());
+    }
+
+    /** The test APT repository as another stanza of a treefile's sources. */
+    private String syntheticSource() {
+        return "  \n  Types: deb\n  URIs: " + url("apt") + "\n  Suites: stable\n  Components: main\n  Signed-By: "
+                + work.resolve("apt-test.gpg") + "\n";
     }
 
     URI url(String path) {
@@ -255,8 +263,9 @@ final class HostFixture implements AutoCloseable {
     public void close() throws Exception {
         nginx.destroy();
         nginx.waitFor();
-        if (Files.isDirectory(sysroot)) {
-            run(List.of("chattr", "-R", "-i", sysroot.toString()));
-        }
+        // Deployments are immutable (chattr +i) as root; chattr also complains about the symlinks it cannot flag.
+        new ProcessBuilder("chattr", "-R", "-f", "-i", sysroot.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        run(List.of("rm", "-rf", work.toString()));
     }
 }

@@ -159,9 +159,12 @@ final class OstreeLayout {
         owners.forget("/var");
         Path conf = root.resolve(TMPFILES);
         Files.createDirectories(conf.getParent());
-        Files.writeString(conf, "# /var of this image, recreated at boot by systemd-tmpfiles (written by apt-ostree compose)\n"
+        // Replaced, never written through: in a tree built on a base, the base's file is a link to a repository object.
+        Path tmp = conf.resolveSibling("." + conf.getFileName() + ".new");
+        Files.writeString(tmp, "# /var of this image, recreated at boot by systemd-tmpfiles (written by apt-ostree compose)\n"
                 + String.join("\n", lines) + "\n");
-        Files.setAttribute(conf, "unix:mode", 0644);
+        Files.setAttribute(tmp, "unix:mode", 0644);
+        Files.move(tmp, conf, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String mode(Path p) throws IOException {
