@@ -19,36 +19,142 @@ import org.aptostree.fixtures.deb.RepositoryBuilder;
 import org.aptostree.fixtures.deb.SigningKey;
 
 /**
- * A deployed host to run the system verbs on, made of real parts: a base composed from the real trixie minbase (plus
- * a stand-in kernel), served with GPG-signed commits from an archive repository by nginx, pulled and deployed into a
- * directory sysroot that follows it ({@code origin:debian/test/base}); and a signed APT repository of synthetic
- * packages on the same nginx, configured in the deployment's {@code /etc/apt} as an admin would. A second base
- * (with one more package, and a later timestamp) can be published to test upgrades.
+ * A deployed host to run the system verbs on, made of real parts: a directory sysroot that follows a base served by
+ * nginx with GPG-signed commits ({@code origin:debian/test/base}), with the signed APT repository of synthetic
+ * packages on the same nginx configured in the deployment's {@code /etc/apt}, as an admin would. What is served is
+ * made once per test JVM ({@link Served}); each fixture has a sysroot of its own.
  */
 final class HostFixture implements AutoCloseable {
     static final String REF = "debian/test/base";
+    static final String NEXT = "debian/test/next";
+    static final String SMALL = "debian/test/small";
+    static final String SMALL_NEXT = "debian/test/small-next";
     static final String REFSPEC = "origin:" + REF;
 
     final Path work;
-    final Path served;
     final Path sysroot;
-    final Path mirror;
-    final Path keyring;
-    private final Process nginx;
-    final int port;
-    final Path gpgHome;
-    final String gpgKey;
+    final Served served;
 
-    private HostFixture(Path work, Path served, Path sysroot, Path mirror, Path keyring, Process nginx, int port, Path gpgHome, String gpgKey) {
+    private HostFixture(Path work, Served served) {
         this.work = work;
+        this.sysroot = work.resolve("sysroot");
         this.served = served;
-        this.sysroot = sysroot;
-        this.mirror = mirror;
-        this.keyring = keyring;
-        this.nginx = nginx;
-        this.port = port;
-        this.gpgHome = gpgHome;
-        this.gpgKey = gpgKey;
+    }
+
+    /**
+     * What the hosts of a test JVM are served: two bases composed from the real trixie minbase (plus a stand-in
+     * kernel and {@code trig-interest}, whose file trigger layered packages activate), {@code base} and a newer
+     * {@code next} with {@code base-extra} too, and two small bases likewise ({@code small}, {@code small-next}:
+     * what dpkg needs, no more), in an archive repository with signed commits; and the signed APT repository. The refs of the ostree repository may be moved by tests ({@link #point}).
+     */
+    static final class Served {
+        private static Served instance;
+
+        final Path work;
+        final Path repo;
+        final int port;
+        final String first;
+        final String second;
+        private final Process nginx;
+
+        private Served(Path work, Path repo, int port, Process nginx, String first, String second) {
+            this.work = work;
+            this.repo = repo;
+            this.port = port;
+            this.nginx = nginx;
+            this.first = first;
+            this.second = second;
+        }
+
+        static synchronized Served get(Path mirror, Path keyring) throws Exception {
+            if (instance == null) {
+                instance = create(mirror, keyring);
+                Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
+            }
+            return instance;
+        }
+
+        private static Served create(Path mirror, Path keyring) throws Exception {
+            Path work = Files.createTempDirectory(Path.of("/var/tmp"), "served-host");
+            Path root = Files.createDirectories(work.resolve("root"));
+            SigningKey key = SigningKey.fromSeed(42);
+            RepositoryBuilder apt = new RepositoryBuilder("stable", "amd64", key).date(Instant.now().minusSeconds(3600));
+            syntheticPackages().forEach(d -> apt.add("main", d));
+            apt.write(root.resolve("apt"));
+            Files.write(work.resolve("apt-test.gpg"), key.publicKeyring());
+
+            Path gpgHome = Files.createDirectories(work.resolve("gnupg"));
+            Files.setAttribute(gpgHome, "unix:mode", 0700);
+            run(List.of("gpg", "--homedir", gpgHome.toString(), "--batch", "--passphrase", "", "--quick-gen-key", "base@example.org",
+                    "ed25519", "sign", "never"));
+            String colons = run(List.of("gpg", "--homedir", gpgHome.toString(), "--with-colons", "--list-secret-keys"));
+            String fpr = colons.lines().filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
+            Files.write(work.resolve("base.pub.gpg"), runBytes(List.of("gpg", "--homedir", gpgHome.toString(), "--export", fpr)));
+
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Process nginx = startNginx(root, work.resolve("nginx"), port);
+            try {
+                Path repo = root.resolve("ostree");
+                cli("ostree", "--repo=" + repo, "init", "--mode=archive");
+                String source = "  \n  Types: deb\n  URIs: http://127.0.0.1:" + port + "/apt\n  Suites: stable\n  Components: main\n"
+                        + "  Signed-By: " + work.resolve("apt-test.gpg") + "\n";
+                String first = compose(work, repo, NEXT, "minbase", "trig-interest", source, mirror, keyring, gpgHome, fpr);
+                String second = compose(work, repo, NEXT, "minbase", "trig-interest, base-extra", source, mirror, keyring, gpgHome, fpr);
+                // A small base (what dpkg needs to configure packages) where a test repeats transactions many times.
+                String small = "base-files, dpkg, dash, coreutils";
+                compose(work, repo, SMALL, "none", small, source, mirror, keyring, gpgHome, fpr);
+                compose(work, repo, SMALL_NEXT, "none", small + ", base-extra", source, mirror, keyring, gpgHome, fpr);
+                Served served = new Served(work, repo, port, nginx, first, second);
+                served.point(REF, first);
+                return served;
+            } catch (Exception | Error e) {
+                nginx.destroy();
+                throw e;
+            }
+        }
+
+        /** Composes minbase, a stand-in kernel and the extra packages onto {@code ref}, and signs the commit. */
+        private static String compose(Path work, Path repo, String ref, String variant, String extraPackages, String extraSources,
+                Path mirror, Path keyring, Path gpgHome, String gpgKey) throws Exception {
+            Path treefile = work.resolve("base.yaml");
+            Files.writeString(treefile, "ref: " + ref + "\nvariant: " + variant + "\npackages: [" + extraPackages + "]\n"
+                    + "postprocess:\n  - |\n    mkdir -p /usr/lib/modules/0.0.0-standin\n"
+                    + "    echo 'stand-in kernel' > /usr/lib/modules/0.0.0-standin/vmlinuz\n"
+                    + "    echo 'stand-in initramfs' > /usr/lib/modules/0.0.0-standin/initramfs.img\n"
+                    + "sources: |\n  Types: deb\n  URIs: copy://" + mirror + "\n  Suites: trixie\n  Components: main\n  Signed-By: "
+                    + keyring + "\n" + extraSources);
+            Path id = work.resolve("commit-id");
+            cli("compose", "tree", treefile.toString(), "--repo=" + repo, "--cachedir=" + work.resolve("cache"),
+                    "--workdir=" + work.resolve("compose"), "--write-commitid-to=" + id);
+            String commit = Files.readString(id).strip();
+            run(List.of("ostree", "gpg-sign", "--repo=" + repo, "--gpg-homedir=" + gpgHome, commit, gpgKey));
+            return commit;
+        }
+
+        /** Points a served ref at a commit, as a publisher does, and updates the summary. */
+        synchronized void point(String ref, String commit) throws Exception {
+            Path file = repo.resolve("refs/heads").resolve(ref);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, commit + "\n");
+            cli("ostree", "--repo=" + repo, "summary", "-u");
+        }
+
+        URI url(String path) {
+            return URI.create("http://127.0.0.1:" + port + "/" + path);
+        }
+
+        private void stop() {
+            nginx.destroy();
+            try {
+                nginx.waitFor();
+                run(List.of("rm", "-rf", work.toString()));
+            } catch (IOException | InterruptedException e) {
+                // The JVM is ending; a temporary directory may stay behind.
+            }
+        }
     }
 
     /** The synthetic packages of the test APT repository (suite {@code stable}, component {@code main}). */
@@ -81,84 +187,32 @@ final class HostFixture implements AutoCloseable {
         return debs;
     }
 
-    /** Composes and serves base 1, builds the APT repository, and deploys base 1 into a fresh sysroot. */
+    /** A fresh sysroot below {@code work} with the served base deployed, following {@link #REFSPEC}. */
     static HostFixture create(Path work, Path mirror, Path keyring) throws Exception {
-        Path served = Files.createDirectories(work.resolve("served"));
-        SigningKey key = SigningKey.fromSeed(42);
-        RepositoryBuilder apt = new RepositoryBuilder("stable", "amd64", key).date(Instant.now().minusSeconds(3600));
-        syntheticPackages().forEach(d -> apt.add("main", d));
-        apt.write(served.resolve("apt"));
-        Files.write(work.resolve("apt-test.gpg"), key.publicKeyring());
+        return create(work, mirror, keyring, REF);
+    }
 
-        Path gpgHome = Files.createDirectories(work.resolve("gnupg"));
-        Files.setAttribute(gpgHome, "unix:mode", 0700);
-        run(List.of("gpg", "--homedir", gpgHome.toString(), "--batch", "--passphrase", "", "--quick-gen-key", "base@example.org",
-                "ed25519", "sign", "never"));
-        String colons = run(List.of("gpg", "--homedir", gpgHome.toString(), "--with-colons", "--list-secret-keys"));
-        String fpr = colons.lines().filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
-        Files.write(work.resolve("base.pub.gpg"), runBytes(List.of("gpg", "--homedir", gpgHome.toString(), "--export", fpr)));
-
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Process nginx = startNginx(served, work.resolve("nginx"), port);
-        HostFixture f = new HostFixture(work, served, work.resolve("sysroot"), mirror, keyring, nginx, port, gpgHome, fpr);
+    /** A fresh sysroot below {@code work} with the served {@code ref} deployed, following {@code origin:ref}. */
+    static HostFixture create(Path work, Path mirror, Path keyring, String ref) throws Exception {
+        HostFixture f = new HostFixture(work, Served.get(mirror, keyring));
         try {
-            cli("ostree", "--repo=" + served.resolve("ostree"), "init", "--mode=archive");
-            f.publishBase("trig-interest", f.syntheticSource());
+            Path repo = f.sysroot.resolve("ostree/repo");
             cli("ostree", "admin", "init-fs", "--modern", f.sysroot.toString());
             cli("ostree", "admin", "os-init", "--sysroot=" + f.sysroot, "debian");
-            cli("ostree", "--repo=" + f.sysroot.resolve("ostree/repo"), "remote", "add", "--set=gpgkeypath=" + work.resolve("base.pub.gpg"),
-                    "origin", f.url("ostree").toString(), REF);
-            cli("ostree", "--repo=" + f.sysroot.resolve("ostree/repo"), "pull", "origin", REF);
-            cli("ostree", "admin", "deploy", "--sysroot=" + f.sysroot, "--os=debian", REFSPEC);
+            cli("ostree", "--repo=" + repo, "remote", "add", "--set=gpgkeypath=" + f.served.work.resolve("base.pub.gpg"), "origin",
+                    f.served.url("ostree").toString(), ref);
+            cli("ostree", "--repo=" + repo, "pull", "origin", ref);
+            cli("ostree", "admin", "deploy", "--sysroot=" + f.sysroot, "--os=debian", "origin:" + ref);
             Path etc = f.deployment().resolve("etc/apt");
             Files.createDirectories(etc.resolve("keyrings"));
-            Files.copy(work.resolve("apt-test.gpg"), etc.resolve("keyrings/apt-test.gpg"));
-            Files.writeString(etc.resolve("sources.list.d/apt-test.sources"), "Types: deb\nURIs: " + f.url("apt")
+            Files.copy(f.served.work.resolve("apt-test.gpg"), etc.resolve("keyrings/apt-test.gpg"));
+            Files.writeString(etc.resolve("sources.list.d/apt-test.sources"), "Types: deb\nURIs: " + f.served.url("apt")
                     + "\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/apt-test.gpg\n");
             return f;
         } catch (Exception | Error e) {
             f.close();
             throw e;
         }
-    }
-
-    /** Composes a base (minbase, a stand-in kernel, the given extra packages) onto the served ref and signs it. */
-    String publishBase(String extraPackages, String extraSources) throws Exception {
-        Path treefile = work.resolve("base.yaml");
-        Files.writeString(treefile, "ref: " + REF + "\nvariant: minbase\npackages: [" + extraPackages + "]\n"
-                + "postprocess:\n  - |\n    mkdir -p /usr/lib/modules/0.0.0-standin\n"
-                + "    echo 'stand-in kernel' > /usr/lib/modules/0.0.0-standin/vmlinuz\n"
-                + "    echo 'stand-in initramfs' > /usr/lib/modules/0.0.0-standin/initramfs.img\n"
-                + "sources: |\n  Types: deb\n  URIs: copy://" + mirror + "\n  Suites: trixie\n  Components: main\n  Signed-By: " + keyring + "\n"
-                + extraSources);
-        Path id = work.resolve("commit-id");
-        cli("compose", "tree", treefile.toString(), "--repo=" + served.resolve("ostree"), "--cachedir=" + work.resolve("cache"),
-                "--workdir=" + work.resolve("compose"), "--write-commitid-to=" + id);
-        String commit = Files.readString(id).strip();
-        run(List.of("ostree", "gpg-sign", "--repo=" + served.resolve("ostree"), "--gpg-homedir=" + gpgHome, commit, gpgKey));
-        cli("ostree", "--repo=" + served.resolve("ostree"), "summary", "-u");
-        return commit;
-    }
-
-    /**
-     * A second base: the first plus {@code base-extra} from the test APT repository (newer, so an upgrade). Both have
-     * {@code trig-interest}, whose file trigger layered packages activate.
-     */
-    String publishSecondBase() throws Exception {
-        return publishBase("trig-interest, base-extra", syntheticSource());
-    }
-
-    /** The test APT repository as another stanza of a treefile's sources. */
-    private String syntheticSource() {
-        return "  \n  Types: deb\n  URIs: " + url("apt") + "\n  Suites: stable\n  Components: main\n  Signed-By: "
-                + work.resolve("apt-test.gpg") + "\n";
-    }
-
-    URI url(String path) {
-        return URI.create("http://127.0.0.1:" + port + "/" + path);
     }
 
     /** The default deployment's directory. */
@@ -261,8 +315,6 @@ final class HostFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        nginx.destroy();
-        nginx.waitFor();
         // Deployments are immutable (chattr +i) as root; chattr also complains about the symlinks it cannot flag.
         new ProcessBuilder("chattr", "-R", "-f", "-i", sysroot.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();

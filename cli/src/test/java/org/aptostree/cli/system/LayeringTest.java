@@ -268,7 +268,8 @@ class LayeringTest {
     @Test
     @Order(14)
     void upgradeReappliesTheLayersOnTheNewBase() throws Exception {
-        String second = host.publishSecondBase();
+        String second = host.served.second;
+        host.served.point(HostFixture.REF, second);
         Result r = host.verb("upgrade");
         assertEquals(0, r.code(), r.err());
         JsonNode d = defaultDeployment();
@@ -285,9 +286,7 @@ class LayeringTest {
     @Test
     @Order(15)
     void anOlderBaseIsRefusedUnlessDowngradesAreAllowed() throws Exception {
-        Path ref = host.served.resolve("ostree/refs/heads/" + HostFixture.REF);
-        Files.writeString(ref, firstBase + "\n");
-        HostFixture.cli("ostree", "--repo=" + host.served.resolve("ostree"), "summary", "-u");
+        host.served.point(HostFixture.REF, firstBase);
         assertRefused(host.verb("upgrade"), "chronologically older");
         ok(host.verb("upgrade", "--allow-downgrade"));
         assertEquals(firstBase, defaultDeployment().get("base-checksum").asText());
@@ -296,10 +295,7 @@ class LayeringTest {
     @Test
     @Order(16)
     void rebaseAndDeployKeepTheLayers() throws Exception {
-        Path other = host.served.resolve("ostree/refs/heads/debian/test/other");
-        Files.createDirectories(other.getParent());
-        Files.writeString(other, firstBase + "\n");
-        HostFixture.cli("ostree", "--repo=" + host.served.resolve("ostree"), "summary", "-u");
+        host.served.point("debian/test/other", firstBase);
         ok(host.verb("rebase", "origin:debian/test/other"));
         JsonNode d = defaultDeployment();
         assertEquals("origin:debian/test/other", d.get("origin").asText());
