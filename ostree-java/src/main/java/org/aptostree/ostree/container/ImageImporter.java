@@ -138,6 +138,21 @@ public final class ImageImporter {
         }
     }
 
+    /**
+     * Imports one uncompressed layer tar: in commit mode (the commit layer) it returns the commit, otherwise (a
+     * chunk layer) the synthetic commit of its objects. Objects are durable when this returns.
+     */
+    public static ObjectId importLayerTar(Repository repo, InputStream tar, boolean commitLayer, String where)
+            throws IOException, OstreeFormatException {
+        try (ObjectInserter inserter = repo.newInserter()) {
+            TarImporter imp = new TarImporter(repo, inserter, commitLayer ? TarImporter.Mode.COMMIT : TarImporter.Mode.OBJECT_SET, where);
+            ObjectId commit = imp.importTar(tar);
+            ObjectId result = commitLayer ? commit : imp.finishObjectSet();
+            inserter.commit();
+            return result;
+        }
+    }
+
     static String layerRef(Digest d) {
         return RefEscape.escape(LAYER_REF_PREFIX, d.toString());
     }
