@@ -179,7 +179,7 @@ class RegistryTest {
             ObjectId commit = SampleCommits.commit(source, "sample", 0, true);
             String image = reg.host() + "/private/sample:v0";
             Encapsulator.encapsulate(source, "sample", ImageReference.parse("docker://" + image), Encapsulator.Options.defaults(), pusher(authfile));
-            assertTrue(asked.stream().anyMatch(q -> q.contains("service=test-registry") && q.contains("push")), asked.toString());
+            assertTrue(asked.stream().anyMatch(q -> q.contains("service=test-registry") && q.contains("private%2Fsample")), asked.toString());
             assertEquals(commit, pull(Repository.init(dir.resolve("r"), RepoMode.ARCHIVE), image, authfile));
 
             Path wrong = dir.resolve("wrong.json");
