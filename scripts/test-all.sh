@@ -19,6 +19,7 @@ tools=(
   bwrap:bubblewrap
   skopeo:skopeo
   umoci:umoci
+  docker-registry:docker-registry
   mmdebstrap:mmdebstrap
   nginx:nginx-light
   xz:xz-utils

@@ -20,7 +20,7 @@ public final class OstreeCommand {
     public static final List<Class<?>> VERBS = List.of(InitCommand.class, CommitCommand.class, CheckoutCommand.class,
             LsCommand.class, CatCommand.class, ShowCommand.class, LogCommand.class, RefsCommand.class, RevParseCommand.class,
             FsckCommand.class, PruneCommand.class, SummaryCommand.class, RemoteCommand.class, PullCommand.class,
-            PullLocalCommand.class, GpgSignCommand.class, AdminCommand.class);
+            PullLocalCommand.class, GpgSignCommand.class, AdminCommand.class, ContainerCommand.class);
 
     /** The verbs of those verbs that have their own ({@code admin}), registered by {@code Main} the same way. */
     public static final Map<Class<?>, List<Class<?>>> NESTED_VERBS = Map.of(AdminCommand.class, AdminCommand.VERBS);

@@ -1,0 +1,38 @@
+package org.aptostree.ostree.oci;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+import org.aptostree.ostree.OstreeFormatException;
+
+/**
+ * Where an image is read from: an OCI layout, an archive, or a registry. Blobs come back verified: a stream fails at
+ * its end if the bytes do not match the descriptor's digest, and {@link #fetchBlob} keeps nothing that does not.
+ */
+public interface ImageSource extends Closeable {
+    /** A manifest as fetched: parsed, with its digest and its bytes as they came. */
+    record Fetched(ImageManifest manifest, Digest digest, byte[] raw) {
+    }
+
+    /** The image manifest (for {@code platform} when the reference names an index). */
+    Fetched manifest(Platform platform) throws IOException, OstreeFormatException;
+
+    /** A blob as a stream that verifies its digest when read to the end. */
+    InputStream openBlob(Descriptor d) throws IOException;
+
+    /** A small blob (a configuration) read whole and verified. */
+    byte[] readBlob(Descriptor d, int limit) throws IOException, OstreeFormatException;
+
+    /**
+     * The blob as a verified file in {@code dir} (the caller deletes it): local sources verify in place and may
+     * return their own file, which the caller must not delete ({@link #isOwnFile}).
+     */
+    Path fetchBlob(Descriptor d, Path dir) throws IOException;
+
+    boolean isOwnFile(Path p);
+
+    /** Where the image comes from, for messages. */
+    String describe();
+}

@@ -1,0 +1,63 @@
+package org.aptostree.ostree.container;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real tools the container tests compare with (skopeo, umoci, ostree, docker-registry): a missing one skips
+ * the test, or fails it under {@code CI=true}, naming what is missing.
+ */
+public final class RequiredTool {
+    private RequiredTool() {
+    }
+
+    public static void require(String... tools) {
+        for (String tool : tools) {
+            boolean found = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+                    .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+            if (!found && "true".equals(System.getenv("CI"))) {
+                fail(tool + " is not installed (CI=true: no test may skip)");
+            }
+            assumeTrue(found, tool + " is not installed");
+        }
+    }
+
+    public static void requireRoot(String why) {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root && "true".equals(System.getenv("CI"))) {
+            fail("needs root: " + why);
+        }
+        assumeTrue(root, "needs root: " + why);
+    }
+
+    /** Runs a command; returns its stdout, or throws with its stderr when it fails. */
+    public static String run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd));
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        pb.environment().putAll(env);
+        Path err = Files.createTempFile("tool-err", ".txt");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        int rc = p.waitFor();
+        String stderr = Files.readString(err);
+        Files.delete(err);
+        if (rc != 0) {
+            throw new IOException(String.join(" ", cmd) + " exited " + rc + ": " + stderr);
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    public static String run(String... cmd) throws IOException, InterruptedException {
+        return run(List.of(cmd), Map.of());
+    }
+}
