@@ -181,6 +181,8 @@ final class HostFixture implements AutoCloseable {
                 .script("triggers", "interest /usr/share/trig-test\n")
                 .script("postinst", "#!/bin/sh\nset -e\nif [ \"$1\" = triggered ]; then ls /usr/share/trig-test > /usr/share/trig-interest.seen; fi\n")
                 .build());
+        debs.add(new DebBuilder("needs-trig", "1.0-1", "amd64").field("Depends", "trig-interest")
+                .file("usr/share/needs-trig/readme", "needs a base package\n").build());
         debs.add(new DebBuilder("trig-activator", "1.0-1", "amd64").file("usr/share/trig-test/activator", "x\n").build());
         debs.add(new DebBuilder("base-extra", "1.0-1", "amd64").file("usr/share/base-extra/readme", "in the second base\n")
                 .mtime(1_900_000_000L).build());

@@ -250,6 +250,9 @@ class LayeringTest {
         ok(host.verb("override", "reset", "apt"));
         assertTrue(Files.exists(host.deployment().resolve("usr/bin/apt")));
         assertEquals(0, host.verb("override", "reset", "--all").code(), "nothing to reset is not an error");
+        ok(host.verb("install", "needs-trig"));
+        assertRefused(host.verb("override", "remove", "trig-interest"), "conflicting requests");
+        ok(host.verb("uninstall", "needs-trig"));
         realOstreeAgrees();
     }
 
@@ -266,13 +269,53 @@ class LayeringTest {
     }
 
     @Test
+    @Order(13)
+    void aLocalDebIsLayeredAndKeptForLaterTransactions() throws Exception {
+        Path deb = host.work.resolve("local-tool_2.0_amd64.deb");
+        Files.write(deb, new DebBuilder("local-tool", "2.0", "amd64").file("usr/bin/local-tool", "#!/bin/sh\necho local\n".getBytes(
+                StandardCharsets.UTF_8), 0755).build());
+        ok(host.verb("install", deb.toString()));
+        JsonNode d = defaultDeployment();
+        assertEquals(List.of("local-tool_2.0_amd64"), strings(d.get("requested-local-packages")));
+        assertTrue(host.verb("status").out().contains("LocalPackages: local-tool_2.0_amd64"));
+        Files.delete(deb);
+        ok(host.verb("install", "needs-api"));
+        assertTrue(Files.exists(host.deployment().resolve("usr/bin/local-tool")), "applied again from the kept copy");
+        ok(host.verb("uninstall", "local-tool", "needs-api"));
+        assertFalse(Files.exists(host.deployment().resolve("usr/bin/local-tool")));
+    }
+
+    @Test
+    @Order(13)
+    void aBrokenSourcesFileIsNamedWithItsLineAndAnUnreachableSourceChangesNothing() throws Exception {
+        String before = defaultDeployment().get("id").asText();
+        Path broken = host.deployment().resolve("etc/apt/sources.list.d/broken.list");
+        Files.writeString(broken, "deb http://127.0.0.1:9/debian\n");
+        assertRefused(host.verb("install", "needs-api"), broken.getFileName().toString());
+        Files.delete(broken);
+        Path dead = host.deployment().resolve("etc/apt/sources.list.d/dead.sources");
+        Files.writeString(dead, "Types: deb\nURIs: http://127.0.0.1:9/debian\nSuites: stable\nComponents: main\n"
+                + "Signed-By: /etc/apt/keyrings/apt-test.gpg\n");
+        Result r = host.verb("install", "needs-api");
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("127.0.0.1:9"), r.err());
+        Files.delete(dead);
+        assertEquals(before, defaultDeployment().get("id").asText());
+    }
+
+    @Test
     @Order(14)
     void upgradeReappliesTheLayersOnTheNewBase() throws Exception {
         String second = host.served.second;
         host.served.point(HostFixture.REF, second);
+        ok(host.verb("override", "remove", "apt"));
         Result r = host.verb("upgrade");
         assertEquals(0, r.code(), r.err());
         JsonNode d = defaultDeployment();
+        assertEquals(List.of("apt"), strings(d.get("requested-base-removals")), "removals survive an upgrade");
+        assertEquals(1, d.get("base-removals").size());
+        ok(host.verb("override", "reset", "apt"));
+        d = defaultDeployment();
         assertEquals(second, d.get("base-checksum").asText());
         assertTrue(strings(d.get("packages")).contains("hello-layer"));
         assertTrue(Files.exists(host.deployment().resolve("usr/share/base-extra/readme")));

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Package layering against the C tools, in one run (as root): `apt-ostree install less` onto a deployed minbase, to a
+# new deployment, against the same work done with the C tools as rpm-ostree's design would: `ostree checkout` of the
+# base (hard links), its /etc and /var made usable (usr/etc → etc, systemd-tmpfiles), `apt-get update` and
+# `apt-get install less` chrooted into it from the same local signed repository, the layout moved back, `ostree
+# commit --link-checkout-speedup` and `ostree admin deploy`. Each side has its own sysroot with the same base; the
+# new deployment is undeployed after each run, so every run does the same work from the same state. The tools take
+# turns run by run; medians and the ratio are printed, and the objects the layered commit added to the repository.
+# A failed run stops the benchmark. Needs ../shared/data (the trixie minbase pool) or the test data fetched by the
+# tests into target/test-data, and the network once (to fetch less and verify it against trixie's InRelease).
+# Usage: WORK=/var/tmp/bench-layering bash bench/layering.sh [RUNS]   (default 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+work=${WORK:-/var/tmp/bench-layering}
+A=$PWD/apt-ostree
+shared=$(readlink -f ../shared/data 2>/dev/null || true)
+mirror=${MIRROR:-$shared/debian-mirror}
+keyring=${KEYRING:-$shared/keyrings/debian-archive-keyring.gpg}
+[ -d "$mirror" ] || { echo "bench/layering.sh: no Debian mirror at $mirror (set MIRROR and KEYRING)" >&2; exit 1; }
+[ -x "$A" ] && [ -d cli/target/lib ] || mvn -B -q package -DskipTests
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+seconds() { local s e; s=$(date +%s.%N); "$@" >>"$work/log" 2>&1 || { echo "bench/layering.sh: failed: $*" >&2; tail -20 "$work/log" >&2; exit 1; }; e=$(date +%s.%N); echo "$e - $s" | bc; }
+
+if [ ! -f "$work/ready" ]; then
+  chattr -R -f -i "$work" 2>/dev/null || true
+  rm -rf "$work"; mkdir -p "$work"
+  # The package to layer and a signed local repository with it, as both sides read it.
+  idx="$mirror/dists/trixie/main/binary-amd64/Packages.xz"
+  stanza=$(xz -dc "$idx" | awk -v RS= '/^Package: less\n/')
+  file=$(echo "$stanza" | sed -n 's/^Filename: //p'); sha=$(echo "$stanza" | sed -n 's/^SHA256: //p')
+  mkdir -p "$work/repo"
+  curl -fsSL "http://deb.debian.org/debian/$file" -o "$work/repo/less.deb"
+  echo "$sha  $work/repo/less.deb" | sha256sum -c --quiet
+  gpg_home="$work/gnupg"; mkdir -m 700 "$gpg_home"
+  gpg --homedir "$gpg_home" --batch --passphrase '' --quick-gen-key bench@example.org ed25519 sign never 2>/dev/null
+  gpg --homedir "$gpg_home" --export bench@example.org > "$work/bench.gpg"
+  (cd "$work/repo" && dpkg-scanpackages -m . > Packages 2>/dev/null && xz -k Packages && apt-ftparchive release . > Release \
+    && gpg --homedir "$gpg_home" --batch --clearsign -o InRelease Release)
+  sources="Types: deb\nURIs: file:/var/tmp/bench-repo\nSuites: ./\nSigned-By: /etc/apt/keyrings/bench.gpg\n"
+  # The base: minbase and a stand-in kernel, in the sysroots of both sides.
+  printf 'ref: bench/base\nvariant: minbase\npackages: []\npostprocess:\n  - |\n    mkdir -p /usr/lib/modules/0.0.0-standin\n    echo k > /usr/lib/modules/0.0.0-standin/vmlinuz\n    echo i > /usr/lib/modules/0.0.0-standin/initramfs.img\nsources: |\n  Types: deb\n  URIs: copy://%s\n  Suites: trixie\n  Components: main\n  Signed-By: %s\n' \
+    "$mirror" "$keyring" > "$work/base.yaml"
+  $A ostree --repo="$work/composed" init --mode=bare-user
+  $A compose tree "$work/base.yaml" --repo="$work/composed" --cachedir="$work/cache" --workdir="$work/tmp" >>"$work/log" 2>&1
+  for side in ours theirs; do
+    sr="$work/$side"
+    ostree admin init-fs --modern "$sr" >/dev/null
+    ostree admin os-init --sysroot="$sr" debian >/dev/null
+    ostree --repo="$sr/ostree/repo" pull-local "$work/composed" bench/base >/dev/null
+    ostree admin deploy --sysroot="$sr" --os=debian bench/base >/dev/null
+    d=$(ls -d "$sr"/ostree/deploy/debian/deploy/*.0)
+    mkdir -p "$d/etc/apt/keyrings" "$sr/ostree/deploy/debian/var/tmp"
+    cp "$work/bench.gpg" "$d/etc/apt/keyrings/"
+    printf "$sources" > "$d/etc/apt/sources.list.d/bench.sources"
+  done
+  touch "$work/ready"
+fi
+# Both read the repository at /var/tmp/bench-repo: ours from the host, apt from inside its chroot.
+rm -rf /var/tmp/bench-repo; cp -a "$work/repo" /var/tmp/bench-repo
+
+ours() {
+  $A install less --sysroot="$work/ours"
+}
+ours_reset() {
+  ostree admin undeploy --sysroot="$work/ours" 0 >/dev/null
+}
+theirs() {
+  local sr=$work/theirs t=$work/theirs-tree base
+  base=$(ostree --repo="$sr/ostree/repo" rev-parse bench/base)
+  chattr -R -f -i "$t" 2>/dev/null || true; rm -rf "$t"
+  ostree --repo="$sr/ostree/repo" checkout "$base" "$t"
+  mv "$t/usr/etc" "$t/etc"
+  cp -a "$(ls -d "$sr"/ostree/deploy/debian/deploy/*.0 | head -1)/etc/apt/." "$t/etc/apt/"
+  systemd-tmpfiles --create --root="$t" "$t/usr/lib/tmpfiles.d/aptostree-autovar.conf" >/dev/null 2>&1 || true
+  mkdir -p "$t/var/tmp/bench-repo" && cp -a /var/tmp/bench-repo/. "$t/var/tmp/bench-repo/"
+  # apt and dpkg's scripts need /dev and /proc, which bubblewrap gives ours.
+  unshare -m sh -ec "mount --rbind /dev '$t/dev'; mount -t proc proc '$t/proc'
+    chroot '$t' apt-get update -qq; chroot '$t' apt-get install -y -qq --no-install-recommends less"
+  mv "$t/etc" "$t/usr/etc"
+  find "$t/var" -mindepth 1 -delete
+  ostree --repo="$sr/ostree/repo" commit --link-checkout-speedup --tree=dir="$t" -b bench/layered --parent="$base" -s layered >/dev/null
+  ostree admin deploy --sysroot="$sr" --os=debian bench/layered >/dev/null
+}
+theirs_reset() {
+  ostree admin undeploy --sysroot="$work/theirs" 0 >/dev/null
+}
+
+objects() { find "$1/ostree/repo/objects" -type f | wc -l; }
+before=$(objects "$work/ours")
+ours >>"$work/log" 2>&1; added=$(( $(objects "$work/ours") - before )); ours_reset
+theirs >>"$work/log" 2>&1; theirs_reset
+: > "$work/ours.times"; : > "$work/theirs.times"
+for ((i = 1; i <= runs; i++)); do
+  seconds theirs >> "$work/theirs.times"; theirs_reset
+  seconds ours >> "$work/ours.times"; ours_reset
+done
+t=$(median < "$work/theirs.times"); o=$(median < "$work/ours.times")
+echo "layer less onto minbase, new deployment (median of $runs, alternated):"
+echo "  C tools (ostree checkout + apt-get install + ostree commit --link-checkout-speedup + ostree admin deploy): ${t}s"
+echo "  apt-ostree install less: ${o}s"
+echo "  ratio: $(echo "scale=3; $o / $t" | bc)"
+echo "  objects the layered commit added to the repository: $added (less's files plus the changed metadata)"
