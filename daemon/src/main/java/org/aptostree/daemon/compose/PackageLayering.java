@@ -51,6 +51,12 @@ public final class PackageLayering {
     /** Commit metadata: the packages of the tree, {@code a(sss)}. */
     public static final String PACKAGES = "aptostree.packages";
 
+    /** The base a layered commit was built on; empty for a commit that is not layered. */
+    public static Optional<ObjectId> baseOf(Commit commit) {
+        boolean layered = commit.metadata().get(CLIENT_LAYER).map(v -> Boolean.TRUE.equals(v.value())).orElse(false);
+        return layered ? commit.metadata().getString(BASE).filter(ObjectId::isValidHex).map(ObjectId::fromHex) : Optional.empty();
+    }
+
     /**
      * What to change on the base.
      *

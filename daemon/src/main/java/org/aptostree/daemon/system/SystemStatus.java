@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.aptostree.daemon.compose.PackageLayering;
 import org.aptostree.daemon.transaction.TransactionException;
 import org.aptostree.daemon.transaction.TransactionException.Kind;
 import org.aptostree.ostree.OstreeFormatException;
@@ -28,11 +29,6 @@ import org.aptostree.ostree.sysroot.Sysroot;
  */
 public record SystemStatus(List<DeploymentStatus> deployments, Optional<TransactionLock.Holder> transaction,
         String automaticUpdatePolicy) {
-
-    /** Commit metadata of a layered commit: true. */
-    public static final String CLIENT_LAYER = "aptostree.clientlayer";
-    /** Commit metadata of a layered commit: the base commit's checksum. */
-    public static final String BASE = "aptostree.base";
 
     public SystemStatus {
         deployments = List.copyOf(deployments);
@@ -80,12 +76,12 @@ public record SystemStatus(List<DeploymentStatus> deployments, Optional<Transact
                 origin = Optional.empty();
             }
         }
-        boolean layered = commit.metadata().get(CLIENT_LAYER).map(v -> Boolean.TRUE.equals(v.value())).orElse(false);
-        Optional<ObjectId> baseId = layered ? commit.metadata().getString(BASE).filter(ObjectId::isValidHex).map(ObjectId::fromHex)
-                : Optional.empty();
+        Optional<ObjectId> baseId = PackageLayering.baseOf(commit);
         Optional<Commit> base = baseId.isPresent() && repo.has(baseId.get(), org.aptostree.ostree.object.ObjectType.COMMIT)
                 ? Optional.of(repo.readCommit(baseId.get())) : Optional.empty();
-        CommitPackages basePackages = CommitPackages.of(base.orElse(commit));
+        // A layered commit whose base was pruned (before base refs kept it) cannot say what the base had.
+        CommitPackages basePackages = baseId.isPresent() && base.isEmpty() ? new CommitPackages(List.of())
+                : CommitPackages.of(base.orElse(commit));
         CommitPackages packages = CommitPackages.of(commit);
         List<String> active = new ArrayList<>();
         List<String> inactive = new ArrayList<>();
@@ -99,7 +95,7 @@ public record SystemStatus(List<DeploymentStatus> deployments, Optional<Transact
             }
             locals.addAll(origin.get().requestedLocal().values());
             for (String name : origin.get().overrideRemove()) {
-                basePackages.find(name).filter(e -> !packages.hasName(name) || !layered)
+                basePackages.find(name).filter(e -> !packages.hasName(name) || baseId.isEmpty())
                         .ifPresent(e -> removals.add(e.name() + " " + e.version()));
             }
             for (Map.Entry<String, String> r : origin.get().overrideReplaceLocal().entrySet()) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.aptostree.daemon.system.BaseRefs;
 import org.aptostree.daemon.system.SystemRoot;
 import org.aptostree.daemon.transaction.TransactionException.Kind;
 import org.aptostree.ostree.OstreeFormatException;
@@ -73,6 +74,10 @@ public final class CleanupTransaction extends Transaction {
                     deployer.undeploy(booted + 1);
                     out.add("Deleted rollback deployment " + rollback.dirName());
                 }
+            }
+            if (what.base() || what.pending() || what.rollback()) {
+                var repo = system.load().repo();
+                BaseRefs.keep(repo, BaseRefs.inUse(repo, system.load(), List.of()));
             }
             if (what.base() || what.pending()) {
                 context.update(TransactionState.FINALIZING, "Pruning the repository", 60);

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import org.aptostree.daemon.compose.ComposeProgress;
 import org.aptostree.daemon.compose.LayeringException;
 import org.aptostree.daemon.compose.PackageLayering;
+import org.aptostree.daemon.system.BaseRefs;
 import org.aptostree.daemon.system.CommitPackages;
 import org.aptostree.daemon.system.Origin;
 import org.aptostree.daemon.system.PackageRequest;
@@ -229,8 +230,12 @@ public final class UpdateDeploymentTransaction extends Transaction {
         context.update(TransactionState.DEPLOYING, (system.isBooted() ? "Staging" : "Deploying") + " " + commit.hex(), 85);
         Deployer.Result result;
         try {
+            // The new base is kept by a ref before the deployment's prune runs; the refs are then trimmed to what is used.
+            ObjectId base = baseOf(repo, commit);
+            BaseRefs.keep(repo, BaseRefs.inUse(repo, system.load(), List.of(base)));
             result = new Deployer(system.path()).deploy(commit,
                     Deployer.DeployOptions.of(osname, wanted.toKeyFile()).withStage(system.isBooted()));
+            BaseRefs.keep(repo, BaseRefs.inUse(repo, system.load(), List.of()));
         } catch (IOException | OstreeFormatException e) {
             throw new TransactionException(Kind.FAILED, "deploying " + commit.hex() + " failed: " + e.getMessage(), e);
         }
@@ -499,10 +504,7 @@ public final class UpdateDeploymentTransaction extends Transaction {
     /** The base of a deployed commit: the commit itself, or for a layered one the commit it was built on. */
     static ObjectId baseOf(Repository repo, ObjectId commit) throws TransactionException {
         try {
-            Commit c = repo.readCommit(commit);
-            boolean layered = c.metadata().get(PackageLayering.CLIENT_LAYER).map(v -> Boolean.TRUE.equals(v.value())).orElse(false);
-            return layered ? c.metadata().getString(PackageLayering.BASE).filter(ObjectId::isValidHex).map(ObjectId::fromHex).orElse(commit)
-                    : commit;
+            return PackageLayering.baseOf(repo.readCommit(commit)).orElse(commit);
         } catch (IOException | OstreeFormatException e) {
             throw new TransactionException(Kind.FAILED, "cannot read commit " + commit + ": " + e.getMessage(), e);
         }
