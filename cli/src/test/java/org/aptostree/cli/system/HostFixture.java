@@ -104,7 +104,7 @@ final class HostFixture implements AutoCloseable {
                 String first = compose(work, repo, NEXT, "minbase", "trig-interest", source, mirror, keyring, gpgHome, fpr);
                 String second = compose(work, repo, NEXT, "minbase", "trig-interest, base-extra", source, mirror, keyring, gpgHome, fpr);
                 // A small base (what dpkg needs to configure packages) where a test repeats transactions many times.
-                String small = "base-files, dpkg, dash, coreutils";
+                String small = "base-files, dpkg, dash, coreutils, mawk";
                 compose(work, repo, SMALL, "none", small, source, mirror, keyring, gpgHome, fpr);
                 compose(work, repo, SMALL_NEXT, "none", small + ", base-extra", source, mirror, keyring, gpgHome, fpr);
                 Served served = new Served(work, repo, port, nginx, first, second);
