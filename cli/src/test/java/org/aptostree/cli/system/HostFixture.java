@@ -44,8 +44,8 @@ final class HostFixture implements AutoCloseable {
     /**
      * What the hosts of a test JVM are served: two bases composed from the real trixie minbase (plus a stand-in
      * kernel and {@code trig-interest}, whose file trigger layered packages activate), {@code base} and a newer
-     * {@code next} with {@code base-extra} too, and two small bases likewise ({@code small}, {@code small-next}:
-     * what dpkg needs, no more), in an archive repository with signed commits; and the signed APT repository. The refs of the ostree repository may be moved by tests ({@link #point}).
+     * {@code next} with {@code base-extra} too, and two smaller ones likewise ({@code small}, {@code small-next}:
+     * the Essential set), in an archive repository with signed commits; and the signed APT repository. The refs of the ostree repository may be moved by tests ({@link #point}).
      */
     static final class Served {
         private static Served instance;
@@ -103,10 +103,9 @@ final class HostFixture implements AutoCloseable {
                         + "  Signed-By: " + work.resolve("apt-test.gpg") + "\n";
                 String first = compose(work, repo, NEXT, "minbase", "trig-interest", source, mirror, keyring, gpgHome, fpr);
                 String second = compose(work, repo, NEXT, "minbase", "trig-interest, base-extra", source, mirror, keyring, gpgHome, fpr);
-                // A small base (what dpkg needs to configure packages) where a test repeats transactions many times.
-                String small = "base-files, dpkg, dash, coreutils, mawk";
-                compose(work, repo, SMALL, "none", small, source, mirror, keyring, gpgHome, fpr);
-                compose(work, repo, SMALL_NEXT, "none", small + ", base-extra", source, mirror, keyring, gpgHome, fpr);
+                // A smaller base (the Essential set, which maintainer scripts may assume) for tests that repeat transactions.
+                compose(work, repo, SMALL, "essential", "", source, mirror, keyring, gpgHome, fpr);
+                compose(work, repo, SMALL_NEXT, "essential", "base-extra", source, mirror, keyring, gpgHome, fpr);
                 Served served = new Served(work, repo, port, nginx, first, second);
                 served.point(REF, first);
                 return served;
