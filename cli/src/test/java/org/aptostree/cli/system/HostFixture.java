@@ -104,8 +104,8 @@ final class HostFixture implements AutoCloseable {
                 String first = compose(work, repo, NEXT, "minbase", "trig-interest", source, mirror, keyring, gpgHome, fpr);
                 String second = compose(work, repo, NEXT, "minbase", "trig-interest, base-extra", source, mirror, keyring, gpgHome, fpr);
                 // A smaller base (the Essential set, which maintainer scripts may assume) for tests that repeat transactions.
-                compose(work, repo, SMALL, "essential", "", source, mirror, keyring, gpgHome, fpr);
-                compose(work, repo, SMALL_NEXT, "essential", "base-extra", source, mirror, keyring, gpgHome, fpr);
+                compose(work, repo, SMALL, "essential", "mawk", source, mirror, keyring, gpgHome, fpr);
+                compose(work, repo, SMALL_NEXT, "essential", "mawk, base-extra", source, mirror, keyring, gpgHome, fpr);
                 Served served = new Served(work, repo, port, nginx, first, second);
                 served.point(REF, first);
                 return served;
