@@ -114,13 +114,23 @@ public final class CraftedKey {
         CraftedKey k = MADE.get(which);
         if (k == null) {
             try {
-                k = make(which, Instant.now());
+                Instant now = Instant.now();
+                k = make(which, now, now.minus(Duration.ofDays(30)), which == Case.EXPIRED_PRIMARY ? Duration.ofDays(1).toSeconds() : 0);
             } catch (PGPException e) {
                 throw new IllegalStateException("cannot craft the " + which + " certificate", e);
             }
             MADE.put(which, k);
         }
         return k;
+    }
+
+    /** A good Ed25519 signing key created at {@code created}, valid for {@code validSeconds} (0: no expiry). */
+    public static CraftedKey signingKey(Instant created, long validSeconds) {
+        try {
+            return make(Case.GOOD, created.plus(Duration.ofDays(30)), created, validSeconds);
+        } catch (PGPException e) {
+            throw new IllegalStateException("cannot craft a signing key", e);
+        }
     }
 
     public Case which() {
@@ -156,14 +166,23 @@ public final class CraftedKey {
         return made;
     }
 
-    /** A binary detached signature of {@code data}, of the case's digest (SHA-1 in the SHA1 case), an hour old. */
+    /** The digest the case signs with: SHA-1 in the SHA1 case, SHA-256 for GOOD_RSA, else SHA-512. */
+    public int digest() {
+        return which == Case.SHA1 ? HashAlgorithmTags.SHA1 : which == Case.GOOD_RSA ? HashAlgorithmTags.SHA256 : HashAlgorithmTags.SHA512;
+    }
+
+    /** A binary detached signature of {@code data} with the case's {@link #digest()}, an hour old. */
     public byte[] sign(byte[] data, int signatureType) {
-        int hash = which == Case.SHA1 ? HashAlgorithmTags.SHA1 : which == Case.GOOD_RSA ? HashAlgorithmTags.SHA256 : HashAlgorithmTags.SHA512;
+        return sign(data, signatureType, digest(), made.minus(Duration.ofHours(1)));
+    }
+
+    /** A binary detached signature of {@code data} of the given type and digest, dated {@code when}. */
+    public byte[] sign(byte[] data, int signatureType, int hash, Instant when) {
         try {
             PGPSignatureGenerator g = new PGPSignatureGenerator(new BcPGPContentSignerBuilder(signingKey.getAlgorithm(), hash), signingKey);
             g.init(signatureType, privateKey);
             PGPSignatureSubpacketGenerator sub = new PGPSignatureSubpacketGenerator();
-            sub.setSignatureCreationTime(false, Date.from(made.minus(Duration.ofHours(1))));
+            sub.setSignatureCreationTime(false, Date.from(when));
             sub.setIssuerFingerprint(false, signingKey);
             g.setHashedSubpackets(sub.generate());
             g.update(data);
@@ -184,8 +203,8 @@ public final class CraftedKey {
         return bytes.toString(StandardCharsets.US_ASCII);
     }
 
-    private static CraftedKey make(Case which, Instant now) throws PGPException {
-        Date created = Date.from(now.minus(Duration.ofDays(30)));
+    private static CraftedKey make(Case which, Instant now, Instant createdAt, long validSeconds) throws PGPException {
+        Date created = Date.from(createdAt);
         boolean subkeyCase = switch (which) {
             case GOOD_SUBKEY, UNBOUND_SUBKEY, SUBKEY_WITHOUT_SIGN_FLAG, SUBKEY_WITHOUT_BACK_SIGNATURE, REVOKED_SUBKEY -> true;
             default -> false;
@@ -199,8 +218,8 @@ public final class CraftedKey {
         self.setSignatureCreationTime(false, created);
         self.setIssuerFingerprint(false, primary.getPublicKey());
         self.setKeyFlags(true, subkeyCase ? KeyFlags.CERTIFY_OTHER : KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
-        if (which == Case.EXPIRED_PRIMARY) {
-            self.setKeyExpirationTime(true, Duration.ofDays(1).toSeconds());
+        if (validSeconds > 0) {
+            self.setKeyExpirationTime(true, validSeconds);
         }
         PGPKeyRingGenerator rings = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, primary,
                 which.name().toLowerCase(java.util.Locale.ROOT) + "@crafted.example.org",

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.aptostree.openpgp.Keyring;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.pull.HttpSource;
 import org.aptostree.ostree.pull.LocalSource;
@@ -13,7 +14,6 @@ import org.aptostree.ostree.pull.PullProgress;
 import org.aptostree.ostree.pull.Puller;
 import org.aptostree.ostree.repo.Remote;
 import org.aptostree.ostree.repo.Repository;
-import org.aptostree.ostree.sign.GpgKeyring;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,7 +63,7 @@ final class PullCommand implements Callable<Integer> {
                 : new HttpSource(remote.url())) {
             Puller puller = new Puller(r, source).depth(depth).progress(Progress.forTerminal());
             if (remote.gpgVerify()) {
-                puller.verifyWith(GpgKeyring.load(remote.keyringFiles(r)));
+                puller.verifyWith(Keyring.load(remote.keyringFiles(r)));
             }
             Map<String, ObjectId> pulled = puller.pull(refs, ref -> remoteId + ":" + ref);
             Progress.done();
