@@ -6,16 +6,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
 import org.bouncycastle.bcpg.ArmoredInputStream;
-import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
-import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
-import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
+import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 
 /**
  * Trusted OpenPGP certificates, as apt's Signed-By or trusted.gpg.d and OSTree's {@code gpgkeypath} or
@@ -24,8 +22,6 @@ import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
  * {@link SignatureVerifier} when it checks that signature.
  */
 public final class Keyring {
-    private static final byte[] ARMOR = "-----BEGIN PGP ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
     private final List<PGPPublicKeyRing> certificates;
 
     private Keyring(List<PGPPublicKeyRing> certificates) {
@@ -68,9 +64,17 @@ public final class Keyring {
         }
         List<PGPPublicKeyRing> certificates = new ArrayList<>();
         try {
-            new PGPPublicKeyRingCollection(new ByteArrayInputStream(binary), new BcKeyFingerprintCalculator())
-                    .getKeyRings().forEachRemaining(certificates::add);
-        } catch (IOException | PGPException | RuntimeException e) {
+            BcPGPObjectFactory packets = new BcPGPObjectFactory(binary);
+            for (Object o = packets.nextObject(); o != null; o = packets.nextObject()) {
+                if (o instanceof PGPPublicKeyRing certificate) {
+                    certificates.add(certificate);
+                } else if (!(o instanceof PGPMarker)) {
+                    throw new OpenPgpFormatException("keyring holds a " + o.getClass().getSimpleName() + " packet");
+                }
+            }
+        } catch (OpenPgpFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
             throw new OpenPgpFormatException("malformed OpenPGP keyring: " + e.getMessage(), e);
         }
         if (certificates.isEmpty()) {
@@ -79,13 +83,9 @@ public final class Keyring {
         return new Keyring(certificates);
     }
 
-    /** True when {@code data} starts, after white space, with an armor header line. */
+    /** True when {@code data} is text, which armor is: binary OpenPGP data starts with a packet tag, whose high bit is set. */
     static boolean armored(byte[] data) {
-        int i = 0;
-        while (i < data.length && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) {
-            i++;
-        }
-        return data.length - i >= ARMOR.length && Arrays.equals(data, i, i + ARMOR.length, ARMOR, 0, ARMOR.length);
+        return data.length > 0 && (data[0] & 0x80) == 0;
     }
 
     /**
@@ -95,7 +95,10 @@ public final class Keyring {
     static byte[] dearmor(byte[] data, String type) throws OpenPgpFormatException {
         try (ArmoredInputStream in = ArmoredInputStream.builder().setIgnoreCRC(true).build(new ByteArrayInputStream(data))) {
             String header = in.getArmorHeaderLine();
-            if (header == null || !header.equals("-----BEGIN PGP " + type + "-----")) {
+            if (header == null) {
+                throw new OpenPgpFormatException("neither binary OpenPGP data nor an armored PGP " + type);
+            }
+            if (!header.equals("-----BEGIN PGP " + type + "-----")) {
                 throw new OpenPgpFormatException("expected an armored PGP " + type + ", found " + header);
             }
             return in.readAllBytes();
