@@ -62,21 +62,7 @@ public final class Keyring {
         if (tag != 0x98 && tag != 0x99 && tag != 0xc6) {
             throw new OpenPgpFormatException("not an OpenPGP keyring (its first packet is not a public key)");
         }
-        List<PGPPublicKeyRing> certificates = new ArrayList<>();
-        try {
-            BcPGPObjectFactory packets = new BcPGPObjectFactory(binary);
-            for (Object o = packets.nextObject(); o != null; o = packets.nextObject()) {
-                if (o instanceof PGPPublicKeyRing certificate) {
-                    certificates.add(certificate);
-                } else if (!(o instanceof PGPMarker)) {
-                    throw new OpenPgpFormatException("keyring holds a " + o.getClass().getSimpleName() + " packet");
-                }
-            }
-        } catch (OpenPgpFormatException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new OpenPgpFormatException("malformed OpenPGP keyring: " + e.getMessage(), e);
-        }
+        List<PGPPublicKeyRing> certificates = objects(binary, PGPPublicKeyRing.class, "keyring");
         if (certificates.isEmpty()) {
             throw new OpenPgpFormatException("keyring holds no public key");
         }
@@ -107,6 +93,26 @@ public final class Keyring {
         } catch (IOException | RuntimeException e) {
             throw new OpenPgpFormatException("malformed armored PGP " + type + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The objects BouncyCastle reads from binary OpenPGP data, each of which must be a {@code T}; marker packets are skipped. */
+    static <T> List<T> objects(byte[] binary, Class<T> type, String what) throws OpenPgpFormatException {
+        List<T> out = new ArrayList<>();
+        try {
+            BcPGPObjectFactory packets = new BcPGPObjectFactory(binary);
+            for (Object o = packets.nextObject(); o != null; o = packets.nextObject()) {
+                if (type.isInstance(o)) {
+                    out.add(type.cast(o));
+                } else if (!(o instanceof PGPMarker)) {
+                    throw new OpenPgpFormatException(what + " holds a " + o.getClass().getSimpleName() + " packet");
+                }
+            }
+        } catch (OpenPgpFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new OpenPgpFormatException("malformed OpenPGP " + what + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** Upper-case hex fingerprints of the certificates' primary keys. */

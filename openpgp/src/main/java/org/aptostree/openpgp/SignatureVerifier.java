@@ -14,7 +14,6 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
-import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.PGPContentVerifier;
 import org.bouncycastle.openpgp.operator.PGPContentVerifierBuilderProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
@@ -66,18 +65,8 @@ public final class SignatureVerifier {
     private static List<PGPSignature> read(byte[] signatures) throws OpenPgpFormatException {
         byte[] packets = Keyring.armored(signatures) ? Keyring.dearmor(signatures, "SIGNATURE") : signatures;
         List<PGPSignature> out = new ArrayList<>();
-        try {
-            BcPGPObjectFactory f = new BcPGPObjectFactory(packets);
-            for (Object o = f.nextObject(); o != null; o = f.nextObject()) {
-                if (!(o instanceof PGPSignatureList list)) {
-                    throw new OpenPgpFormatException("signature data holds a " + o.getClass().getSimpleName() + " packet");
-                }
-                list.forEach(out::add);
-            }
-        } catch (OpenPgpFormatException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new OpenPgpFormatException("malformed OpenPGP signature: " + e.getMessage(), e);
+        for (PGPSignatureList list : Keyring.objects(packets, PGPSignatureList.class, "signature data")) {
+            list.forEach(out::add);
         }
         if (out.isEmpty()) {
             throw new OpenPgpFormatException("no signature packets");

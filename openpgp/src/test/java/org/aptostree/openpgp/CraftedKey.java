@@ -263,29 +263,18 @@ public final class CraftedKey {
         for (PGPSignature s : List.copyOf(iterable(bound.getSignaturesOfType(PGPSignature.SUBKEY_BINDING)))) {
             unbound = PGPPublicKey.removeCertification(unbound, s);
         }
-        PGPKeyPair stranger = ed25519(created);
-        PGPSignatureGenerator g = new PGPSignatureGenerator(
-                new BcPGPContentSignerBuilder(stranger.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA512), stranger.getPublicKey());
-        g.init(PGPSignature.SUBKEY_BINDING, stranger.getPrivateKey());
-        PGPSignatureSubpacketGenerator sub = new PGPSignatureSubpacketGenerator();
-        sub.setSignatureCreationTime(false, created);
-        sub.setIssuerFingerprint(false, primary.getPublicKey());
-        sub.setKeyFlags(true, KeyFlags.SIGN_DATA);
-        embed(sub, backSignature(primary, subkey, created));
-        g.setHashedSubpackets(sub.generate());
+        PGPSignature back = backSignature(primary, subkey, created);
+        PGPSignatureGenerator g = generator(ed25519(created), PGPSignature.SUBKEY_BINDING, created, primary.getPublicKey(), sub -> {
+            sub.setKeyFlags(true, KeyFlags.SIGN_DATA);
+            embed(sub, back);
+        });
         return PGPPublicKey.addCertification(unbound, g.generateCertification(primary.getPublicKey(), subkey.getPublicKey()));
     }
 
     /** The subkey's primary-key binding signature, which a signing subkey's binding must embed. */
     private static PGPSignature backSignature(PGPKeyPair primary, PGPKeyPair subkey, Date created) throws PGPException {
-        PGPSignatureGenerator g = new PGPSignatureGenerator(
-                new BcPGPContentSignerBuilder(subkey.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA512), subkey.getPublicKey());
-        g.init(PGPSignature.PRIMARYKEY_BINDING, subkey.getPrivateKey());
-        PGPSignatureSubpacketGenerator sub = new PGPSignatureSubpacketGenerator();
-        sub.setSignatureCreationTime(false, created);
-        sub.setIssuerFingerprint(false, subkey.getPublicKey());
-        g.setHashedSubpackets(sub.generate());
-        return g.generateCertification(primary.getPublicKey(), subkey.getPublicKey());
+        return generator(subkey, PGPSignature.PRIMARYKEY_BINDING, created, subkey.getPublicKey(), sub -> {
+        }).generateCertification(primary.getPublicKey(), subkey.getPublicKey());
     }
 
     private static void embed(PGPSignatureSubpacketGenerator binding, PGPSignature backSignature) throws PGPException {
@@ -297,15 +286,27 @@ public final class CraftedKey {
     }
 
     private static PGPPublicKey revoke(PGPKeyPair primary, PGPPublicKey subkey, Date when) throws PGPException {
+        PGPSignatureGenerator g = generator(primary, PGPSignature.SUBKEY_REVOCATION, when, primary.getPublicKey(),
+                sub -> sub.setRevocationReason(false, RevocationReasonTags.KEY_COMPROMISED, "crafted for a test"));
+        return PGPPublicKey.addCertification(subkey, g.generateCertification(primary.getPublicKey(), subkey));
+    }
+
+    private interface Subpackets {
+        void add(PGPSignatureSubpacketGenerator sub) throws PGPException;
+    }
+
+    /** A SHA-512 signature generator of {@code type} by {@code signer}, dated {@code when}, naming {@code issuer}. */
+    private static PGPSignatureGenerator generator(PGPKeyPair signer, int type, Date when, PGPPublicKey issuer, Subpackets more)
+            throws PGPException {
         PGPSignatureGenerator g = new PGPSignatureGenerator(
-                new BcPGPContentSignerBuilder(primary.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA512), primary.getPublicKey());
-        g.init(PGPSignature.SUBKEY_REVOCATION, primary.getPrivateKey());
+                new BcPGPContentSignerBuilder(signer.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA512), signer.getPublicKey());
+        g.init(type, signer.getPrivateKey());
         PGPSignatureSubpacketGenerator sub = new PGPSignatureSubpacketGenerator();
         sub.setSignatureCreationTime(false, when);
-        sub.setIssuerFingerprint(false, primary.getPublicKey());
-        sub.setRevocationReason(false, RevocationReasonTags.KEY_COMPROMISED, "crafted for a test");
+        sub.setIssuerFingerprint(false, issuer);
+        more.add(sub);
         g.setHashedSubpackets(sub.generate());
-        return PGPPublicKey.addCertification(subkey, g.generateCertification(primary.getPublicKey(), subkey));
+        return g;
     }
 
     private static <T> List<T> iterable(java.util.Iterator<T> it) {
