@@ -17,7 +17,6 @@ import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
 import org.bouncycastle.openpgp.operator.PGPContentVerifierBuilderProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
-import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
 
 /**
  * Whether a key of a certificate may make a data signature, as gpg and Sequoia decide it:
@@ -34,7 +33,10 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProv
  * at both.
  */
 final class SigningKeyCheck {
-    private static final PGPContentVerifierBuilderProvider JCA = new JcaPGPContentVerifierBuilderProvider();
+    /**
+     * BouncyCastle's lightweight verifiers: for these short certification hashes they take half the time of the
+     * JDK's providers (0.36 against 0.66 ms for a Debian archive key's RSA-4096 binding), whose set-up dominates.
+     */
     private static final PGPContentVerifierBuilderProvider BC = new BcPGPContentVerifierBuilderProvider();
 
     /** Why a key may not have made a signature. */
@@ -247,16 +249,12 @@ final class SigningKeyCheck {
         boolean run() throws PGPException;
     }
 
-    /** Verifies with the JDK's providers (intrinsic big-integer arithmetic for RSA), BouncyCastle's when the JDK lacks one. */
     private static boolean verifies(PGPSignature s, PGPPublicKey signer, Check check) {
-        for (PGPContentVerifierBuilderProvider provider : new PGPContentVerifierBuilderProvider[] {JCA, BC}) {
-            try {
-                s.init(provider, signer);
-                return check.run();
-            } catch (PGPException | RuntimeException e) {
-                // Try the next provider; none left means the signature does not verify.
-            }
+        try {
+            s.init(BC, signer);
+            return check.run();
+        } catch (PGPException | RuntimeException e) {
+            return false;
         }
-        return false;
     }
 }
