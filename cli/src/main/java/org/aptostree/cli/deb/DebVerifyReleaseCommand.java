@@ -11,11 +11,11 @@ import java.util.concurrent.Callable;
 import org.aptostree.cli.ExitCodeException;
 import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.verify.IndexFile;
-import org.aptostree.deb.verify.Keyring;
 import org.aptostree.deb.verify.ReleaseVerifier;
-import org.aptostree.deb.verify.SignatureCheck;
 import org.aptostree.deb.verify.VerificationPolicy;
 import org.aptostree.deb.verify.VerifiedRelease;
+import org.aptostree.openpgp.Keyring;
+import org.aptostree.openpgp.SignatureCheck;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

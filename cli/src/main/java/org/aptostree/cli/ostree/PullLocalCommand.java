@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.aptostree.openpgp.Keyring;
 import org.aptostree.ostree.pull.LocalSource;
 import org.aptostree.ostree.pull.Puller;
 import org.aptostree.ostree.repo.Repository;
-import org.aptostree.ostree.sign.GpgKeyring;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +47,7 @@ final class PullLocalCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--gpg-verify needs --remote");
                 }
                 var rem = dest.remote(remote).orElseThrow(() -> new IllegalArgumentException("Remote \"" + remote + "\" not found"));
-                puller.verifyWith(GpgKeyring.load(rem.keyringFiles(dest)));
+                puller.verifyWith(Keyring.load(rem.keyringFiles(dest)));
             }
             puller.pull(wanted, ref -> remote == null ? ref : remote + ":" + ref);
             PullCommand.Progress.done();

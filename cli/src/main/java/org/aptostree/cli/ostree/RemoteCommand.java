@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.aptostree.openpgp.Keyring;
 import org.aptostree.ostree.repo.Remote;
 import org.aptostree.ostree.repo.Repository;
-import org.aptostree.ostree.sign.GpgKeyring;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -147,10 +147,11 @@ final class RemoteCommand {
         public Integer call() throws Exception {
             Repository r = parent.repo.open();
             r.remote(name).orElseThrow(() -> new IllegalArgumentException("Remote \"" + name + "\" not found"));
-            int n = GpgKeyring.load(List.of(keyring)).size();
+            Keyring keys = Keyring.load(List.of(keyring));
+            int n = keys.size();
             Path target = r.path().resolve(name + ".trustedkeys.gpg");
             byte[] existing = Files.exists(target) ? Files.readAllBytes(target) : new byte[0];
-            byte[] added = GpgKeyring.publicKeysOf(keyring);
+            byte[] added = keys.encoded();
             Path tmp = Files.createTempFile(r.path(), ".trustedkeys", ".tmp");
             Files.write(tmp, existing);
             Files.write(tmp, added, java.nio.file.StandardOpenOption.APPEND);

@@ -20,10 +20,10 @@ import org.aptostree.deb.index.PackageRecord;
 import org.aptostree.deb.sources.SourceEntry;
 import org.aptostree.deb.sources.SourcesList;
 import org.aptostree.deb.verify.IndexFile;
-import org.aptostree.deb.verify.Keyring;
 import org.aptostree.deb.verify.ReleaseVerifier;
 import org.aptostree.deb.verify.VerificationPolicy;
 import org.aptostree.deb.verify.VerifiedRelease;
+import org.aptostree.openpgp.Keyring;
 
 /**
  * The APT sources of a compose and their packages, verified as apt verifies them: the InRelease (or

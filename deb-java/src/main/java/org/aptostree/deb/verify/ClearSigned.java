@@ -14,7 +14,7 @@ import org.aptostree.deb.DebFormatException;
  * @param text      the signed text with dash-escaping removed and trailing blanks of each line
  *                  removed (as OpenPGP canonicalises it), lines ending in {@code \n}; this is what
  *                  the signatures cover and the only part a caller may trust
- * @param signature the binary signature packets
+ * @param signature the armored signature block, as {@link org.aptostree.openpgp.SignatureVerifier} takes it
  */
 public record ClearSigned(String text, byte[] signature) {
 
@@ -101,12 +101,11 @@ public record ClearSigned(String text, byte[] signature) {
         for (int k = signatureStart; k <= end; k++) {
             armored.append(lines[k]).append('\n');
         }
-        Armor sig = Armor.decodeOne(armored.toString(), "SIGNATURE");
         StringBuilder text = new StringBuilder();
         for (String line : body) {
             text.append(line).append('\n');
         }
-        return new ClearSigned(text.toString(), sig.binary());
+        return new ClearSigned(text.toString(), armored.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean blank(String s) {

@@ -2,6 +2,8 @@ package org.aptostree.deb.verify;
 
 import java.util.List;
 
+import org.aptostree.openpgp.SignatureCheck;
+
 /**
  * A Release whose signatures and dates have been accepted.
  *

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.aptostree.deb.DebFormatException;
-import org.aptostree.deb.verify.Keyring;
+import org.aptostree.openpgp.Keyring;
 import org.junit.jupiter.api.Test;
 
 class SourcesListTest {
@@ -60,8 +60,7 @@ class SourcesListTest {
 
     @Test
     void embeddedSignedByKeyIsUsable() throws Exception {
-        String armored = org.aptostree.deb.verify.TestKeys.generate("S <s@example.org>",
-                java.time.Instant.parse("2025-01-01T00:00:00Z"), 0).armoredPublicKey();
+        String armored = org.aptostree.openpgp.CraftedKey.signingKey(java.time.Instant.parse("2025-01-01T00:00:00Z"), 0).armoredPublicKey();
         StringBuilder field = new StringBuilder("Signed-By:\n");
         for (String line : armored.split("\n")) {
             field.append(' ').append(line.isBlank() ? "." : line).append('\n');

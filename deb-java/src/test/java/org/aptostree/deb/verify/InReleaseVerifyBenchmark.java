@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import org.aptostree.openpgp.Keyring;
+
 /**
  * Whole-task benchmark, run by hand (tests assert no times):
  * {@code java -cp ... org.aptostree.deb.verify.InReleaseVerifyBenchmark InRelease KEYRING [rounds]}.

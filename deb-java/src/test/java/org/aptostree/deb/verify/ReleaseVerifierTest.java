@@ -16,6 +16,11 @@ import java.util.Set;
 
 import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.SharedData;
+import org.aptostree.openpgp.CraftedKey;
+import org.aptostree.openpgp.Keyring;
+import org.aptostree.openpgp.SignatureCheck;
+import org.aptostree.openpgp.SignaturePolicy;
+import org.aptostree.openpgp.SignatureVerifier;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,14 +31,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReleaseVerifierTest {
     /** The day the shared mirror was taken; a fixed reference time keeps the test reproducible. */
     static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
-    static TestKeys key;
+    static CraftedKey key;
     static final String RELEASE = "Origin: Test\nSuite: test\nCodename: t\nDate: Thu, 26 Nov 2026 10:00:00 UTC\n"
             + "Valid-Until: Thu, 03 Dec 2026 10:00:00 UTC\nArchitectures: amd64\nComponents: main\nSHA256:\n"
             + " 2efd6103f013081f8118f4c9f228739bc97bff2e4e1de496f80458c7e72a24ac 56634892 main/binary-amd64/Packages\n";
 
     @BeforeAll
     static void keys() throws Exception {
-        key = TestKeys.generate("Test Archive <test@example.org>", Instant.parse("2025-01-01T00:00:00Z"), 0);
+        key = CraftedKey.signingKey(Instant.parse("2025-01-01T00:00:00Z"), 0);
     }
 
     private static ReleaseVerifier verifier(Keyring k) {
@@ -62,16 +67,17 @@ class ReleaseVerifierTest {
         String text = new String(data, StandardCharsets.UTF_8);
         int at = text.indexOf("Suite: stable") + "Suite: st".length();
         data[at] = (byte) 'X';
-        DebFormatException e = assertThrows(DebFormatException.class,
-                () -> verifier(Keyring.load(SharedData.keyring())).verifyInRelease(data));
+        // The data helpers may skip the test: they are called outside assertThrows, which would catch the skip.
+        ReleaseVerifier debian = verifier(Keyring.load(SharedData.keyring()));
+        DebFormatException e = assertThrows(DebFormatException.class, () -> debian.verifyInRelease(data));
         assertTrue(e.getMessage().startsWith("At least one invalid signature was encountered"), e.getMessage());
     }
 
     @Test
     void signatureByAKeyNotInTheKeyringIsRefused() throws Exception {
-        byte[] signed = key.clearsign(RELEASE, HashAlgorithmTags.SHA512, NOW);
-        DebFormatException e = assertThrows(DebFormatException.class,
-                () -> verifier(Keyring.load(SharedData.keyring())).verifyInRelease(signed));
+        byte[] signed = InReleaseSigner.clearsign(key, RELEASE, HashAlgorithmTags.SHA512, NOW);
+        ReleaseVerifier debian = verifier(Keyring.load(SharedData.keyring()));
+        DebFormatException e = assertThrows(DebFormatException.class, () -> debian.verifyInRelease(signed));
         assertTrue(e.getMessage().contains("no good signature") && e.getMessage().contains("no public key"), e.getMessage());
         // And the real file against a keyring without the Debian keys.
         byte[] real = Files.readAllBytes(SharedData.mirror().resolve("dists/trixie/InRelease"));
@@ -80,7 +86,7 @@ class ReleaseVerifierTest {
 
     @Test
     void ownKeyWorksBinaryAndArmored() throws Exception {
-        byte[] signed = key.clearsign(RELEASE, HashAlgorithmTags.SHA512, NOW);
+        byte[] signed = InReleaseSigner.clearsign(key, RELEASE, HashAlgorithmTags.SHA512, NOW);
         VerifiedRelease v = verifier(Keyring.parse(key.publicKeyring())).verifyInRelease(signed);
         assertEquals(1, v.goodSigners().size());
         verifier(Keyring.parse(key.armoredPublicKey().getBytes(StandardCharsets.US_ASCII))).verifyInRelease(signed);
@@ -97,7 +103,7 @@ class ReleaseVerifierTest {
         byte[] sig = key.sign(release, PGPSignature.BINARY_DOCUMENT, HashAlgorithmTags.SHA256, NOW);
         Keyring k = Keyring.parse(key.publicKeyring());
         verifier(k).verifyDetached(release, sig);
-        verifier(k).verifyDetached(release, TestKeys.armor(sig).getBytes(StandardCharsets.US_ASCII));
+        verifier(k).verifyDetached(release, CraftedKey.armor(sig).getBytes(StandardCharsets.US_ASCII));
         byte[] changed = release.clone();
         changed[3] ^= 1;
         assertThrows(DebFormatException.class, () -> verifier(k).verifyDetached(changed, sig));
@@ -105,7 +111,7 @@ class ReleaseVerifierTest {
 
     @Test
     void expiredValidUntilIsRefusedUnlessTurnedOff() throws Exception {
-        byte[] signed = key.clearsign(RELEASE, HashAlgorithmTags.SHA512, NOW);
+        byte[] signed = InReleaseSigner.clearsign(key, RELEASE, HashAlgorithmTags.SHA512, NOW);
         Keyring k = Keyring.parse(key.publicKeyring());
         Instant later = Instant.parse("2026-12-10T00:00:00Z");
         DebFormatException e = assertThrows(DebFormatException.class,
@@ -116,7 +122,7 @@ class ReleaseVerifierTest {
 
     @Test
     void dateInTheFutureIsRefused() throws Exception {
-        byte[] signed = key.clearsign(RELEASE, HashAlgorithmTags.SHA512, NOW);
+        byte[] signed = InReleaseSigner.clearsign(key, RELEASE, HashAlgorithmTags.SHA512, NOW);
         Keyring k = Keyring.parse(key.publicKeyring());
         DebFormatException e = assertThrows(DebFormatException.class,
                 () -> new ReleaseVerifier(k, VerificationPolicy.at(Instant.parse("2026-11-26T09:00:00Z"))).verifyInRelease(signed));
@@ -125,7 +131,7 @@ class ReleaseVerifierTest {
 
     @Test
     void olderReleaseReplacingANewerOneIsRefused() throws Exception {
-        byte[] signed = key.clearsign(RELEASE, HashAlgorithmTags.SHA512, NOW);
+        byte[] signed = InReleaseSigner.clearsign(key, RELEASE, HashAlgorithmTags.SHA512, NOW);
         Keyring k = Keyring.parse(key.publicKeyring());
         DebFormatException e = assertThrows(DebFormatException.class, () -> new ReleaseVerifier(k,
                 VerificationPolicy.at(NOW).notOlderThan(Instant.parse("2026-11-26T11:00:00Z"))).verifyInRelease(signed));
@@ -136,11 +142,11 @@ class ReleaseVerifierTest {
     void weakDigestAndExpiredKeyAreRefused() throws Exception {
         Keyring k = Keyring.parse(key.publicKeyring());
         DebFormatException e = assertThrows(DebFormatException.class,
-                () -> verifier(k).verifyInRelease(key.clearsign(RELEASE, HashAlgorithmTags.SHA1, NOW)));
+                () -> verifier(k).verifyInRelease(InReleaseSigner.clearsign(key, RELEASE, HashAlgorithmTags.SHA1, NOW)));
         assertTrue(e.getMessage().contains("SHA1"), e.getMessage());
-        TestKeys old = TestKeys.generate("Old <old@example.org>", Instant.parse("2020-01-01T00:00:00Z"), 365L * 86400);
+        CraftedKey old = CraftedKey.signingKey(Instant.parse("2020-01-01T00:00:00Z"), 365L * 86400);
         DebFormatException e2 = assertThrows(DebFormatException.class, () -> verifier(Keyring.parse(old.publicKeyring()))
-                .verifyInRelease(old.clearsign(RELEASE, HashAlgorithmTags.SHA512, Instant.parse("2020-06-01T00:00:00Z"))));
+                .verifyInRelease(InReleaseSigner.clearsign(old, RELEASE, HashAlgorithmTags.SHA512, Instant.parse("2020-06-01T00:00:00Z"))));
         assertTrue(e2.getMessage().contains("expired"), e2.getMessage());
     }
 
@@ -148,7 +154,7 @@ class ReleaseVerifierTest {
     void unsignedOrMangledFilesAreRefused() throws Exception {
         Keyring k = Keyring.parse(key.publicKeyring());
         assertThrows(DebFormatException.class, () -> verifier(k).verifyInRelease(RELEASE.getBytes(StandardCharsets.UTF_8)));
-        byte[] signed = key.clearsign(RELEASE, HashAlgorithmTags.SHA512, NOW);
+        byte[] signed = InReleaseSigner.clearsign(key, RELEASE, HashAlgorithmTags.SHA512, NOW);
         byte[] trailing = (new String(signed, StandardCharsets.UTF_8) + "Suite: evil\n").getBytes(StandardCharsets.UTF_8);
         DebFormatException e = assertThrows(DebFormatException.class, () -> verifier(k).verifyInRelease(trailing));
         assertTrue(e.getMessage().contains("after the signature"), e.getMessage());
@@ -174,22 +180,13 @@ class ReleaseVerifierTest {
 
     @Test
     void clearSignedDashEscapingAndTrailingBlanks() throws Exception {
-        byte[] signed = key.clearsign("A: 1\n-- not a field\n", HashAlgorithmTags.SHA512, NOW);
+        byte[] signed = InReleaseSigner.clearsign(key, "A: 1\n-- not a field\n", HashAlgorithmTags.SHA512, NOW);
         String s = new String(signed, StandardCharsets.UTF_8);
         assertTrue(s.contains("\n- -- not a field\n"));
         ClearSigned cs = ClearSigned.parse(s.replace("A: 1\n", "A: 1 \t\n").getBytes(StandardCharsets.UTF_8));
         assertEquals("A: 1\n-- not a field\n", cs.text());
-        assertEquals(1, new ReleaseVerifier(Keyring.parse(key.publicKeyring()), VerificationPolicy.at(NOW))
-                .checkSignatures(cs.signedBytes(), cs.signature()).stream()
-                .filter(c -> c.status() == SignatureCheck.Status.GOOD).count());
+        assertEquals(1, new SignatureVerifier(Keyring.parse(key.publicKeyring()), SignaturePolicy.at(NOW))
+                .verify(cs.signedBytes(), cs.signature()).good().size());
     }
 
-    @Test
-    void armorChecksumIsChecked() throws Exception {
-        String armored = key.armoredPublicKey();
-        Keyring.parse(armored.getBytes(StandardCharsets.US_ASCII));
-        int crc = armored.lastIndexOf("\n=") + 2;
-        String broken = armored.substring(0, crc) + (armored.charAt(crc) == 'A' ? 'B' : 'A') + armored.substring(crc + 1);
-        assertThrows(DebFormatException.class, () -> Keyring.parse(broken.getBytes(StandardCharsets.US_ASCII)));
-    }
 }

@@ -15,6 +15,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.aptostree.openpgp.Keyring;
+import org.aptostree.openpgp.RejectedSignatureException;
+import org.aptostree.openpgp.SignaturePolicy;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.gvariant.VariantDict;
 import org.aptostree.ostree.object.Commit;
@@ -27,7 +30,7 @@ import org.aptostree.ostree.repo.ObjectInserter;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.Summary;
 import org.aptostree.ostree.repo.WorkerPool;
-import org.aptostree.ostree.sign.GpgKeyring;
+import org.aptostree.ostree.sign.CommitSignatures;
 
 /**
  * Copies commits and everything they reach from an {@link ObjectSource} into a repository, as {@code ostree pull}
@@ -41,7 +44,7 @@ public final class Puller {
 
     private final Repository repo;
     private final ObjectSource source;
-    private GpgKeyring keyring;
+    private Keyring keyring;
     private int depth;
     private PullProgress progress = PullProgress.NONE;
 
@@ -54,8 +57,8 @@ public final class Puller {
         this.source = source;
     }
 
-    /** Require every pulled commit to carry a good signature by one of these keys. */
-    public Puller verifyWith(GpgKeyring k) {
+    /** Require every pulled commit to carry a good signature by one of these keys, by the project's OpenPGP policy. */
+    public Puller verifyWith(Keyring k) {
         this.keyring = k;
         return this;
     }
@@ -154,23 +157,16 @@ public final class Puller {
     }
 
     private void verifySignatures(ObjectId id, byte[] commitBytes, Optional<byte[]> detached) throws IOException, OstreeFormatException {
-        List<byte[]> sigs = new ArrayList<>();
-        if (detached.isPresent()) {
-            VariantDict meta = VariantDict.decode(detached.get());
-            meta.get("ostree.gpgsigs").ifPresent(v -> {
-                for (Object o : (List<?>) v.value()) {
-                    sigs.add((byte[]) o);
-                }
-            });
-        }
+        List<byte[]> sigs = detached.isPresent() ? CommitSignatures.of(VariantDict.decode(detached.get())) : List.of();
         if (sigs.isEmpty()) {
             throw new IOException("GPG verification enabled, but no signatures found for commit " + id
                     + " (use gpg-verify=false in remote config to disable)");
         }
-        GpgKeyring.Verification v = keyring.verify(commitBytes, sigs);
-        if (!v.valid()) {
-            throw new IOException("GPG signatures found for commit " + id + ", but none are in trusted keyring: "
-                    + String.join("; ", v.problems()));
+        try {
+            CommitSignatures.verify(commitBytes, sigs, keyring, SignaturePolicy.at(java.time.Instant.now()));
+        } catch (RejectedSignatureException e) {
+            throw new IOException("GPG signatures found for commit " + id + ", but none is good: "
+                    + RejectedSignatureException.describe(e.checks()), e);
         }
     }
 

@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.aptostree.openpgp.Keyring;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.Remote;
 import org.aptostree.ostree.repo.Repository;
-import org.aptostree.ostree.sign.GpgKeyring;
 
 /**
  * {@code ostree pull REMOTE REF…}: pulls from a remote configured in the repository, from its URL ({@code file:} for
@@ -29,7 +29,7 @@ public final class RemotePull {
                 : new HttpSource(remote.url())) {
             Puller puller = new Puller(repo, source).depth(depth).progress(progress);
             if (remote.gpgVerify()) {
-                puller.verifyWith(GpgKeyring.load(remote.keyringFiles(repo)));
+                puller.verifyWith(Keyring.load(remote.keyringFiles(repo)));
             }
             return puller.pull(refs, ref -> remoteName + ":" + ref);
         }

@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.aptostree.openpgp.CraftedKey;
+import org.aptostree.openpgp.Keyring;
+import org.aptostree.openpgp.RealVerifiers;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.object.ObjectType;
 import org.aptostree.ostree.repo.Checkout;
@@ -24,16 +28,19 @@ import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.Summary;
 import org.aptostree.ostree.repo.Trees;
 import org.aptostree.ostree.sign.CommitSignatures;
-import org.aptostree.ostree.sign.GpgKeyring;
 import org.aptostree.ostree.sign.GpgSigner;
+import org.bouncycastle.openpgp.PGPSignature;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Pulls over HTTP from a real nginx: we pull, with GPG verification, what the real ostree wrote and signed;
  * the real ostree pulls, with GPG verification, what we wrote and signed; bad signatures and corrupt objects
- * are refused without leaving a ref or a partial object behind.
+ * are refused without leaving a ref or a partial object behind; commits signed by each crafted certificate are
+ * pulled or refused by the one OpenPGP policy, as gpgv and sqv judge the same commit and signature.
  */
 class HttpPullTest {
     private static Path dir;
@@ -42,6 +49,7 @@ class HttpPullTest {
     private static Path served;
     private static Nginx nginx;
     private static ObjectId ostreeCommit;
+    private static final Map<CraftedKey.Case, ObjectId> CRAFTED = new EnumMap<>(CraftedKey.Case.class);
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -60,6 +68,16 @@ class HttpPullTest {
                 "--tree=dir=" + dir.resolve("tree")).strip());
         RealOstree.run("gpg-sign", "--repo=" + upstream, "--gpg-homedir=" + trusted.home(), ostreeCommit.hex(), trusted.fingerprint());
         RealOstree.run("summary", "--repo=" + upstream, "-u");
+
+        // One branch per crafted certificate, its commit signed by that certificate's signing key.
+        Repository crafted = Repository.init(served.resolve("crafted"), RepoMode.ARCHIVE);
+        for (CraftedKey.Case which : CraftedKey.Case.values()) {
+            ObjectId commit = new CommitBuilder(crafted).branch("crafted/" + which).subject(which.name()).commitDirectory(dir.resolve("tree"));
+            byte[] commitBytes = crafted.readMetadataBytes(commit, ObjectType.COMMIT);
+            CommitSignatures.append(crafted, commit, CraftedKey.of(which).sign(commitBytes, PGPSignature.BINARY_DOCUMENT));
+            CRAFTED.put(which, commit);
+        }
+        Summary.generate(crafted, 0).write(crafted, List.of());
         nginx = Nginx.serve(served, dir.resolve("nginx"));
     }
 
@@ -83,7 +101,7 @@ class HttpPullTest {
         repo.addRemote("origin", nginx.url("upstream").toString(), Map.of("gpgkeypath", trusted.publicKey().toString()));
         Map<String, ObjectId> got;
         try (HttpSource source = new HttpSource(repo.remote("origin").orElseThrow().url())) {
-            got = new Puller(repo, source).verifyWith(GpgKeyring.load(List.of(trusted.publicKey())))
+            got = new Puller(repo, source).verifyWith(Keyring.load(repo.remote("origin").orElseThrow().keyringFiles(repo)))
                     .pull(List.of("os/stable"), ref -> "origin:" + ref);
         }
         assertEquals(ostreeCommit, got.get("os/stable"));
@@ -101,12 +119,47 @@ class HttpPullTest {
         IOException e;
         try (HttpSource source = new HttpSource(nginx.url("upstream"))) {
             e = assertThrows(IOException.class, () -> new Puller(repo, source)
-                    .verifyWith(GpgKeyring.load(List.of(stranger.publicKey())))
+                    .verifyWith(Keyring.load(stranger.publicKey()))
                     .pull(List.of("os/stable"), ref -> "origin:" + ref));
         }
-        assertTrue(e.getMessage().contains("none are in trusted keyring"), e.getMessage());
+        assertTrue(e.getMessage().contains("but none is good") && e.getMessage().contains("no public key"), e.getMessage());
         assertTrue(repo.refs().listAll().isEmpty());
         assertFalse(repo.has(ostreeCommit, ObjectType.COMMIT));
+    }
+
+    @ParameterizedTest
+    @EnumSource(CraftedKey.Case.class)
+    void gpgVerifiedPullFollowsTheOnePolicy(CraftedKey.Case which) throws Exception {
+        RealVerifiers.requireInstalled();
+        CraftedKey key = CraftedKey.of(which);
+        ObjectId commit = CRAFTED.get(which);
+        Path keyring = Files.write(dir.resolve(which + ".gpg"), key.publicKeyring());
+        Repository repo = newRepo("client-" + which);
+        repo.addRemote("origin", nginx.url("crafted").toString(), Map.of("gpg-verify", "true", "gpgkeypath", keyring.toString()));
+        String ref = "crafted/" + which;
+        try (HttpSource source = new HttpSource(repo.remote("origin").orElseThrow().url())) {
+            Puller puller = new Puller(repo, source).verifyWith(Keyring.load(repo.remote("origin").orElseThrow().keyringFiles(repo)));
+            if (which.good()) {
+                assertEquals(commit, puller.pull(List.of(ref), r -> "origin:" + r).get(ref));
+            } else {
+                IOException e = assertThrows(IOException.class, () -> puller.pull(List.of(ref), r -> "origin:" + r));
+                assertTrue(e.getMessage().contains(key.signingFingerprint()) && e.getMessage().contains(which.reason()), e.getMessage());
+                assertTrue(repo.refs().listAll().isEmpty());
+                assertFalse(repo.has(commit, ObjectType.COMMIT));
+            }
+        }
+
+        // gpgv and sqv on the same commit object and signature.
+        Repository upstream = Repository.open(served.resolve("crafted"));
+        Path data = Files.write(dir.resolve(which + ".commit"), upstream.readMetadataBytes(commit, ObjectType.COMMIT));
+        Path sig = Files.write(dir.resolve(which + ".sig"), CommitSignatures.read(upstream, commit).get(0));
+        RealVerifiers.Verdict gpgv = RealVerifiers.gpgv(keyring, sig, data);
+        RealVerifiers.Verdict sqv = RealVerifiers.sqv(keyring, sig, data);
+        assertEquals(which.good(), sqv.accepted(), "sqv: " + sqv.output());
+        // gpgv before GnuPG 2.4.5 has no --assert-pubkey-algo, so as apt runs it there it takes a 1024-bit RSA key.
+        if (which != CraftedKey.Case.RSA_1024 || RealVerifiers.gpgvAssertsPubkeyAlgo()) {
+            assertEquals(which.good(), gpgv.accepted(), "gpgv: " + gpgv.output());
+        }
     }
 
     @Test
