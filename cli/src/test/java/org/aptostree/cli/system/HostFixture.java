@@ -206,6 +206,7 @@ final class HostFixture implements AutoCloseable {
             cli("ostree", "admin", "deploy", "--sysroot=" + f.sysroot, "--os=debian", "origin:" + ref);
             Path etc = f.deployment().resolve("etc/apt");
             Files.createDirectories(etc.resolve("keyrings"));
+            Files.createDirectories(etc.resolve("sources.list.d"));
             Files.copy(f.served.work.resolve("apt-test.gpg"), etc.resolve("keyrings/apt-test.gpg"));
             Files.writeString(etc.resolve("sources.list.d/apt-test.sources"), "Types: deb\nURIs: " + f.served.url("apt")
                     + "\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/apt-test.gpg\n");
