@@ -26,7 +26,7 @@ public record FileHeader(int uid, int gid, int mode, String symlinkTarget, List<
 
     public FileHeader {
         Objects.requireNonNull(symlinkTarget, "symlinkTarget");
-        xattrs = Xattr.canonical(xattrs);
+        xattrs = List.copyOf(xattrs);
     }
 
     public static FileHeader regular(int uid, int gid, int mode, List<Xattr> xattrs) {

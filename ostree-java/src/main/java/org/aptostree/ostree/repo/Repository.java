@@ -179,7 +179,7 @@ public final class Repository {
         if (mode == RepoMode.BARE_USER) {
             byte[] meta;
             try {
-                meta = FileStore.readUserXattr(p, "ostreemeta");
+                meta = FileXattrs.readUser(p, "ostreemeta");
             } catch (NoSuchFileException e) {
                 throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
             }
@@ -227,7 +227,7 @@ public final class Repository {
             case BARE_USER: {
                 byte[] meta;
                 try {
-                    meta = FileStore.readUserXattr(p, "ostreemeta");
+                    meta = FileXattrs.readUser(p, "ostreemeta");
                 } catch (IOException e) {
                     throw new OstreeFormatException("Unable to read file metadata of " + p + ": " + e.getMessage());
                 }
@@ -249,7 +249,7 @@ public final class Repository {
                     FileHeader h = FileHeader.symlink(uid, gid, FileStore.readSymlinkTarget(p), List.of());
                     return new ContentObject(h, 0, InputStream.nullInputStream());
                 }
-                FileHeader h = FileHeader.regular(uid, gid, st.mode(), userOnly ? List.of() : FileStore.readUserXattrs(p));
+                FileHeader h = FileHeader.regular(uid, gid, st.mode(), userOnly ? List.of() : FileXattrs.read(p));
                 return new ContentObject(h, st.size(), Files.newInputStream(p));
             }
         }
