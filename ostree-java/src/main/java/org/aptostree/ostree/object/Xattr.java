@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.gvariant.Variant;
 
 /**
  * One extended attribute, as OSTree stores it in {@code a(ayay)}: the name with a trailing NUL, the raw value.
@@ -30,6 +31,11 @@ public record Xattr(String name, byte[] value) {
 
     byte[] nameBytes() {
         return name.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The xattrs as the {@code a(ayay)} value libostree hands out (what {@code ostree ls -X} prints). */
+    public static Variant variant(List<Xattr> xattrs) {
+        return Variant.of("a(ayay)", toValue(xattrs));
     }
 
     static List<Object> toValue(List<Xattr> xattrs) {
