@@ -217,7 +217,7 @@ public final class GVariantText {
     static String formatDouble(double d) {
         String s;
         if (Double.isNaN(d)) {
-            s = "nan";
+            s = Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
         } else if (Double.isInfinite(d)) {
             s = d > 0 ? "inf" : "-inf";
         } else if (d == 0) {
