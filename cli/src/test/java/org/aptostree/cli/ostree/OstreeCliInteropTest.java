@@ -261,7 +261,7 @@ class OstreeCliInteropTest {
                     data[0] ^= 1;
                     Files.write(a.resolve(object), data);
                 }
-                copyTree(a, b);
+                Trees.copyTree(a, b);
                 List<String> args = new ArrayList<>(List.of("fsck"));
                 if (!option.isEmpty()) {
                     args.add(option);
@@ -295,19 +295,6 @@ class OstreeCliInteropTest {
                 out.add(p.getFileName() + "=" + Files.readString(p));
             }
             return out;
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                }
-            }
         }
     }
 

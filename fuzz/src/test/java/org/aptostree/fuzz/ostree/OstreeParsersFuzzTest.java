@@ -79,8 +79,8 @@ class OstreeParsersFuzzTest {
      * is written back ({@code format()}, as origin files are written) and reads back the same.
      */
     @FuzzTest(maxDuration = "20s")
-    @DictionaryEntries({"[", "]", "=", "\\s", "\\n", "\\t", "\\\\", "#", "[origin]", "refspec=", "[core]", "mode=",
-        "[remote \"", "\n", " "})
+    // libFuzzer's dictionary file takes no raw newlines, quotes or backslashes; the fuzzer finds those by itself.
+    @DictionaryEntries({"[", "]", "=", "#", "[origin]", "refspec=", "[core]", "mode=", "[remote ", "[libostree-transient]"})
     void keyFile(FuzzedDataProvider data) {
         String text = data.consumeRemainingAsString();
         KeyFile parsed;
@@ -110,7 +110,7 @@ class OstreeParsersFuzzTest {
 
     /** A BLS boot entry: parsed, or refused naming file and line; what is parsed is written back and reads back the same. */
     @FuzzTest(maxDuration = "20s")
-    @DictionaryEntries({"title ", "version ", "options ", "linux ", "initrd ", "devicetree ", "ostree=", "\t", "\n", "#"})
+    @DictionaryEntries({"title ", "version ", "options ", "linux ", "initrd ", "devicetree ", "ostree=", "#"})
     void bootEntry(FuzzedDataProvider data) {
         String text = data.consumeRemainingAsString();
         BootEntry parsed;

@@ -38,10 +38,10 @@ class SolverParsersFuzzTest {
     }
 
     @FuzzTest(maxDuration = "20s")
-    @DictionaryEntries({"Request: EDSP 0.5\n", "Architecture: amd64\n", "Architectures: i386\n", "Install: ", "Remove: ",
-        "Upgrade-All: yes\n", "Strict-Pinning: no\n", "\n\n", "Package: ", "Version: ", "APT-ID: ", "APT-Pin: ",
-        "APT-Candidate: yes\n", "Installed: yes\n", "Hold: yes\n", "APT-Automatic: yes\n", "Depends: ", "Conflicts: ",
-        "Provides: ", "Multi-Arch: foreign\n", ":amd64", " | ", " (>= 1.0)", "Source: "})
+    @DictionaryEntries({"Request: EDSP 0.5", "Architecture: amd64", "Architectures: i386", "Install: ", "Remove: ",
+        "Upgrade-All: yes", "Strict-Pinning: no", "Package: ", "Version: ", "APT-ID: ", "APT-Pin: ", "APT-Candidate: yes",
+        "Installed: yes", "Hold: yes", "APT-Automatic: yes", "Depends: ", "Conflicts: ", "Provides: ", "Multi-Arch: foreign",
+        ":amd64", " | ", " (>= 1.0)", "Source: "})
     void edspScenario(FuzzedDataProvider data) {
         boolean recommends = data.consumeBoolean();
         byte[] bytes = data.consumeRemainingAsBytes();

@@ -27,6 +27,19 @@ public final class FileXattrs {
 
     /** The xattrs of a regular file or directory; a symlink is refused rather than followed. */
     public static List<Xattr> read(Path path) throws IOException {
+        return read(path, false);
+    }
+
+    /**
+     * Every xattr of a regular file or directory, empty values too, in strcmp order: what a checkout wrote from an
+     * object's own list, where libostree takes that list rather than what it would read from disk (as it does for a
+     * deployment's directories in /etc, which come from their dirmeta).
+     */
+    public static List<Xattr> readIncludingEmpty(Path path) throws IOException {
+        return read(path, true);
+    }
+
+    private static List<Xattr> read(Path path, boolean includingEmpty) throws IOException {
         UserDefinedFileAttributeView view = view(path);
         if (view == null) {
             return List.of();
@@ -44,7 +57,7 @@ public final class FileXattrs {
         for (String name : names) {
             byte[] value = read(view, name);
             // libglnx skips a value of length 0 (glnx-xattrs.c, read_xattr_name_array).
-            if (value.length > 0) {
+            if (value.length > 0 || includingEmpty) {
                 xattrs.add(new Xattr(USER_PREFIX + name, value));
             }
         }

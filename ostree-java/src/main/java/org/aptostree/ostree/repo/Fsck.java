@@ -179,31 +179,13 @@ public final class Fsck {
         }
     }
 
-    /** Every object a commit reaches, missing or not, as far as its metadata can be read (to name it in problems). */
+    /** Every object a commit reaches, as far as its trees can be read (to name it in problems). */
     private Set<ObjectName> reachable(ObjectId commit) {
-        Set<ObjectName> seen = new HashSet<>();
-        seen.add(new ObjectName(commit, ObjectType.COMMIT));
         try {
-            Commit c = repo.readCommit(commit);
-            seen.add(new ObjectName(c.rootMeta(), ObjectType.DIR_META));
-            reachableFromTree(c.rootTree(), seen);
+            return Reachability.of(repo, List.of(commit), 0);
         } catch (IOException | OstreeFormatException | RuntimeException e) {
-            // What cannot be read reaches nothing further; it is a problem of its own.
-        }
-        return seen;
-    }
-
-    private void reachableFromTree(ObjectId tree, Set<ObjectName> seen) throws IOException, OstreeFormatException {
-        if (!seen.add(new ObjectName(tree, ObjectType.DIR_TREE))) {
-            return;
-        }
-        DirTree t = repo.readDirTree(tree);
-        for (DirTree.FileEntry f : t.files()) {
-            seen.add(new ObjectName(f.content(), ObjectType.FILE));
-        }
-        for (DirTree.DirEntry d : t.dirs()) {
-            seen.add(new ObjectName(d.meta(), ObjectType.DIR_META));
-            reachableFromTree(d.tree(), seen);
+            // A tree that cannot be read is a problem of its own; the commit at least reaches itself.
+            return Set.of(new ObjectName(commit, ObjectType.COMMIT));
         }
     }
 

@@ -130,13 +130,25 @@ public final class EtcMerge {
         return d;
     }
 
-    /** Copies a tree with modes, owners and symlinks (as {@code cp -a}). */
+    /** Copies a tree with modes, owners, xattrs and symlinks (as {@code cp -a}, xattrs as libostree reads them). */
     public static void copyTree(Path src, Path dst) throws IOException {
+        copyTree(src, dst, false);
+    }
+
+    /**
+     * Makes a new deployment's /etc from its /usr/etc as libostree does, by a copying checkout of /usr/etc: so the
+     * directories get all the xattrs of their dirmeta, which the checkout of /usr/etc wrote, empty ones too.
+     */
+    public static void copyDefaults(Path usrEtc, Path etc) throws IOException {
+        copyTree(usrEtc, etc, true);
+    }
+
+    private static void copyTree(Path src, Path dst, boolean dirXattrsAsCheckedOut) throws IOException {
         if (Files.isDirectory(src, NOFOLLOW)) {
             Files.createDirectories(dst);
-            FileXattrs.copy(src, dst);
+            FileXattrs.write(dst, dirXattrsAsCheckedOut ? FileXattrs.readIncludingEmpty(src) : FileXattrs.read(src));
             for (String name : list(src)) {
-                copyTree(src.resolve(name), dst.resolve(name));
+                copyTree(src.resolve(name), dst.resolve(name), dirXattrsAsCheckedOut);
             }
             copyMeta(src, dst);
         } else {

@@ -50,10 +50,7 @@ class TarCommitTest {
             assertEquals(0, p.waitFor());
 
             Repository ours = Repository.init(work.resolve("ours"), RepoMode.ARCHIVE);
-            ObjectId ourCommit;
-            try (InputStream in = Files.newInputStream(tar)) {
-                ourCommit = new CommitBuilder(ours).branch("t").timestamp(0).commitTar(in);
-            }
+            ObjectId ourCommit = commitTar(ours, tar);
             Path theirs = work.resolve("theirs");
             RealOstree.run("init", "--repo=" + theirs, "--mode=archive");
             String theirCommit = RealOstree.run("commit", "--repo=" + theirs, "-b", "t", "--timestamp=@0",
@@ -82,10 +79,7 @@ class TarCommitTest {
             }
             for (RepoMode mode : List.of(RepoMode.ARCHIVE, RepoMode.BARE_USER, RepoMode.BARE_USER_ONLY)) {
                 Repository ours = Repository.init(work.resolve("ours-" + mode.configName()), mode);
-                ObjectId ourCommit;
-                try (InputStream in = Files.newInputStream(tar)) {
-                    ourCommit = new CommitBuilder(ours).branch("t").timestamp(0).commitTar(in);
-                }
+                ObjectId ourCommit = commitTar(ours, tar);
                 Path theirs = work.resolve("theirs-" + mode.configName());
                 RealOstree.run("init", "--repo=" + theirs, "--mode=" + mode.configName());
                 String theirCommit = RealOstree.run("commit", "--repo=" + theirs, "-b", "t", "--timestamp=@0",
@@ -117,10 +111,7 @@ class TarCommitTest {
             PaxTar.write(tree, java.util.Map.of(), 0, 0, new Random(1), out);
         }
         Repository ours = Repository.init(dir.resolve("ours"), RepoMode.BARE);
-        ObjectId ourCommit;
-        try (InputStream in = Files.newInputStream(tar)) {
-            ourCommit = new CommitBuilder(ours).branch("t").timestamp(0).commitTar(in);
-        }
+        ObjectId ourCommit = commitTar(ours, tar);
         Path theirs = dir.resolve("theirs");
         RealOstree.run("init", "--repo=" + theirs, "--mode=bare");
         assertEquals(RealOstree.run("commit", "--repo=" + theirs, "-b", "t", "--timestamp=@0", "--tree=tar=" + tar).strip(),
@@ -132,6 +123,12 @@ class TarCommitTest {
                     ostreeFsck.getMessage());
             List<Fsck.Problem> problems = new Fsck(Repository.open(repo)).run(false).problems();
             assertEquals(List.of(flagged), problems.stream().map(p -> p.object().id()).toList(), repo.toString());
+        }
+    }
+
+    private static ObjectId commitTar(Repository repo, Path tar) throws Exception {
+        try (InputStream in = Files.newInputStream(tar)) {
+            return new CommitBuilder(repo).branch("t").timestamp(0).commitTar(in);
         }
     }
 
