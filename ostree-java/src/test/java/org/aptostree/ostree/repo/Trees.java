@@ -58,7 +58,7 @@ public final class Trees {
         }
     }
 
-    /** Copies a tree: directories, files and symlinks as they are (no attributes). */
+    /** Copies a tree: directories, files and symlinks, files with their modes, times and user xattrs. */
     public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
@@ -66,7 +66,7 @@ public final class Trees {
                 if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(p, target, LinkOption.NOFOLLOW_LINKS);
+                    Files.copy(p, target, LinkOption.NOFOLLOW_LINKS, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }
