@@ -14,7 +14,10 @@ import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.object.DirMeta;
 import org.aptostree.ostree.object.DirTree;
 import org.aptostree.ostree.object.FileHeader;
+import org.aptostree.ostree.repo.CommitBuilder;
 import org.aptostree.ostree.repo.KeyFile;
+import org.aptostree.ostree.repo.RepoMode;
+import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.Summary;
 import org.aptostree.ostree.sysroot.BootEntry;
 
@@ -144,6 +147,31 @@ class OstreeParsersFuzzTest {
                 r.timestamp();
             }
         } catch (OstreeFormatException expected) {
+            // rejected
+        }
+    }
+
+    private static Repository tarRepository;
+
+    /** One archive repository for all runs of {@link #tarCommit}; objects that repeat are simply there already. */
+    private static synchronized Repository tarRepository() throws IOException, OstreeFormatException {
+        if (tarRepository == null) {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fuzz-tar-repo");
+            dir.toFile().deleteOnExit();
+            tarRepository = Repository.init(dir.resolve("repo"), RepoMode.ARCHIVE);
+        }
+        return tarRepository;
+    }
+
+    /**
+     * A tar stream committed as {@code ostree commit --tree=tar=} takes it (pax headers, xattrs read as libarchive
+     * reads them): committed, or refused with OstreeFormatException or, from the tar reader, an IOException.
+     */
+    @FuzzTest(maxDuration = "20s")
+    void tarCommit(byte[] bytes) {
+        try {
+            new CommitBuilder(tarRepository()).branch("fuzz").timestamp(0).commitTar(new ByteArrayInputStream(bytes));
+        } catch (OstreeFormatException | IOException expected) {
             // rejected
         }
     }

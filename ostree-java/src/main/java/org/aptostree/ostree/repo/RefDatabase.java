@@ -84,21 +84,27 @@ public final class RefDatabase {
      * ref in {@code refs/heads}, then as {@code refs/remotes/<ref>}, then in each remote in directory order.
      */
     Optional<ObjectId> resolveSearchingRemotes(RefSpec spec) throws IOException {
-        Optional<ObjectId> id = read(fileOf(spec));
-        if (id.isPresent() || spec.remote().isPresent()) {
-            return id;
+        List<Path> candidates = new ArrayList<>(List.of(fileOf(spec)));
+        if (spec.remote().isEmpty()) {
+            Path remotes = repo.path().resolve("refs").resolve("remotes");
+            candidates.add(remotes.resolve(spec.ref()));
+            for (String remote : directoryOrder(remotes)) {
+                if (Files.isDirectory(remotes.resolve(remote), LinkOption.NOFOLLOW_LINKS)) {
+                    candidates.add(remotes.resolve(remote).resolve(spec.ref()));
+                }
+            }
         }
-        Path remotes = repo.path().resolve("refs").resolve("remotes");
-        id = read(remotes.resolve(spec.ref()));
-        for (String remote : directoryOrder(remotes)) {
+        // The first path that exists is the ref, even when it cannot be read as one (a directory of refs).
+        for (Path candidate : candidates) {
+            if (Files.isDirectory(candidate)) {
+                throw new IOException("Couldn't open ref '" + spec.ref() + "': Is a directory");
+            }
+            Optional<ObjectId> id = read(candidate);
             if (id.isPresent()) {
-                break;
-            }
-            if (Files.isDirectory(remotes.resolve(remote), LinkOption.NOFOLLOW_LINKS)) {
-                id = read(remotes.resolve(remote).resolve(spec.ref()));
+                return id;
             }
         }
-        return id;
+        return Optional.empty();
     }
 
     private static Optional<ObjectId> read(Path file) throws IOException {

@@ -45,7 +45,8 @@ class KeyFileInteropTest {
         }
         // GKeyFile reads our rewrite the same way too.
         Files.writeString(repo.resolve("config"), ours.format());
-        assertEquals(" lead\ttab mid\tdle \\z",
+        // "\s" and then the blank before "lead": two spaces.
+        assertEquals("  lead\ttab mid\tdle \\z",
                 RealOstree.run("config", "--repo=" + repo, "get", "sp ace.v").replaceAll("\n$", ""));
     }
 }
