@@ -309,7 +309,7 @@ class OstreeCliInteropTest {
     }
 
     /**
-     * A random GVariant value of any type: numbers at their extremes, doubles of every magnitude (byte-swapped by
+     * A random GVariant value of any type: numbers at their extremes, doubles of many magnitudes (byte-swapped by
      * ostree show, they become subnormals, NaNs and infinities), strings with quotes, controls and non-BMP
      * characters, bytestrings and binary byte arrays, maybes (nested too), variants, tuples and dictionaries.
      */
@@ -325,8 +325,9 @@ class OstreeCliInteropTest {
             case 6 -> Variant.of("x", r.nextLong());
             case 7 -> Variant.of("t", r.nextLong());
             case 8 -> Variant.of("h", r.nextInt(100));
+            // No subnormals: GLib's parser refuses them (strtod reports an underflow); printed byte-swapped, they come anyway.
             case 9 -> Variant.of("d", pick(r, List.of(0.1, -0.0, 1e300, 1.5, 123456789.0, 1e-5, 12345678901234567890.0,
-                    Double.MIN_VALUE, r.nextDouble() * Math.pow(10, r.nextInt(40) - 20))));
+                    Double.MIN_NORMAL, r.nextDouble() * Math.pow(10, r.nextInt(40) - 20))));
             case 10 -> Variant.of("s", randomString(r));
             case 11 -> Variant.of("o", pick(r, List.of("/", "/a/b_c", "/org/x1")));
             case 12 -> Variant.of("g", pick(r, List.of("", "as", "a{sv}", "(iu)")));
