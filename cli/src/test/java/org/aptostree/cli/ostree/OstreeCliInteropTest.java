@@ -149,7 +149,7 @@ class OstreeCliInteropTest {
      * Every read verb on a repository that ostree made from generated trees, commit messages, metadata and refs.
      * bare-user repositories keep xattrs in {@code user.ostreemeta}, archive ones in the object header.
      */
-    @Property(tries = 5)
+    @Property(tries = 4)
     void readVerbsMatchOstreeOnGeneratedRepositories(@ForAll @LongRange(min = 1, max = 1_000_000) long seed,
             @ForAll @IntRange(min = 0, max = 1) int bareUser) throws Exception {
         // jqwik runs outside JUnit Jupiter's lifecycle, so it makes and removes its own directory.
