@@ -218,49 +218,88 @@ final class AdminCommand {
                 System.out.println(StatusJson.format(s, repo));
                 return 0;
             }
-            Optional<StagedDeployment> staged = s.staged();
-            if (list.isEmpty() && staged.isEmpty()) {
+            // libostree reads the staged deployment only on a booted system, and lists it first.
+            Optional<StagedDeployment> staged = s.booted().isPresent() ? s.staged() : Optional.empty();
+            List<Entry> all = new ArrayList<>();
+            if (staged.isPresent()) {
+                StagedDeployment st = staged.get();
+                Path origin = s.root().resolve("ostree/deploy").resolve(st.osname()).resolve("deploy").resolve(st.dirName() + ".origin");
+                all.add(new Entry(st.osname(), st.commit(), st.dirName(), false, true, readOrigin(origin)));
+            }
+            for (Deployment d : list) {
+                all.add(new Entry(d.osname(), d.commit(), d.dirName(), d.pinned(), false, Optional.ofNullable(d.origin())));
+            }
+            if (all.isEmpty()) {
                 System.out.println("No deployments.");
                 return 0;
             }
-            StringBuilder out = new StringBuilder();
-            if (staged.isPresent()) {
-                out.append("  ").append(staged.get().osname()).append(' ').append(staged.get().dirName()).append(" (staged)\n");
-                versionOf(repo, staged.get().commit()).ifPresent(v -> out.append("    Version: ").append(v).append('\n'));
-            }
-            int bootedIndex = -1;
-            for (int i = 0; i < list.size(); i++) {
-                if (s.booted().map(list.get(i)::sameDeployment).orElse(false)) {
-                    bootedIndex = i;
+            // ostree_sysroot_query_deployments_for: around the booted one, the first other deployment of its
+            // stateroot before it is pending, the first after it the rollback.
+            int booted = -1;
+            int pending = -1;
+            int rollback = -1;
+            if (s.booted().isPresent()) {
+                Deployment b = s.booted().get();
+                for (int i = 0; i < all.size(); i++) {
+                    Entry e = all.get(i);
+                    if (!e.osname().equals(b.osname())) {
+                        continue;
+                    }
+                    if (!e.staged() && e.dirName().equals(b.dirName())) {
+                        booted = i;
+                    } else if (booted < 0 && pending < 0) {
+                        pending = i;
+                    } else if (booted >= 0 && rollback < 0) {
+                        rollback = i;
+                    }
                 }
             }
-            for (int i = 0; i < list.size(); i++) {
-                Deployment d = list.get(i);
-                String label = bootedIndex < 0 ? "" : i < bootedIndex ? " (pending)" : i == bootedIndex + 1 ? " (rollback)" : "";
-                out.append(i == bootedIndex ? "* " : "  ").append(d.osname()).append(' ').append(d.dirName()).append(label).append('\n');
-                Optional<String> version = versionOf(repo, d.commit());
-                version.ifPresent(v -> out.append("    Version: ").append(v).append('\n'));
-                if (d.pinned()) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < all.size(); i++) {
+                Entry e = all.get(i);
+                String label = e.staged() ? " (staged)" : i == pending ? " (pending)" : i == rollback ? " (rollback)" : "";
+                out.append(i == booted ? "* " : "  ").append(e.osname()).append(' ').append(e.dirName()).append(label).append('\n');
+                Optional<Commit> commit = readCommit(repo, e.commit());
+                commit.flatMap(c -> c.metadata().getString("version")).ifPresent(v -> out.append("    Version: ").append(v).append('\n'));
+                if (e.pinned()) {
                     out.append("    Pinned: yes\n");
                 }
-                if (d.origin() == null) {
+                if (e.origin().isEmpty()) {
                     out.append("    origin: none\n");
                 } else {
-                    Optional<String> refspec = d.origin().get("origin", "refspec");
+                    Optional<String> refspec = e.origin().get().get("origin", "refspec");
                     out.append(refspec.map(r -> "    origin refspec: " + r).orElse("    origin: <unknown origin type>")).append('\n');
+                    commit.flatMap(c -> c.metadata().getString("ostree.source-title"))
+                            .ifPresent(t -> out.append("    `- ").append(t).append('\n'));
                 }
             }
             System.out.print(out);
             return 0;
         }
 
-        static Optional<String> versionOf(Repository repo, ObjectId commit) {
+        /** One line of the listing: a deployment, or the staged one. */
+        private record Entry(String osname, ObjectId commit, String dirName, boolean pinned, boolean staged, Optional<KeyFile> origin) {
+        }
+
+        private static Optional<KeyFile> readOrigin(Path file) throws IOException, OstreeFormatException {
             try {
-                Commit c = repo.readCommit(commit);
-                return c.metadata().getString("version");
+                return Optional.of(KeyFile.parse(Files.readString(file), file.toString()));
+            } catch (java.nio.file.NoSuchFileException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** ostree stumbles on when a deployment's commit cannot be loaded. */
+        private static Optional<Commit> readCommit(Repository repo, ObjectId commit) {
+            try {
+                return Optional.of(repo.readCommit(commit));
             } catch (IOException | OstreeFormatException e) {
                 return Optional.empty();
             }
+        }
+
+        static Optional<String> versionOf(Repository repo, ObjectId commit) {
+            return readCommit(repo, commit).flatMap(c -> c.metadata().getString("version"));
         }
     }
 

@@ -5,36 +5,44 @@ import java.util.concurrent.Callable;
 
 import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.ObjectType;
 import org.aptostree.ostree.repo.Repository;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "log", mixinStandardHelpOptions = true, description = "Show log starting at commit or ref.")
 final class LogCommand implements Callable<Integer> {
     @ParentCommand
     OstreeCommand repo;
 
-    @Parameters(index = "0", paramLabel = "REF")
+    @Option(names = "--raw", description = "Show raw variant data")
+    boolean raw;
+
+    @Parameters(index = "0", paramLabel = "REV")
     String rev;
 
     @Override
     public Integer call() throws Exception {
         Repository r = repo.open();
         Optional<ObjectId> next = Optional.of(r.resolveRev(rev));
-        StringBuilder out = new StringBuilder();
+        boolean first = true;
         while (next.isPresent()) {
             ObjectId id = next.get();
-            if (!r.has(id, org.aptostree.ostree.object.ObjectType.COMMIT)) {
-                out.append("<< History beyond this commit not fetched >>\n");
+            if (!first && !r.has(id, ObjectType.COMMIT)) {
+                System.out.print("<< History beyond this commit not fetched >>\n");
                 break;
             }
-            Commit c = r.readCommit(id);
-            out.append(CommitPrinter.format(id, c));
-            next = c.parent();
+            byte[] data = r.readMetadataBytes(id, ObjectType.COMMIT);
+            // Each commit as it is read, as ostree does: what came before an error stays printed.
+            System.out.print(ObjectPrinter.format(ObjectType.COMMIT, id, Commit.TYPE, data,
+                    raw ? ObjectPrinter.Dump.RAW : ObjectPrinter.Dump.PARSED));
+            next = Commit.decode(data).parent();
+            first = false;
         }
-        System.out.print(out);
+        System.out.flush();
         return 0;
     }
 }

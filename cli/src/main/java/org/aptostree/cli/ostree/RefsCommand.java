@@ -1,9 +1,12 @@
 package org.aptostree.cli.ostree;
 
+import java.util.ArrayList;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.aptostree.cli.ExitCodeException;
+import org.aptostree.ostree.gvariant.GHashTableOrder;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.Repository;
 
@@ -25,6 +28,9 @@ final class RefsCommand implements Callable<Integer> {
 
     @Option(names = "--list", description = "Do not remove the prefix from the refs")
     boolean list;
+
+    @Option(names = {"-A", "--alias"}, description = "List aliases (symlinked refs) with their targets")
+    boolean alias;
 
     @Parameters(arity = "0..*", paramLabel = "PREFIX")
     java.util.List<String> args = new java.util.ArrayList<>();
@@ -57,16 +63,17 @@ final class RefsCommand implements Callable<Integer> {
             }
             return 0;
         }
+        // ostree refs PREFIX lists names below the prefix; --list (and -A) keep the prefix.
+        boolean cutPrefix = !(list || alias);
+        Map<String, String> found = r.refs().enumerate(args.isEmpty() ? Optional.empty() : Optional.of(args.get(0)), cutPrefix, alias);
         StringBuilder out = new StringBuilder();
-        for (String ref : refs.keySet()) {
-            if (args.isEmpty()) {
-                out.append(ref).append('\n');
-            } else {
-                String prefix = args.get(0);
-                if (ref.startsWith(prefix)) {
-                    out.append(list ? ref : ref.substring(prefix.length()).replaceFirst("^/", "")).append('\n');
-                }
+        // ostree prints its hash table of refs in the table's own order.
+        for (String ref : GHashTableOrder.order(new ArrayList<>(found.keySet()))) {
+            out.append(ref);
+            if (alias) {
+                out.append(" -> ").append(found.get(ref));
             }
+            out.append('\n');
         }
         System.out.print(out);
         return 0;

@@ -1,11 +1,16 @@
 package org.aptostree.cli.ostree;
 
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.aptostree.cli.ExitCodeException;
+import org.aptostree.ostree.gvariant.GVariantCodec;
+import org.aptostree.ostree.gvariant.Variant;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.Summary;
 import org.aptostree.ostree.sign.GpgSigner;
@@ -22,8 +27,11 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = {"-u", "--update"}, description = "Update the summary")
     boolean update;
 
-    @Option(names = "--view", description = "View the local summary file")
+    @Option(names = {"-v", "--view"}, description = "View the local summary file")
     boolean view;
+
+    @Option(names = "--raw", description = "View the raw bytes of the summary file")
+    boolean raw;
 
     @Option(names = "--gpg-sign", paramLabel = "KEY-ID", description = "GPG Key ID to sign the summary with")
     List<String> keyIds = new ArrayList<>();
@@ -48,17 +56,17 @@ final class SummaryCommand implements Callable<Integer> {
             s.write(r, sigs);
             return 0;
         }
-        Summary s = Summary.read(r).orElseThrow(() -> new java.nio.file.NoSuchFileException("No summary file in " + r.path()));
-        StringBuilder out = new StringBuilder();
-        for (Summary.Ref ref : s.refs()) {
-            out.append("* ").append(ref.name()).append('\n');
-            out.append("    Latest Commit (").append(ref.commitSize()).append(" bytes):\n");
-            out.append("      ").append(ref.commit()).append('\n');
-            ref.timestamp().ifPresent(t -> out.append("    Timestamp (ostree.commit.timestamp): ")
-                    .append(java.time.format.DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(t))).append('\n'));
-            out.append('\n');
+        if (!view && !raw) {
+            throw new ExitCodeException(1, "No option specified; use -u to update summary");
         }
-        s.metadata().asMap().forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
+        byte[] data;
+        try {
+            data = Files.readAllBytes(r.path().resolve("summary"));
+        } catch (NoSuchFileException e) {
+            throw new ExitCodeException(1, "openat(summary): No such file or directory");
+        }
+        String out = raw ? ObjectPrinter.swapped(new Variant(Summary.TYPE, GVariantCodec.decode(Summary.TYPE, data))) + "\n"
+                : SummaryPrinter.format(Summary.decode(data));
         System.out.print(out);
         return 0;
     }

@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * The iteration order of GLib's GHashTable with {@code g_str_hash} keys (GLib 2.74). libostree builds commit
  * metadata through GVariantDict, whose output order is this hash order; a commit checksum equal to
- * {@code ostree commit}'s needs the same order. Emulates insertion, quadratic probing and in-place resize.
+ * {@code ostree commit}'s needs the same order, and {@code ostree refs} prints its refs in it. Emulates insertion,
+ * quadratic probing and in-place resize.
  */
-final class GHashTableOrder {
+public final class GHashTableOrder {
     private static final int MIN_SHIFT = 3;
     private static final int[] PRIME_MOD = {1, 2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381,
         32749, 65521, 131071, 262139, 524287, 1048573, 2097143, 4194301, 8388593, 16777213, 33554393, 67108859,
@@ -29,7 +30,7 @@ final class GHashTableOrder {
     }
 
     /** The order a GHashTable yields keys inserted in the given order (later duplicates replace in place). */
-    static List<String> order(List<String> insertionOrder) {
+    public static List<String> order(List<String> insertionOrder) {
         GHashTableOrder table = new GHashTableOrder();
         for (String key : insertionOrder) {
             table.insert(key);

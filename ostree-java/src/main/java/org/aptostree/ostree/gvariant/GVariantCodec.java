@@ -163,6 +163,53 @@ public final class GVariantCodec {
         return 8;
     }
 
+    /**
+     * The value with the byte order of every number swapped, as {@code g_variant_byteswap}: what a value serialised
+     * big-endian reads as (ostree prints commit data this way on little-endian machines).
+     */
+    public static Object byteswap(GVariantType type, Object value) {
+        switch (type.kind()) {
+            case INT16: case UINT16:
+                return Short.reverseBytes((Short) value);
+            case INT32: case UINT32: case HANDLE:
+                return Integer.reverseBytes((Integer) value);
+            case INT64: case UINT64:
+                return Long.reverseBytes((Long) value);
+            case DOUBLE:
+                return Double.longBitsToDouble(Long.reverseBytes(Double.doubleToRawLongBits((Double) value)));
+            case VARIANT: {
+                Variant v = (Variant) value;
+                return new Variant(v.type(), byteswap(v.type(), v.value()));
+            }
+            case MAYBE:
+                return ((Optional<?>) value).map(v -> byteswap(type.element(), v));
+            case ARRAY: {
+                if (value instanceof byte[]) {
+                    return value;
+                }
+                List<Object> out = new ArrayList<>();
+                for (Object item : (List<?>) value) {
+                    out.add(byteswap(type.element(), item));
+                }
+                return out;
+            }
+            case TUPLE: {
+                List<?> members = (List<?>) value;
+                List<Object> out = new ArrayList<>();
+                for (int i = 0; i < members.size(); i++) {
+                    out.add(byteswap(type.children().get(i), members.get(i)));
+                }
+                return out;
+            }
+            case DICT_ENTRY: {
+                DictEntry e = (DictEntry) value;
+                return new DictEntry(byteswap(type.children().get(0), e.key()), byteswap(type.children().get(1), e.value()));
+            }
+            default:
+                return value;
+        }
+    }
+
     // ---------------------------------------------------------------- decoding
 
     /** Reads a whole serialised value, which must be in normal form. */

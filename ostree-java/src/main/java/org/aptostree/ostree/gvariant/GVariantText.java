@@ -1,10 +1,9 @@
 package org.aptostree.ostree.gvariant;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
-/** Prints values in GVariant text format, as {@code g_variant_print(value, TRUE)} does (used by ostree show). */
+/** Prints values in GVariant text format, as GLib 2.74's {@code g_variant_print} does (used by ostree show, ls -X and summary --view). */
 public final class GVariantText {
 
     private GVariantText() {
@@ -13,6 +12,13 @@ public final class GVariantText {
     public static String format(GVariantType type, Object value) {
         StringBuilder out = new StringBuilder();
         print(type, value, true, out);
+        return out.toString();
+    }
+
+    /** As {@code g_variant_print(value, FALSE)}: no type annotations. */
+    public static String formatUnannotated(GVariantType type, Object value) {
+        StringBuilder out = new StringBuilder();
+        print(type, value, false, out);
         return out.toString();
     }
 
@@ -27,10 +33,10 @@ public final class GVariantText {
             case HANDLE -> out.append(annotate ? "handle " : "").append((int) value);
             case INT64 -> out.append(annotate ? "int64 " : "").append((long) value);
             case UINT64 -> out.append(annotate ? "uint64 " : "").append(Long.toUnsignedString((Long) value));
-            case DOUBLE -> out.append((double) value);
+            case DOUBLE -> out.append(formatDouble((Double) value));
             case STRING -> quote((String) value, out);
-            case OBJECT_PATH -> quote((String) value, out.append(annotate ? "objectpath " : ""));
-            case SIGNATURE -> quote((String) value, out.append(annotate ? "signature " : ""));
+            case OBJECT_PATH -> out.append(annotate ? "objectpath " : "").append('\'').append(value).append('\'');
+            case SIGNATURE -> out.append(annotate ? "signature " : "").append('\'').append(value).append('\'');
             case VARIANT -> {
                 Variant v = (Variant) value;
                 out.append('<');
@@ -38,12 +44,22 @@ public final class GVariantText {
                 out.append('>');
             }
             case MAYBE -> {
-                Optional<?> maybe = (Optional<?>) value;
-                if (maybe.isEmpty()) {
-                    out.append(annotate ? "@" + type + " " : "").append("nothing");
+                if (annotate) {
+                    out.append('@').append(type).append(' ');
+                }
+                // As GLib: nested maybes print "just" only where needed to tell a nested nothing apart.
+                Object inner = value;
+                GVariantType innerType = type;
+                int depth = 0;
+                while (innerType.kind() == GVariantType.Kind.MAYBE && inner instanceof Optional<?> maybe && maybe.isPresent()) {
+                    inner = maybe.get();
+                    innerType = innerType.element();
+                    depth++;
+                }
+                if (innerType.kind() == GVariantType.Kind.MAYBE) {
+                    out.append("just ".repeat(depth)).append("nothing");
                 } else {
-                    out.append("just ");
-                    print(type.element(), maybe.get(), annotate, out);
+                    print(innerType, inner, false, out);
                 }
             }
             case ARRAY -> printArray(type, value, annotate, out);
@@ -73,8 +89,7 @@ public final class GVariantText {
         GVariantType element = type.element();
         if (value instanceof byte[] bytes) {
             if (isBytestring(bytes)) {
-                out.append('b');
-                quote(new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8), out);
+                quoteBytestring(bytes, out);
                 return;
             }
             if (bytes.length == 0) {
@@ -129,31 +144,115 @@ public final class GVariantText {
         return true;
     }
 
+    /** As GLib: a string with a ' is put in double quotes; characters that are not printable are escaped. */
     private static void quote(String s, StringBuilder out) {
-        char q = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+        char q = s.indexOf('\'') >= 0 ? '"' : '\'';
         out.append(q);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == q || c == '\\') {
+                out.append('\\');
+            }
+            if (isPrintable(c)) {
+                out.appendCodePoint(c);
+                continue;
+            }
+            out.append('\\');
             switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                case '\f' -> out.append("\\f");
+                case 0x07 -> out.append('a');
+                case '\b' -> out.append('b');
+                case '\f' -> out.append('f');
+                case '\n' -> out.append('n');
+                case '\r' -> out.append('r');
+                case '\t' -> out.append('t');
+                case 0x0B -> out.append('v');
+                default -> out.append(c < 0x10000 ? String.format("u%04x", c) : String.format("U%08x", c));
+            }
+        }
+        out.append(q);
+    }
+
+    /** g_unichar_isprint: neither a control, format, unassigned nor surrogate code point. */
+    private static boolean isPrintable(int c) {
+        int t = Character.getType(c);
+        return t != Character.CONTROL && t != Character.FORMAT && t != Character.UNASSIGNED && t != Character.SURROGATE;
+    }
+
+    /** A bytestring as GLib prints it: b'…' (b"…" when it holds a '), its bytes escaped by g_strescape. */
+    private static void quoteBytestring(byte[] bytes, StringBuilder out) {
+        boolean apostrophe = false;
+        for (int i = 0; i < bytes.length - 1; i++) {
+            apostrophe |= bytes[i] == '\'';
+        }
+        char q = apostrophe ? '"' : '\'';
+        out.append('b').append(q);
+        for (int i = 0; i < bytes.length - 1; i++) {
+            int b = bytes[i] & 0xFF;
+            switch (b) {
                 case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
                 case 0x0B -> out.append("\\v");
-                case 0x07 -> out.append("\\a");
+                case '\\' -> out.append("\\\\");
+                case '"' -> out.append("\\\"");
                 default -> {
-                    if (c == q) {
-                        out.append('\\').append(c);
-                    } else if (c < 0x20 || c == 0x7F) {
-                        out.append(String.format("\\u%04x", (int) c));
+                    if (b < ' ' || b >= 0177) {
+                        out.append('\\').append((char) ('0' + (b >> 6))).append((char) ('0' + (b >> 3 & 7))).append((char) ('0' + (b & 7)));
                     } else {
-                        out.append(c);
+                        out.append((char) b);
                     }
                 }
             }
         }
         out.append(q);
+    }
+
+    /**
+     * A double as GLib prints it: C's {@code %.17g} (g_ascii_dtostr), then ".0" added when the result has no '.',
+     * exponent, "nan" or "inf" (whose 'n' counts).
+     */
+    static String formatDouble(double d) {
+        String s;
+        if (Double.isNaN(d)) {
+            s = Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
+        } else if (Double.isInfinite(d)) {
+            s = d > 0 ? "inf" : "-inf";
+        } else if (d == 0) {
+            s = (1 / d < 0) ? "-0" : "0";
+        } else {
+            java.math.BigDecimal v = new java.math.BigDecimal(d).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+            int exponent = v.precision() - v.scale() - 1;
+            if (exponent < -4 || exponent >= 17) {
+                String digits = v.unscaledValue().abs().toString();
+                String mantissa = stripZeros(digits.charAt(0) + "." + digits.substring(1));
+                s = (v.signum() < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                        + String.format("%02d", Math.abs(exponent));
+            } else {
+                s = stripZeros(v.setScale(Math.max(0, 16 - exponent), java.math.RoundingMode.HALF_EVEN).toPlainString());
+            }
+        }
+        for (char c : s.toCharArray()) {
+            if (c == '.' || c == 'e' || c == 'n' || c == 'N') {
+                return s;
+            }
+        }
+        return s + ".0";
+    }
+
+    private static String stripZeros(String s) {
+        if (s.indexOf('.') < 0) {
+            return s;
+        }
+        int end = s.length();
+        while (s.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (s.charAt(end - 1) == '.') {
+            end--;
+        }
+        return s.substring(0, end);
     }
 }

@@ -11,7 +11,7 @@ public record DirMeta(int uid, int gid, int mode, List<Xattr> xattrs) {
     public static final GVariantType TYPE = GVariantType.of("(uuua(ayay))");
 
     public DirMeta {
-        xattrs = Xattr.canonical(xattrs);
+        xattrs = List.copyOf(xattrs);
     }
 
     public byte[] encode() {
@@ -34,7 +34,6 @@ public record DirMeta(int uid, int gid, int mode, List<Xattr> xattrs) {
             throw new OstreeFormatException(String.format("invalid directory metadata: mode 0%o has unknown bits", mode));
         }
         List<Xattr> xattrs = Xattr.fromValue(v.get(3));
-        Xattr.validateSorted(xattrs);
         return new DirMeta(Integer.reverseBytes((Integer) v.get(0)), Integer.reverseBytes((Integer) v.get(1)), mode, xattrs);
     }
 }

@@ -26,7 +26,7 @@ public record FileHeader(int uid, int gid, int mode, String symlinkTarget, List<
 
     public FileHeader {
         Objects.requireNonNull(symlinkTarget, "symlinkTarget");
-        xattrs = Xattr.canonical(xattrs);
+        xattrs = List.copyOf(xattrs);
     }
 
     public static FileHeader regular(int uid, int gid, int mode, List<Xattr> xattrs) {
@@ -103,8 +103,13 @@ public record FileHeader(int uid, int gid, int mode, String symlinkTarget, List<
             throw new OstreeFormatException("truncated archive file header", 8 + body.length);
         }
         List<?> v = (List<?>) GVariantCodec.decode(ARCHIVE_TYPE, body);
+        // libostree's messages, which ostree fsck prints.
         if ((Integer) v.get(4) != 0) {
-            throw new OstreeFormatException("Corrupted archive file; invalid rdev");
+            throw new OstreeFormatException("Corrupted archive file; invalid rdev " + Integer.toUnsignedString(Integer.reverseBytes((Integer) v.get(4))));
+        }
+        int mode = Integer.reverseBytes((Integer) v.get(3));
+        if (!FileMode.isRegular(mode) && !FileMode.isSymlink(mode)) {
+            throw new OstreeFormatException("Corrupted archive file; invalid mode " + Integer.toUnsignedString(mode));
         }
         FileHeader h = new FileHeader(Integer.reverseBytes((Integer) v.get(1)), Integer.reverseBytes((Integer) v.get(2)),
                 Integer.reverseBytes((Integer) v.get(3)), (String) v.get(5), Xattr.fromValue(v.get(6)));

@@ -8,10 +8,15 @@ import java.util.List;
 import java.util.Objects;
 
 import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.gvariant.Variant;
 
-/** One extended attribute, as OSTree stores it in {@code a(ayay)}: the name with a trailing NUL, the raw value. */
+/**
+ * One extended attribute, as OSTree stores it in {@code a(ayay)}: the name with a trailing NUL, the raw value.
+ * Objects keep xattrs in the order their source gave: libostree sorts those it reads from disk ({@link #ORDER}) but
+ * takes a tar member's as libarchive lists them, and hashes either as it got them.
+ */
 public record Xattr(String name, byte[] value) {
-    /** libostree sorts xattrs by strcmp of the name bytes. */
+    /** The order in which libglnx returns a file's xattrs: strcmp of the name bytes. */
     public static final Comparator<Xattr> ORDER = (a, b) -> Arrays.compareUnsigned(a.nameBytes(), b.nameBytes());
 
     public Xattr {
@@ -28,11 +33,9 @@ public record Xattr(String name, byte[] value) {
         return name.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The xattrs in canonical (sorted) order. */
-    public static List<Xattr> canonical(List<Xattr> xattrs) {
-        List<Xattr> sorted = new ArrayList<>(xattrs);
-        sorted.sort(ORDER);
-        return List.copyOf(sorted);
+    /** The xattrs as the {@code a(ayay)} value libostree hands out (what {@code ostree ls -X} prints). */
+    public static Variant variant(List<Xattr> xattrs) {
+        return Variant.of("a(ayay)", toValue(xattrs));
     }
 
     static List<Object> toValue(List<Xattr> xattrs) {
@@ -56,15 +59,6 @@ public record Xattr(String name, byte[] value) {
             xattrs.add(new Xattr(new String(name, 0, name.length - 1, StandardCharsets.UTF_8), (byte[]) pair.get(1)));
         }
         return List.copyOf(xattrs);
-    }
-
-    /** Checks libostree's rule for stored xattrs: strictly sorted by name, no duplicates. */
-    static void validateSorted(List<Xattr> xattrs) throws OstreeFormatException {
-        for (int i = 1; i < xattrs.size(); i++) {
-            if (ORDER.compare(xattrs.get(i - 1), xattrs.get(i)) >= 0) {
-                throw new OstreeFormatException("xattrs are not sorted or have a duplicate name: " + xattrs.get(i).name());
-            }
-        }
     }
 
     @Override

@@ -150,7 +150,7 @@ public final class Checkout {
         void apply() throws IOException {
             if (owners) {
                 FileStore.chown(dir, meta.uid(), meta.gid());
-                FileStore.writeXattrs(dir, meta.xattrs());
+                FileXattrs.write(dir, meta.xattrs());
             }
             FileStore.chmod(dir, meta.mode());
         }
@@ -361,7 +361,7 @@ public final class Checkout {
                 if (!userMode) {
                     FileStore.chown(staged, h.uid(), h.gid());
                     if (!h.isSymlink()) {
-                        FileStore.writeXattrs(staged, h.xattrs());
+                        FileXattrs.write(staged, h.xattrs());
                     }
                 }
                 if (!h.isSymlink()) {

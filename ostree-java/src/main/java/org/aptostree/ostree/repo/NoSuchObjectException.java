@@ -10,8 +10,15 @@ public final class NoSuchObjectException extends IOException {
     private final transient ObjectName object;
 
     public NoSuchObjectException(ObjectName object) {
-        super("No such object " + object);
+        super(message(object));
         this.object = object;
+    }
+
+    /** libostree's wording, which the CLI prints. */
+    private static String message(ObjectName object) {
+        return object.type() == org.aptostree.ostree.object.ObjectType.FILE
+                ? "Couldn't find file object '" + object.id() + "'"
+                : "No such metadata object " + object;
     }
 
     public ObjectName object() {

@@ -150,7 +150,7 @@ public final class ObjectInserter implements AutoCloseable {
             return id;
         }
         if (repo.mode() == RepoMode.BARE_USER) {
-            FileStore.writeUserXattr(file, "ostreemeta", header.userMeta());
+            FileXattrs.writeUser(file, "ostreemeta", header.userMeta());
             FileStore.chmod(file, (header.mode() & 0775) | 0400);
         } else {
             if ((header.mode() & ~(FileMode.S_IFMT | 0775)) != 0) {
@@ -215,7 +215,7 @@ public final class ObjectInserter implements AutoCloseable {
                 copy(content, file, size, digest);
             }
         }
-        FileStore.writeUserXattr(staged, "ostreemeta", header.userMeta());
+        FileXattrs.writeUser(staged, "ostreemeta", header.userMeta());
         int mode = header.isSymlink() ? 0644 : (header.mode() & 0775) | 0400;
         FileStore.chmodOwnFile(staged, mode);
         FileStore.zeroTimesOfRegularFile(staged);
@@ -237,7 +237,11 @@ public final class ObjectInserter implements AutoCloseable {
         if (!userOnly) {
             FileStore.chown(staged, header.uid(), header.gid());
             if (!header.isSymlink()) {
-                FileStore.writeXattrs(staged, header.xattrs());
+                FileXattrs.write(staged, header.xattrs());
+            } else if (!header.xattrs().isEmpty()) {
+                // Left off, they would make an object whose checksum no longer matches what is on disk.
+                throw new IOException("cannot set xattr " + header.xattrs().get(0).name() + " on symlink " + staged
+                        + ": xattrs of symlinks are not supported");
             }
         }
         if (header.isSymlink()) {

@@ -2,9 +2,14 @@ package org.aptostree.ostree.repo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -21,6 +26,8 @@ public final class RefDatabase {
     /** {@code ostree_validate_rev}: slash-separated components of word characters, dots and dashes. */
     private static final Pattern REF = Pattern.compile("[\\w\\d][-._\\w\\d]*(/[\\w\\d][-._\\w\\d]*)*");
     private static final Pattern REMOTE = Pattern.compile("[\\w\\d][-._\\w\\d]*");
+    /** {@code _ostree_validate_ref_fragment}: one component of a ref. */
+    private static final Pattern FRAGMENT = REMOTE;
 
     private final Repository repo;
 
@@ -70,6 +77,34 @@ public final class RefDatabase {
             id = read(repo.path().resolve("refs").resolve("remotes").resolve(spec.ref()));
         }
         return id;
+    }
+
+    /**
+     * A parsed refspec resolved as {@code ostree_repo_resolve_rev} does: {@code remote:ref} in that remote; a bare
+     * ref in {@code refs/heads}, then as {@code refs/remotes/<ref>}, then in each remote in directory order.
+     */
+    Optional<ObjectId> resolveSearchingRemotes(RefSpec spec) throws IOException {
+        List<Path> candidates = new ArrayList<>(List.of(fileOf(spec)));
+        if (spec.remote().isEmpty()) {
+            Path remotes = repo.path().resolve("refs").resolve("remotes");
+            candidates.add(remotes.resolve(spec.ref()));
+            for (String remote : directoryOrder(remotes)) {
+                if (Files.isDirectory(remotes.resolve(remote), LinkOption.NOFOLLOW_LINKS)) {
+                    candidates.add(remotes.resolve(remote).resolve(spec.ref()));
+                }
+            }
+        }
+        // The first path that exists is the ref, even when it cannot be read as one (a directory of refs).
+        for (Path candidate : candidates) {
+            if (Files.isDirectory(candidate)) {
+                throw new IOException("Couldn't open ref '" + spec.ref() + "': Is a directory");
+            }
+            Optional<ObjectId> id = read(candidate);
+            if (id.isPresent()) {
+                return id;
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<ObjectId> read(Path file) throws IOException {
@@ -127,6 +162,90 @@ public final class RefDatabase {
         Map<String, ObjectId> all = new TreeMap<>(listLocal());
         all.putAll(listRemote());
         return all;
+    }
+
+    /**
+     * Refs as libostree's {@code ostree_repo_list_refs_ext} finds them, in the order it inserts them into its hash
+     * table (directory order; local refs, then each remote's as {@code remote:ref}), each with its file's contents
+     * (a checksum) or, with {@code aliasesOnly}, only symlinked refs with their targets. A {@code prefix} lists what
+     * is under {@code refs/heads/prefix} (or a remote's, written {@code remote:prefix}); {@code cutPrefix} leaves
+     * it off the names, as {@code ostree refs PREFIX} does.
+     */
+    public Map<String, String> enumerate(Optional<String> prefix, boolean cutPrefix, boolean aliasesOnly) throws IOException {
+        Map<String, String> refs = new LinkedHashMap<>();
+        Path root = repo.path().resolve("refs");
+        if (prefix.isEmpty()) {
+            enumerate(root.resolve("heads"), "", null, aliasesOnly, refs);
+            Path remotes = root.resolve("remotes");
+            for (String remote : directoryOrder(remotes)) {
+                if (Files.isDirectory(remotes.resolve(remote), LinkOption.NOFOLLOW_LINKS)) {
+                    enumerate(remotes.resolve(remote), "", remote, aliasesOnly, refs);
+                }
+            }
+            return refs;
+        }
+        String spec = prefix.get();
+        String remote = null;
+        String refPrefix;
+        int colon = spec.lastIndexOf(':');
+        if ((spec.endsWith(":") || spec.endsWith(":.")) && REMOTE.matcher(spec.substring(0, colon)).matches()) {
+            remote = spec.substring(0, colon);
+            refPrefix = ".";
+        } else {
+            RefSpec parsed = RefSpec.parse(spec);
+            remote = parsed.remote().orElse(null);
+            refPrefix = parsed.ref();
+        }
+        Path base = remote != null ? root.resolve("remotes").resolve(remote) : root.resolve("heads");
+        Path path = base.resolve(refPrefix).normalize();
+        if (Files.isDirectory(path)) {
+            enumerate(path, cutPrefix ? "" : refPrefix + "/", remote, aliasesOnly, refs);
+        } else if (Files.exists(path)) {
+            refs.put(remote != null ? remote + ":" + refPrefix : refPrefix, contents(path));
+        }
+        return refs;
+    }
+
+    private static void enumerate(Path dir, String name, String remote, boolean aliasesOnly, Map<String, String> refs)
+            throws IOException {
+        for (String entry : directoryOrder(dir)) {
+            if (!FRAGMENT.matcher(entry).matches()) {
+                continue;
+            }
+            Path p = dir.resolve(entry);
+            String full = name + entry;
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                enumerate(p, full + "/", remote, aliasesOnly, refs);
+            } else if (aliasesOnly) {
+                if (Files.isSymbolicLink(p)) {
+                    String target = Files.readSymbolicLink(p).toString();
+                    while (target.startsWith("../")) {
+                        target = target.substring(3);
+                    }
+                    refs.put(full, target);
+                }
+            } else {
+                refs.put(remote != null ? remote + ":" + full : full, contents(p));
+            }
+        }
+    }
+
+    /** The entries of a directory as readdir(3) returns them, which is the order libostree walks them in. */
+    private static List<String> directoryOrder(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                names.add(p.getFileName().toString());
+            }
+        }
+        return names;
+    }
+
+    private static String contents(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8).stripTrailing();
     }
 
     private static Map<String, ObjectId> list(Path root, String prefix) throws IOException {

@@ -179,7 +179,7 @@ public final class Repository {
         if (mode == RepoMode.BARE_USER) {
             byte[] meta;
             try {
-                meta = FileStore.readUserXattr(p, "ostreemeta");
+                meta = FileXattrs.readUser(p, "ostreemeta");
             } catch (NoSuchFileException e) {
                 throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
             }
@@ -227,7 +227,7 @@ public final class Repository {
             case BARE_USER: {
                 byte[] meta;
                 try {
-                    meta = FileStore.readUserXattr(p, "ostreemeta");
+                    meta = FileXattrs.readUser(p, "ostreemeta");
                 } catch (IOException e) {
                     throw new OstreeFormatException("Unable to read file metadata of " + p + ": " + e.getMessage());
                 }
@@ -249,7 +249,7 @@ public final class Repository {
                     FileHeader h = FileHeader.symlink(uid, gid, FileStore.readSymlinkTarget(p), List.of());
                     return new ContentObject(h, 0, InputStream.nullInputStream());
                 }
-                FileHeader h = FileHeader.regular(uid, gid, st.mode(), userOnly ? List.of() : FileStore.readUserXattrs(p));
+                FileHeader h = FileHeader.regular(uid, gid, st.mode(), userOnly ? List.of() : FileXattrs.read(p));
                 return new ContentObject(h, st.size(), Files.newInputStream(p));
             }
         }
@@ -306,37 +306,49 @@ public final class Repository {
     }
 
     /**
-     * Resolves a revision as {@code ostree rev-parse}: a full checksum, a unique prefix of a commit checksum,
-     * a ref ({@code ref}, {@code remote:ref}) or any of these followed by {@code ^} for the parent.
+     * The commit a rev names, resolved as {@code ostree_repo_resolve_rev}: a full checksum as it is; a lowercase hex
+     * string as the prefix of exactly one commit object; a rev followed by {@code ^} as its commit's parent; else a
+     * refspec ({@code ref} or {@code remote:ref}, a bare ref also looked for in the remotes).
      */
     public ObjectId resolveRev(String rev) throws IOException, OstreeFormatException {
-        if (rev.endsWith("^")) {
-            ObjectId child = resolveRev(rev.substring(0, rev.length() - 1));
-            return readCommit(child).parent()
-                    .orElseThrow(() -> new IOException("Commit " + child + " has no parent"));
-        }
         if (ObjectId.isValidHex(rev)) {
             return ObjectId.fromHex(rev);
         }
-        Optional<ObjectId> ref = refs.resolve(rev);
-        if (ref.isPresent()) {
-            return ref.get();
-        }
-        if (rev.length() >= 4 && rev.length() < 64 && rev.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        if (rev.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
             List<ObjectId> matches = findCommitsByPrefix(rev);
             if (matches.size() == 1) {
                 return matches.get(0);
             }
             if (matches.size() > 1) {
-                throw new IOException("Refspec '" + rev + "' is ambiguous: it matches " + matches.size() + " commits");
+                throw new IOException("Refspec " + rev + " not unique");
             }
         }
-        throw new IOException("Refspec '" + rev + "' not found");
+        if (rev.endsWith("^")) {
+            ObjectId child = resolveRev(rev.substring(0, rev.length() - 1));
+            return readCommit(child).parent()
+                    .orElseThrow(() -> new IOException("Commit " + child + " has no parent"));
+        }
+        RefDatabase.RefSpec spec;
+        try {
+            spec = RefDatabase.RefSpec.parse(rev);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage());
+        }
+        return refs.resolveSearchingRemotes(spec).orElseThrow(() -> new IOException("Refspec '" + rev + "' not found"));
     }
 
+    /** The commit objects whose checksum starts with {@code prefix} (any length, even empty). */
     private List<ObjectId> findCommitsByPrefix(String prefix) throws IOException {
-        Path dir = path.resolve("objects").resolve(prefix.substring(0, 2));
         List<ObjectId> found = new ArrayList<>();
+        if (prefix.length() < 2) {
+            for (ObjectName n : listObjects()) {
+                if (n.type() == ObjectType.COMMIT && n.id().hex().startsWith(prefix)) {
+                    found.add(n.id());
+                }
+            }
+            return found;
+        }
+        Path dir = path.resolve("objects").resolve(prefix.substring(0, 2));
         if (!Files.isDirectory(dir)) {
             return found;
         }

@@ -71,8 +71,13 @@ public record Summary(List<Ref> refs, VariantDict metadata) {
 
     public static Summary decode(byte[] data) throws OstreeFormatException {
         List<?> v = (List<?>) GVariantCodec.decode(TYPE, data);
+        return new Summary(decodeRefs(v.get(0)), VariantDict.fromValue(v.get(1)));
+    }
+
+    /** The refs of a decoded {@code a(s(taya{sv}))} value: the summary's own, or a collection's in its collection map. */
+    public static List<Ref> decodeRefs(Object value) throws OstreeFormatException {
         List<Ref> refs = new ArrayList<>();
-        for (Object o : (List<?>) v.get(0)) {
+        for (Object o : (List<?>) value) {
             List<?> entry = (List<?>) o;
             List<?> info = (List<?>) entry.get(1);
             byte[] csum = (byte[]) info.get(1);
@@ -81,7 +86,7 @@ public record Summary(List<Ref> refs, VariantDict metadata) {
             }
             refs.add(new Ref((String) entry.get(0), (Long) info.get(0), ObjectId.fromBytes(csum), VariantDict.fromValue(info.get(2))));
         }
-        return new Summary(List.copyOf(refs), VariantDict.fromValue(v.get(1)));
+        return List.copyOf(refs);
     }
 
     /** Writes {@code summary} (and {@code summary.sig} when signatures are given) atomically. */

@@ -3,7 +3,6 @@ package org.aptostree.ostree.repo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.DirMeta;
 import org.aptostree.ostree.object.FileHeader;
@@ -31,7 +29,6 @@ import org.aptostree.ostree.object.Xattr;
 public final class TreeWriter implements AutoCloseable {
     /** Tar members up to this size are buffered so that hashing and compression run off the reading thread. */
     private static final int TAR_BUFFER_LIMIT = 4 * 1024 * 1024;
-    private static final String PAX_XATTR = "SCHILY.xattr.";
 
     private final ObjectInserter inserter;
     private final CommitModifier modifier;
@@ -65,7 +62,7 @@ public final class TreeWriter implements AutoCloseable {
     }
 
     private DirMeta dirMeta(String path, Path dir, FileStore.Stat st) throws IOException {
-        List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileStore.readUserXattrs(dir);
+        List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileXattrs.read(dir);
         return modifier.apply(path, new DirMeta(st.uid(), st.gid(), st.mode() & (FileMode.S_IFMT | FileMode.PERMISSIONS), xattrs));
     }
 
@@ -94,7 +91,7 @@ public final class TreeWriter implements AutoCloseable {
                         continue;
                     }
                     WorkerPool.Task<ObjectId> task = () -> {
-                        List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileStore.readUserXattrs(p);
+                        List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileXattrs.read(p);
                         FileHeader h = modifier.apply(path, FileHeader.regular(st.uid(), st.gid(), st.mode(), xattrs));
                         if (modifier.consume()) {
                             return inserter.consumeContent(h, p, st.size());
@@ -126,13 +123,13 @@ public final class TreeWriter implements AutoCloseable {
     // ---------------------------------------------------------------- from a tar stream
 
     /**
-     * Writes the tree of a tar stream (GNU, ustar or pax; with pax {@code SCHILY.xattr} xattrs). Owners and modes
+     * Writes the tree of a tar stream (GNU, ustar or pax; xattrs from pax headers as libarchive reads them). Owners and modes
      * come from the tar headers, so a root-owned tree needs no root. Paths must stay inside the root.
      */
     public Root writeTar(InputStream tarStream) throws IOException, OstreeFormatException {
         MutableTree root = new MutableTree(modifier.apply(new DirMeta(0, 0, FileMode.S_IFDIR | 0755, List.of())));
         Map<String, Future<ObjectId>> byPath = new HashMap<>();
-        TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, StandardCharsets.UTF_8.name());
+        PaxTarInputStream tar = new PaxTarInputStream(tarStream);
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
             List<String> parts = splitPath(e.getName());
@@ -141,7 +138,7 @@ public final class TreeWriter implements AutoCloseable {
             for (int i = 0; i < parts.size() - 1; i++) {
                 parent = parent.directory(parts.get(i), root.meta);
             }
-            List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : tarXattrs(e);
+            List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : tar.xattrs();
             int uid = (int) e.getLongUserId();
             int gid = (int) e.getLongGroupId();
             int perms = e.getMode() & FileMode.PERMISSIONS;
@@ -160,7 +157,8 @@ public final class TreeWriter implements AutoCloseable {
             String path = String.join("/", parts);
             Future<ObjectId> content;
             if (e.isSymbolicLink()) {
-                FileHeader h = modifier.apply(FileHeader.symlink(uid, gid, e.getLinkName(), xattrs));
+                // libarchive keeps a symlink's mode as the header gives it, where a file system always has 0777.
+                FileHeader h = modifier.apply(new FileHeader(uid, gid, FileMode.S_IFLNK | perms, e.getLinkName(), xattrs));
                 content = workers.submit(() -> inserter.writeContent(h, InputStream.nullInputStream(), 0));
             } else if (e.isLink()) {
                 content = byPath.get(String.join("/", splitPath(e.getLinkName())));
@@ -201,16 +199,6 @@ public final class TreeWriter implements AutoCloseable {
             parts.add(part);
         }
         return parts;
-    }
-
-    private static List<Xattr> tarXattrs(TarArchiveEntry e) {
-        List<Xattr> xattrs = new ArrayList<>();
-        for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
-            if (h.getKey().startsWith(PAX_XATTR)) {
-                xattrs.add(new Xattr(h.getKey().substring(PAX_XATTR.length()), h.getValue().getBytes(StandardCharsets.ISO_8859_1)));
-            }
-        }
-        return xattrs;
     }
 
     @Override

@@ -298,7 +298,7 @@ public final class Deployer {
         if (!hasUsrEtc) {
             return Optional.empty();
         }
-        EtcMerge.copyTree(usrEtc, etc);
+        EtcMerge.copyDefaults(usrEtc, etc);
         if (merge.isEmpty()) {
             return Optional.empty();
         }

@@ -6,16 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import org.aptostree.ostree.object.Xattr;
+import org.aptostree.ostree.repo.FileXattrs;
+
 /**
  * The 3-way merge of /etc on upgrade, as libostree does it: the changes an administrator made in the old
  * deployment ({@code usr/etc} → {@code etc}, ignoring xattrs) are applied to the new deployment's {@code etc}.
- * Removed paths are removed; modified and added ones are copied over, so the local version always wins.
+ * Removed paths are removed; modified and added ones are copied over, with their xattrs as libostree reads them,
+ * so the local version always wins.
  */
 public final class EtcMerge {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
@@ -106,6 +112,7 @@ public final class EtcMerge {
                     throw new IOException("Modified config file newly defaults to directory: " + m);
                 }
                 Files.createDirectories(dst);
+                FileXattrs.copy(src, dst);
                 copyMeta(src, dst);
             } else {
                 if (Files.isDirectory(dst, NOFOLLOW)) {
@@ -123,12 +130,25 @@ public final class EtcMerge {
         return d;
     }
 
-    /** Copies a tree with modes, owners and symlinks (as {@code cp -a}). */
+    /** Copies a tree with modes, owners, xattrs and symlinks (as {@code cp -a}, xattrs as libostree reads them). */
     public static void copyTree(Path src, Path dst) throws IOException {
+        copyTree(src, dst, false);
+    }
+
+    /**
+     * Makes a new deployment's /etc from its /usr/etc as libostree does, by a copying checkout of /usr/etc: so the
+     * directories get all the xattrs of their dirmeta, which the checkout of /usr/etc wrote, empty ones too.
+     */
+    public static void copyDefaults(Path usrEtc, Path etc) throws IOException {
+        copyTree(usrEtc, etc, true);
+    }
+
+    private static void copyTree(Path src, Path dst, boolean dirXattrsAsCheckedOut) throws IOException {
         if (Files.isDirectory(src, NOFOLLOW)) {
             Files.createDirectories(dst);
+            FileXattrs.write(dst, dirXattrsAsCheckedOut ? FileXattrs.readIncludingEmpty(src) : FileXattrs.read(src));
             for (String name : list(src)) {
-                copyTree(src.resolve(name), dst.resolve(name));
+                copyTree(src.resolve(name), dst.resolve(name), dirXattrsAsCheckedOut);
             }
             copyMeta(src, dst);
         } else {
@@ -137,10 +157,23 @@ public final class EtcMerge {
     }
 
     private static void copy(Path src, Path dst) throws IOException {
-        Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         if (!Files.isSymbolicLink(src)) {
+            // Not COPY_ATTRIBUTES: the JDK would copy every user xattr, where libostree leaves out empty ones.
+            Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+            List<Xattr> xattrs = FileXattrs.read(src);
+            if (!xattrs.isEmpty()) {
+                // Setting a user xattr needs write access; the file's own mode comes after, as in glnx_file_copy_at.
+                Files.setAttribute(dst, "unix:mode", 0600, NOFOLLOW);
+                FileXattrs.write(dst, xattrs);
+            }
             copyMeta(src, dst);
-        } else if (isRoot()) {
+            BasicFileAttributes times = Files.readAttributes(src, BasicFileAttributes.class, NOFOLLOW);
+            Files.getFileAttributeView(dst, BasicFileAttributeView.class, NOFOLLOW)
+                    .setTimes(times.lastModifiedTime(), times.lastAccessTime(), null);
+            return;
+        }
+        Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        if (isRoot()) {
             Map<String, Object> a = Files.readAttributes(src, "unix:uid,gid", NOFOLLOW);
             Files.setAttribute(dst, "unix:uid", a.get("uid"), NOFOLLOW);
             Files.setAttribute(dst, "unix:gid", a.get("gid"), NOFOLLOW);

@@ -37,6 +37,11 @@ class OstreeInteropTest {
         checkAgainstOstree(seed, RepoMode.BARE_USER);
     }
 
+    @Property(tries = 6)
+    void bareUserOnlyCommitsMatchOstree(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) throws Exception {
+        checkAgainstOstree(seed, RepoMode.BARE_USER_ONLY);
+    }
+
     /** bare mode stores real owners, so it needs root, as with ostree. */
     @Property(tries = 6)
     void bareCommitsMatchOstreeAsRoot(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) throws Exception {

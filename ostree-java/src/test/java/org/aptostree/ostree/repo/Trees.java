@@ -15,7 +15,6 @@ public final class Trees {
     private Trees() {
     }
 
-    /** One line per path: type, mode (when asked), size and content hash or link target. */
     /** As {@link #listing} with modes, plus uid and gid of every path. */
     public static List<String> listingWithOwners(Path root) throws IOException {
         List<String> lines = new ArrayList<>();
@@ -31,6 +30,7 @@ public final class Trees {
         return lines;
     }
 
+    /** One line per path: type, mode (when asked), size and content hash or link target. */
     public static List<String> listing(Path root, boolean withMode) throws IOException {
         List<String> lines = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
@@ -55,6 +55,20 @@ public final class Trees {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Copies a tree: directories, files and symlinks, files with their modes, times and user xattrs. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, LinkOption.NOFOLLOW_LINKS, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
         }
     }
 

@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.KeyFile;
+import org.aptostree.ostree.repo.PaxTar;
 import org.aptostree.ostree.repo.RealOstree;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.Trees;
@@ -209,6 +213,73 @@ class SysrootInteropTest {
         // ostree goes on from our state.
         theirDeploy(a, List.of());
         assertEquals(3, Sysroot.load(a).deployments().size() + 1);
+    }
+
+    /**
+     * A deployment's xattrs are those ostree admin deploy gives it: the checkout keeps every xattr of the objects, an
+     * empty one too; /etc, a copying checkout of /usr/etc and then the old deployment's changes, has a directory's
+     * xattrs from its dirmeta (empty ones too) but a file's as libglnx reads them, which leaves empty values out.
+     */
+    @Test
+    void deploymentsCarryTheXattrsOstreeGivesThem() throws Exception {
+        setXattr(tree.resolve("usr/etc/conf"), "kept", "v");
+        setXattr(tree.resolve("usr/etc/conf"), "empty", "");
+        setXattr(tree.resolve("usr/etc/sub"), "dir", "d");
+        setXattr(tree.resolve("usr/etc/sub"), "dirempty", "");
+        // Only a tar keeps empty xattr values into a commit.
+        Path tar = dir.resolve("tree.tar");
+        try (java.io.OutputStream out = Files.newOutputStream(tar)) {
+            PaxTar.write(tree, java.util.Map.of(), 0, 0, new java.util.Random(1), out);
+        }
+        Path theirs = ostreeSysroot("theirs");
+        Path ours = ourSysroot("ours");
+        for (Path root : List.of(theirs, ours)) {
+            RealOstree.run("commit", "--repo=" + root.resolve("ostree/repo"), "-b", "debian/test", "--tree=tar=" + tar,
+                    "--timestamp=@0");
+        }
+        theirDeploy(theirs, List.of());
+        ourDeploy(ours, List.of());
+        assertEquals(xattrs(defaultEtc(theirs).getParent()), xattrs(defaultEtc(ours).getParent()));
+        assertTrue(xattrs(defaultEtc(ours).getParent()).contains("usr/etc/conf user.empty="), "the checkout keeps the empty xattr");
+
+        // Local changes with xattrs: the next deployment's /etc gets them as libostree copies them.
+        for (Path root : List.of(theirs, ours)) {
+            Path etc = defaultEtc(root);
+            Files.writeString(etc.resolve("conf"), "local\n");
+            setXattr(etc.resolve("conf"), "local", "l");
+            setXattr(etc.resolve("conf"), "localempty", "");
+            Files.writeString(etc.resolve("added"), "added\n");
+            setXattr(etc.resolve("added"), "new", "n");
+        }
+        theirDeploy(theirs, List.of());
+        ourDeploy(ours, List.of());
+        assertEquals(xattrs(defaultEtc(theirs).getParent()), xattrs(defaultEtc(ours).getParent()));
+    }
+
+    private static void setXattr(Path p, String name, String value) throws IOException {
+        Files.getFileAttributeView(p, UserDefinedFileAttributeView.class).write(name, ByteBuffer.wrap(value.getBytes()));
+    }
+
+    /** Every user xattr under a deployment's /etc and /usr/etc, empty ones too, one line each. */
+    private static List<String> xattrs(Path deployment) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String top : List.of("etc", "usr/etc")) {
+            try (Stream<Path> walk = Files.walk(deployment.resolve(top))) {
+                for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
+                    if (Files.isSymbolicLink(p)) {
+                        continue;
+                    }
+                    UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    for (String name : view.list().stream().sorted().toList()) {
+                        ByteBuffer buf = ByteBuffer.allocate(view.size(name));
+                        view.read(name, buf);
+                        lines.add(deployment.relativize(p) + " user." + name + "=" + HexFormat.of().formatHex(buf.array()));
+                    }
+                }
+            }
+        }
+        return lines;
     }
 
     @Test
