@@ -39,6 +39,11 @@ public final class SystemCommands {
         Path root() {
             return sysroot != null ? sysroot : Path.of("/");
         }
+
+        /** Takes the sysroot lock (the one ostree admin takes), saying so while another process holds it. */
+        Deployer lock() throws java.io.IOException, org.aptostree.ostree.OstreeFormatException {
+            return Deployer.lock(root(), () -> System.out.println("Waiting for sysroot lock..."));
+        }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Get the version of the booted system.")
@@ -101,9 +106,10 @@ public final class SystemCommands {
     static final class Rollback extends SysrootOption implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            Sysroot.load(root());
-            new Deployer(root()).rollback();
-            Deployment now = Sysroot.load(root()).deployments().get(0);
+            Deployment now;
+            try (Deployer d = lock()) {
+                now = d.rollback();
+            }
             System.out.println("Moving '" + now.dirName() + "' to be first deployment");
             System.out.println("Run \"systemctl reboot\" to start a reboot");
             return 0;
@@ -114,8 +120,9 @@ public final class SystemCommands {
     static final class Cleanup extends SysrootOption implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            Sysroot.load(root());
-            new Deployer(root()).cleanup();
+            try (Deployer d = lock()) {
+                d.cleanup();
+            }
             return 0;
         }
     }

@@ -40,7 +40,9 @@ class SysrootCrashSafetyTest {
         Files.writeString(tree.resolve("usr/etc/hostname"), "debian\n");
         Path root = dir.resolve("sysroot");
         Deployer.initFs(root, true);
-        new Deployer(root).osInit("debian");
+        try (Deployer d = Deployer.lock(root)) {
+            d.osInit("debian");
+        }
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Random random = new Random(11);

@@ -1,15 +1,21 @@
 package org.aptostree.ostree.sysroot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.aptostree.ostree.object.ObjectId;
@@ -68,8 +74,19 @@ class SysrootInteropTest {
     private Path ourSysroot(String name) throws Exception {
         Path root = dir.resolve(name);
         Deployer.initFs(root, true);
-        new Deployer(root).osInit("debian");
+        locked(root, d -> d.osInit("debian"));
         return root;
+    }
+
+    private interface Change {
+        void apply(Deployer d) throws Exception;
+    }
+
+    /** One change under the sysroot lock, as one ostree admin command makes it. */
+    private static void locked(Path root, Change change) throws Exception {
+        try (Deployer d = Deployer.lock(root)) {
+            change.apply(d);
+        }
     }
 
     private static String commit(Path root, Path tree, String version, long time) throws Exception {
@@ -78,50 +95,79 @@ class SysrootInteropTest {
     }
 
     private static void ourDeploy(Path root, List<String> kargs) throws Exception {
+        ourDeploy(root, kargs, true);
+    }
+
+    private static void ourDeploy(Path root, List<String> kargs, boolean prune) throws Exception {
         Repository repo = Repository.open(root.resolve("ostree/repo"));
         KeyFile origin = KeyFile.parse("[origin]\nrefspec=debian/test\n", "origin");
-        new Deployer(root).deploy(repo.resolveRev("debian/test"), Deployer.DeployOptions.of("debian", origin).withKargs(k -> {
+        locked(root, d -> d.deploy(repo.resolveRev("debian/test"), Deployer.DeployOptions.of("debian", origin).withPrune(prune).withKargs(k -> {
             KernelArgs out = k;
             for (String a : kargs) {
                 out = out.replace(a);
             }
             return out;
-        }));
+        })));
     }
 
-    private static void theirDeploy(Path root, List<String> kargs) throws Exception {
+    private static void theirDeploy(Path root, List<String> kargs, String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("admin", "deploy", "--sysroot=" + root, "--os=debian"));
         for (String k : kargs) {
             args.add("--karg=" + k);
         }
+        args.addAll(List.of(options));
         args.add("debian/test");
         RealOstree.run(args.toArray(String[]::new));
     }
 
-    /** Everything outside the repository: paths, types, link targets and file contents. */
-    private static List<String> layout(Path root) throws IOException {
+    /**
+     * Every path but the repository's objects, with its type, mode, owner and link target or content: boot
+     * entries, loader links, link farms, deployments with their origins, /var, refs, config and lock files.
+     */
+    static List<String> layout(Path root) throws IOException {
         List<String> lines = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
                 String rel = root.relativize(p).toString();
-                if (rel.startsWith("ostree/repo") || rel.equals("ostree/lock") || rel.matches("ostree/deploy/[^/]+/deploy/[^/]+/usr.*")) {
+                if (rel.startsWith("ostree/repo/objects")) {
                     continue;
                 }
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
+                String line = String.format("%s %o %s:%s", rel, (Integer) a.get("mode"), a.get("uid"), a.get("gid"));
                 if (Files.isSymbolicLink(p)) {
-                    lines.add(rel + " -> " + Files.readSymbolicLink(p));
-                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    lines.add(rel + "/");
-                } else {
-                    lines.add(rel + ": " + Files.readString(p).replace("\n", "\\n"));
+                    line += " -> " + Files.readSymbolicLink(p);
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    byte[] content = Files.readAllBytes(p);
+                    line += content.length <= 4096 ? " " + new String(content, StandardCharsets.UTF_8).replace("\n", "\\n")
+                            : " " + content.length + " bytes, sha256 " + sha256(content);
                 }
+                lines.add(line);
             }
         }
         return lines;
     }
 
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void assertSame(Path theirs, Path ours) throws Exception {
-        assertEquals(String.join("\n", layout(theirs)), String.join("\n", layout(ours)));
+        List<String> expected = layout(theirs);
+        List<String> actual = layout(ours);
+        List<String> missing = new ArrayList<>(expected);
+        missing.removeAll(actual);
+        List<String> extra = new ArrayList<>(actual);
+        extra.removeAll(expected);
+        assertEquals(expected, actual, "ostree's only:\n" + String.join("\n", missing) + "\nours only:\n" + String.join("\n", extra));
         assertEquals(RealOstree.run("admin", "status", "--sysroot=" + theirs), RealOstree.run("admin", "status", "--sysroot=" + ours));
+        assertEquals(RealOstree.run("refs", "--repo=" + theirs.resolve("ostree/repo")),
+                RealOstree.run("refs", "--repo=" + ours.resolve("ostree/repo")));
+        // Each holder removes the lock file when it is done.
+        assertFalse(Files.exists(ours.resolve("ostree/lock"), LinkOption.NOFOLLOW_LINKS));
     }
 
     private static Path defaultEtc(Path root) throws Exception {
@@ -137,6 +183,14 @@ class SysrootInteropTest {
         Files.writeString(etc.resolve("sub/y"), "new in sub\n");
     }
 
+    /** What systemd-update-done leaves once the ConditionNeedsUpdate= units have run. */
+    private static void markUpdated(Path root) throws Exception {
+        String stamp = "# This file was created by systemd-update-done. Its only\n# purpose is to hold a timestamp of the time"
+                + " this directory\n# was updated. See man:systemd-update-done.service(8).\nTIMESTAMP_NSEC=1700000000000000000\n";
+        Files.writeString(defaultEtc(root).resolve(".updated"), stamp);
+        Files.writeString(root.resolve("ostree/deploy/debian/var/.updated"), stamp);
+    }
+
     @Test
     void sameSequenceSameSysroot() throws Exception {
         Path theirs = ostreeSysroot("theirs");
@@ -148,6 +202,8 @@ class SysrootInteropTest {
 
         editEtc(theirs);
         editEtc(ours);
+        markUpdated(theirs);
+        markUpdated(ours);
         Files.writeString(tree.resolve("usr/etc/conf2"), "new default\n");
         Files.writeString(tree.resolve("usr/etc/conf"), "changed default\n");
         assertEquals(commit(theirs, tree, "2.0", 100), commit(ours, tree, "2.0", 100));
@@ -155,6 +211,13 @@ class SysrootInteropTest {
         ourDeploy(ours, List.of());
         assertSame(theirs, ours);
         assertEquals(Trees.listingWithOwners(defaultEtc(theirs)), Trees.listingWithOwners(defaultEtc(ours)));
+        // The new deployment starts without the stamps, so systemd's ConditionNeedsUpdate= units run on its boot;
+        // the old deployment keeps its own.
+        for (Path root : List.of(theirs, ours)) {
+            assertFalse(Files.exists(defaultEtc(root).resolve(".updated")), root.toString());
+            assertFalse(Files.exists(root.resolve("ostree/deploy/debian/var/.updated")), root.toString());
+            assertTrue(Files.exists(Sysroot.load(root).deployments().get(1).dir(root).resolve("etc/.updated")), root.toString());
+        }
 
         // A new kernel: a second boot checksum; the oldest deployment is garbage-collected.
         Files.writeString(tree.resolve("usr/lib/modules/6.1.0-test/vmlinuz"), "KERNEL 6.1 patched\n");
@@ -164,7 +227,7 @@ class SysrootInteropTest {
         assertSame(theirs, ours);
 
         RealOstree.run("admin", "pin", "--sysroot=" + theirs, "1");
-        new Deployer(ours).pin(1, true);
+        locked(ours, d -> d.pin(1, true));
         assertSame(theirs, ours);
         // A pinned deployment survives the next deploy's garbage collection.
         Files.writeString(tree.resolve("usr/bin/tool"), "tool 4\n");
@@ -174,16 +237,50 @@ class SysrootInteropTest {
         assertSame(theirs, ours);
         assertEquals(3, Sysroot.load(ours).deployments().size());
         RealOstree.run("admin", "undeploy", "--sysroot=" + theirs, "1");
-        new Deployer(ours).undeploy(1);
+        locked(ours, d -> d.undeploy(1));
         assertSame(theirs, ours);
         assertEquals(RealOstree.run("refs", "--repo=" + theirs.resolve("ostree/repo")),
                 RealOstree.run("refs", "--repo=" + ours.resolve("ostree/repo")));
 
         // set-default is newer than ostree 2022.7; ostree reads the result.
         ObjectId second = Sysroot.load(ours).deployments().get(1).commit();
-        new Deployer(ours).setDefault(1);
+        locked(ours, d -> d.setDefault(1));
         assertEquals(second, Sysroot.load(ours).deployments().get(0).commit());
         assertTrue(RealOstree.run("admin", "status", "--sysroot=" + ours).startsWith("  debian " + second.hex()));
+    }
+
+    /**
+     * Commits without a version on the same kernel: a deploy that keeps the number of deployments changes nothing
+     * the bootloader sees, so ostree swaps only the link farm ({@code ostree/boot.B.S}); --no-prune leaves the
+     * refs and the old deployment until the next cleanup.
+     */
+    @Test
+    void unchangedBootConfigurationSwapsOnlyTheLinks() throws Exception {
+        Path theirs = ostreeSysroot("theirs");
+        Path ours = ourSysroot("ours");
+        List<String> bootLinks = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Files.writeString(tree.resolve("usr/bin/tool"), "tool " + i + "\n");
+            String c = RealOstree.run("commit", "--repo=" + theirs.resolve("ostree/repo"), "-b", "debian/test",
+                    "--tree=dir=" + tree, "--timestamp=@" + i).strip();
+            assertEquals(c, RealOstree.run("commit", "--repo=" + ours.resolve("ostree/repo"), "-b", "debian/test",
+                    "--tree=dir=" + tree, "--timestamp=@" + i).strip());
+            boolean prune = i != 2;
+            if (prune) {
+                theirDeploy(theirs, List.of("quiet"));
+            } else {
+                theirDeploy(theirs, List.of("quiet"), "--no-prune");
+            }
+            ourDeploy(ours, List.of("quiet"), prune);
+            assertSame(theirs, ours);
+            Path loader = Files.readSymbolicLink(ours.resolve("boot/loader"));
+            bootLinks.add(loader + " " + Files.readSymbolicLink(ours.resolve("ostree/boot." + loader.toString().substring(7))));
+        }
+        // From two deployments on, boot/loader stays and only the link farm alternates.
+        assertEquals(List.of("loader.1 boot.1.1", "loader.0 boot.0.1", "loader.0 boot.0.0", "loader.0 boot.0.1"), bootLinks);
+        RealOstree.run("admin", "cleanup", "--sysroot=" + theirs);
+        locked(ours, Deployer::cleanup);
+        assertSame(theirs, ours);
     }
 
     @Test
@@ -201,8 +298,10 @@ class SysrootInteropTest {
         Files.writeString(tree.resolve("usr/bin/tool"), "tool 3\n");
         commit(a, tree, "3.0", 20);
         ourDeploy(a, List.of());
-        new Deployer(a).rollback();
-        new Deployer(a).cleanup();
+        locked(a, d -> {
+            d.rollback();
+            d.cleanup();
+        });
         String status = RealOstree.run("admin", "status", "--sysroot=" + a);
         assertTrue(status.indexOf("Version: 2.0") < status.indexOf("Version: 3.0"), status);
         RealOstree.run("fsck", "--repo=" + a.resolve("ostree/repo"));
