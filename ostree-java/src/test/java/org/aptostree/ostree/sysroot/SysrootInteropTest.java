@@ -6,18 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.KeyFile;
 import org.aptostree.ostree.repo.RealOstree;
@@ -308,6 +318,134 @@ class SysrootInteropTest {
         // ostree goes on from our state.
         theirDeploy(a, List.of());
         assertEquals(3, Sysroot.load(a).deployments().size() + 1);
+    }
+
+    // ------------------------------------------------------------------ the sysroot lock, shared with ostree admin
+
+    private static String lockFileMode(Path root) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("ostree/lock"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static boolean pinned(Path root, int index) throws Exception {
+        return Sysroot.load(root).deployments().get(index).pinned();
+    }
+
+    /** While we hold the lock, ostree admin waits (and says so); it goes on once we release it. */
+    @Test
+    void ostreeAdminWaitsForOurLock() throws Exception {
+        Path root = ostreeSysroot("sysroot");
+        commit(root, tree, "1.0", 0);
+        theirDeploy(root, List.of());
+        Path out = dir.resolve("pin.out");
+        Process pin;
+        try (Deployer d = Deployer.lock(root)) {
+            assertEquals("rw-------", lockFileMode(root));
+            pin = new ProcessBuilder("ostree", "admin", "pin", "--sysroot=" + root, "0")
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(out).contains("Waiting for sysroot lock...") && pin.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals("Waiting for sysroot lock...\n", Files.readString(out));
+            Thread.sleep(200);
+            assertTrue(pin.isAlive());
+            assertFalse(pinned(root, 0));
+        }
+        assertTrue(pin.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, pin.exitValue(), Files.readString(out));
+        assertTrue(pinned(root, 0));
+        assertFalse(Files.exists(root.resolve("ostree/lock"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /**
+     * While ostree admin holds the lock, ours is refused or waits. ostree holds it across an upgrade's pull, here
+     * from a server that answers nothing until told to close.
+     */
+    @Test
+    void weWaitForOstreeAdminsLock() throws Exception {
+        Path root = ostreeSysroot("sysroot");
+        commit(root, tree, "1.0", 0);
+        theirDeploy(root, List.of());
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            RealOstree.run("remote", "add", "--repo=" + root.resolve("ostree/repo"), "--no-gpg-verify", "stall",
+                    "http://127.0.0.1:" + server.getLocalPort() + "/");
+            Deployment d0 = Sysroot.load(root).deployments().get(0);
+            Files.writeString(d0.originFile(root), "[origin]\nrefspec=stall:debian/test\n");
+            List<Socket> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch pulling = new CountDownLatch(1);
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        clients.add(server.accept());
+                        pulling.countDown();
+                    }
+                } catch (IOException e) {
+                    // Closed at the end of the test.
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Path out = dir.resolve("upgrade.out");
+            Process upgrade = new ProcessBuilder("ostree", "admin", "upgrade", "--sysroot=" + root, "--os=debian")
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            try {
+                assertTrue(pulling.await(60, TimeUnit.SECONDS), Files.readString(out));
+                // ostree holds its lock, which is a file like ours.
+                assertEquals("rw-------", lockFileMode(root));
+                assertTrue(Deployer.tryLock(root).isEmpty());
+                AtomicInteger notices = new AtomicInteger();
+                CompletableFuture<Deployer> waiting = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return Deployer.lock(root, notices::incrementAndGet);
+                    } catch (IOException | OstreeFormatException e) {
+                        throw new CompletionException(e);
+                    }
+                });
+                Thread.sleep(500);
+                assertFalse(waiting.isDone());
+                assertEquals(1, notices.get());
+                for (Socket c : clients) {
+                    c.close();
+                }
+                server.close();
+                assertTrue(upgrade.waitFor(60, TimeUnit.SECONDS));
+                try (Deployer d = waiting.get(60, TimeUnit.SECONDS)) {
+                    assertTrue(Files.exists(root.resolve("ostree/lock"), LinkOption.NOFOLLOW_LINKS));
+                    d.pin(0, true);
+                }
+                assertTrue(pinned(root, 0));
+                assertFalse(Files.exists(root.resolve("ostree/lock"), LinkOption.NOFOLLOW_LINKS));
+            } finally {
+                upgrade.destroyForcibly();
+            }
+        }
+    }
+
+    /** Threads of one process exclude each other too (record locks would not), and the lock is not reentrant. */
+    @Test
+    void threadsOfOneProcessExcludeEachOther() throws Exception {
+        Path root = ourSysroot("sysroot");
+        try (Deployer d = Deployer.lock(root)) {
+            assertThrows(IllegalStateException.class, () -> Deployer.lock(root));
+            assertTrue(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Deployer.tryLock(root).isEmpty();
+                } catch (IOException | OstreeFormatException e) {
+                    throw new CompletionException(e);
+                }
+            }).get(60, TimeUnit.SECONDS));
+        }
+        Deployer released;
+        try (Deployer d = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Deployer.tryLock(root).orElseThrow();
+            } catch (IOException | OstreeFormatException e) {
+                throw new CompletionException(e);
+            }
+        }).get(60, TimeUnit.SECONDS)) {
+            released = d;
+        }
+        assertThrows(IllegalStateException.class, released::cleanup);
     }
 
     @Test
