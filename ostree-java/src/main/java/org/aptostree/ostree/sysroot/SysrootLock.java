@@ -25,7 +25,7 @@ import java.util.Set;
  * <p>
  * libglnx takes an open-file-description lock ({@code F_OFD_SETLKW}); the JDK takes a POSIX record lock
  * ({@code F_SETLKW}) and on Linux the two conflict, so {@code ostree admin} and this lock exclude each other
- * (SysrootLockInteropTest checks both directions). Record locks belong to the process, not to the thread, and
+ * (SysrootInteropTest checks both directions). Record locks belong to the process, not to the thread, and
  * closing any descriptor of the file drops them: threads of this JVM are therefore excluded here, and nothing else
  * in this process may open the lock file.
  */
@@ -178,7 +178,7 @@ final class SysrootLock implements AutoCloseable {
         }
     }
 
-    /** While waiting: runs the callback at once and then every {@link #WAIT_NOTICE_MILLIS}; null when not waiting. */
+    /** Once waiting begins, runs the callback at once and then every {@link #WAIT_NOTICE_MILLIS}; no callback: do not wait. */
     private static final class WaitNotice {
         private final Runnable callback;
         private Thread thread;

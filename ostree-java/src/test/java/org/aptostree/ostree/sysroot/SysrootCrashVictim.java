@@ -9,7 +9,7 @@ import org.aptostree.ostree.repo.CommitBuilder;
 import org.aptostree.ostree.repo.KeyFile;
 import org.aptostree.ostree.repo.Repository;
 
-/** Run in a child JVM by {@link SysrootCrashSafetyTest}: deploys, stages, rolls back and cleans up until killed. */
+/** Run in a child JVM by {@link SysrootProcessesTest}: deploys, stages, rolls back and cleans up until killed. */
 public final class SysrootCrashVictim {
     private SysrootCrashVictim() {
     }

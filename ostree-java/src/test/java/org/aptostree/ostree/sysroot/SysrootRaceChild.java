@@ -9,7 +9,7 @@ import org.aptostree.ostree.repo.KeyFile;
 import org.aptostree.ostree.repo.Repository;
 
 /**
- * Run in a child JVM by {@link SysrootConcurrencyTest}: {@code deploy ROOT COUNT FILES DONE} deploys the commits
+ * Run in a child JVM by {@link SysrootProcessesTest}: {@code deploy ROOT COUNT FILES DONE} deploys the commits
  * {@code test/0..COUNT-1} one by one and checks each new deployment while it still holds the lock;
  * {@code cleanup ROOT DONE} cleans up again and again until the file DONE exists. Each takes the sysroot lock per
  * operation, as separate ostree admin commands would. A failed check or error exits non-zero.
