@@ -49,11 +49,7 @@ final class AdminCommand {
 
     /** Takes the sysroot lock as ostree admin does, saying so while another process holds it. */
     Deployer lock() throws IOException, OstreeFormatException {
-        return lock(root());
-    }
-
-    static Deployer lock(Path root) throws IOException, OstreeFormatException {
-        return Deployer.lock(root, () -> System.out.println("Waiting for sysroot lock..."));
+        return Deployer.lock(root(), () -> System.out.println("Waiting for sysroot lock..."));
     }
 
     /** The stateroot to act on: {@code --os}, else the booted one, else the only one. */
