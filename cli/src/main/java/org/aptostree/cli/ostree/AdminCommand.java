@@ -402,9 +402,7 @@ final class AdminCommand {
             d.editKernelArgsInPlace(k -> {
                 KernelArgs out = k;
                 for (String a : append) {
-                    if (!out.args().contains(a)) {
-                        out = out.append(a);
-                    }
+                    out = out.appendIfMissing(a);
                 }
                 for (String del : delete) {
                     if (out.args().contains(del) || (!del.contains("=") && out.value(del).isPresent())) {

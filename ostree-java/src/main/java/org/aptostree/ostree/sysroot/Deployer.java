@@ -671,9 +671,30 @@ public final class Deployer implements AutoCloseable {
         cleanup(true);
     }
 
-    /** Changes the kernel arguments of every deployment and rewrites the boot entries ({@code kargs edit-in-place}). */
+    /**
+     * Changes the kernel arguments of every deployment where they are recorded ({@code ostree admin kargs
+     * edit-in-place}): the boot entries of the current boot version are replaced one by one, and the staged
+     * deployment's state; as in libostree, no new boot version is written.
+     */
     public void editKernelArgsInPlace(UnaryOperator<KernelArgs> edit) throws IOException, OstreeFormatException {
-        edit(list -> list.replaceAll(d -> d.withBootEntry(d.bootEntry().with("options", edit.apply(d.kernelArgs()).toString()))));
+        checkHeld();
+        Sysroot sysroot = Sysroot.load(root);
+        List<Deployment> list = sysroot.deployments();
+        Optional<StagedDeployment> staged = sysroot.staged();
+        if (list.isEmpty() && staged.isEmpty()) {
+            throw new IllegalArgumentException("Unable to find a deployment in sysroot");
+        }
+        if (staged.isPresent()) {
+            StagedDeployment st = staged.get();
+            new StagedDeployment(st.osname(), st.commit(), st.deploySerial(), st.bootChecksum(), st.mergeName(),
+                    edit.apply(new KernelArgs(st.kargs())).args(), st.locked()).write(StagedDeployment.runDir(root));
+        }
+        Path entries = root.resolve("boot/loader." + sysroot.bootVersion() + "/entries");
+        for (int i = 0; i < list.size(); i++) {
+            Deployment d = list.get(i);
+            BootEntry e = d.bootEntry().with("options", edit.apply(d.kernelArgs()).toString());
+            AtomicFile.write(entries.resolve("ostree-" + (list.size() - i) + "-" + d.osname() + ".conf"), e.format().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static void checkIndex(List<Deployment> list, int index) {

@@ -246,6 +246,13 @@ class SysrootInteropTest {
         RealOstree.run("admin", "undeploy", "--sysroot=" + theirs, "1");
         locked(ours, d -> d.undeploy(1));
         assertSame(theirs, ours);
+        // kargs edit-in-place rewrites the current boot entries where they are: no new boot version. A key that is
+        // there already (console=ttyS0 on the default) is not appended again.
+        for (String arg : List.of("console=tty0", "nomodeset")) {
+            RealOstree.run("admin", "kargs", "edit-in-place", "--sysroot=" + theirs, "--append-if-missing=" + arg);
+            locked(ours, d -> d.editKernelArgsInPlace(k -> k.appendIfMissing(arg)));
+            assertSame(theirs, ours);
+        }
         assertEquals(RealOstree.run("refs", "--repo=" + theirs.resolve("ostree/repo")),
                 RealOstree.run("refs", "--repo=" + ours.resolve("ostree/repo")));
 
