@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -322,6 +323,31 @@ class SysrootInteropTest {
         // ostree goes on from our state.
         theirDeploy(a, List.of());
         assertEquals(3, Sysroot.load(a).deployments().size() + 1);
+    }
+
+    /** Both tools touch ostree/deploy after a change, so that watchers (rpm-ostree's daemon, ours) notice. */
+    @Test
+    void changesBumpTheDeployDirectoryMtime() throws Exception {
+        Path theirs = ostreeSysroot("theirs");
+        Path ours = ourSysroot("ours");
+        commit(theirs, tree, "1.0", 0);
+        commit(ours, tree, "1.0", 0);
+        assertBumpsMtime(theirs, () -> theirDeploy(theirs, List.of()));
+        assertBumpsMtime(ours, () -> ourDeploy(ours, List.of()));
+        assertBumpsMtime(theirs, () -> RealOstree.run("admin", "pin", "--sysroot=" + theirs, "0"));
+        assertBumpsMtime(ours, () -> locked(ours, d -> d.pin(0, true)));
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void assertBumpsMtime(Path root, Step step) throws Exception {
+        // Not 0: ostree takes an mtime of 0 for "never loaded" and then fails an assertion.
+        FileTime old = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(root.resolve("ostree/deploy"), old);
+        step.run();
+        assertTrue(Files.getLastModifiedTime(root.resolve("ostree/deploy")).compareTo(old) > 0, root.toString());
     }
 
     // ------------------------------------------------------------------ the sysroot lock, shared with ostree admin
