@@ -47,12 +47,16 @@ final class AdminCommand {
         return Sysroot.load(root());
     }
 
+    /** Takes the sysroot lock as ostree admin does, saying so while another process holds it. */
+    Deployer lock() throws IOException, OstreeFormatException {
+        return Deployer.lock(root(), () -> System.out.println("Waiting for sysroot lock..."));
+    }
+
     /** The stateroot to act on: {@code --os}, else the booted one, else the only one. */
-    String osname(String given) throws IOException, OstreeFormatException {
+    static String osname(Sysroot s, String given) throws IOException {
         if (given != null) {
             return given;
         }
-        Sysroot s = load();
         if (s.booted().isPresent()) {
             return s.booted().get().osname();
         }
@@ -97,7 +101,9 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            new Deployer(admin.root()).osInit(osname);
+            try (Deployer d = admin.lock()) {
+                d.osInit(osname);
+            }
             System.out.println("ostree/deploy/" + osname + " initialized as OSTree root");
             return 0;
         }
@@ -149,8 +155,14 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            Sysroot s = admin.load();
-            String osname = admin.osname(stateroot.os);
+            try (Deployer d = admin.lock()) {
+                return deploy(d);
+            }
+        }
+
+        private int deploy(Deployer d) throws IOException, OstreeFormatException {
+            Sysroot s = d.sysroot();
+            String osname = AdminCommand.osname(s, stateroot.os);
             Repository repo = s.repo();
             ObjectId commit = repo.resolveRev(refspec);
             KeyFile origin;
@@ -184,10 +196,10 @@ final class AdminCommand {
                 }
                 return out;
             };
-            Deployer.Result r = new Deployer(admin.root()).deploy(commit, Deployer.DeployOptions.of(osname, origin)
+            Deployer.Result r = d.deploy(commit, Deployer.DeployOptions.of(osname, origin)
                     .withKargs(kargs).withRetain(retain).withNotAsDefault(notAsDefault).withNoMerge(noMerge).withPrune(!noPrune).withStage(stage));
-            r.etcChanges().ifPresent(d -> System.out.println("Copying /etc changes: " + d.modified().size() + " modified, "
-                    + d.removed().size() + " removed, " + d.added().size() + " added"));
+            r.etcChanges().ifPresent(diff -> System.out.println("Copying /etc changes: " + diff.modified().size() + " modified, "
+                    + diff.removed().size() + " removed, " + diff.added().size() + " added"));
             System.out.println((stage ? "Staged" : "Transaction complete; deployed") + " " + osname + " " + r.deployment().dirName());
             return 0;
         }
@@ -313,19 +325,19 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            Deployment d = admin.load().deployments().get(checkIndex(admin, index));
-            new Deployer(admin.root()).undeploy(index);
-            System.out.println("Deleted deployment " + d.dirName());
+            try (Deployer d = admin.lock()) {
+                checkIndex(d, index);
+                System.out.println("Deleted deployment " + d.undeploy(index).dirName());
+            }
             return 0;
         }
     }
 
-    static int checkIndex(AdminCommand admin, int index) throws IOException, OstreeFormatException {
-        int n = admin.load().deployments().size();
+    static void checkIndex(Deployer d, int index) throws IOException, OstreeFormatException {
+        int n = d.sysroot().deployments().size();
         if (index < 0 || index >= n) {
             throw new ExitCodeException(1, "Out of range deployment index " + index + ", expected < " + n);
         }
-        return index;
     }
 
     @Command(name = "set-default", mixinStandardHelpOptions = true, description = "Set deployment INDEX to be the next boot default.")
@@ -338,8 +350,10 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            checkIndex(admin, index);
-            new Deployer(admin.root()).setDefault(index);
+            try (Deployer d = admin.lock()) {
+                checkIndex(d, index);
+                d.setDefault(index);
+            }
             return 0;
         }
     }
@@ -357,11 +371,11 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            for (int index : indexes) {
-                checkIndex(admin, index);
-                new Deployer(admin.root()).pin(index, !unpin);
-                Deployment d = admin.load().deployments().get(index);
-                System.out.println("Deployment " + d.dirName() + " is now " + (unpin ? "unpinned" : "pinned"));
+            try (Deployer d = admin.lock()) {
+                for (int index : indexes) {
+                    checkIndex(d, index);
+                    System.out.println("Deployment " + d.pin(index, !unpin).dirName() + " is now " + (unpin ? "unpinned" : "pinned"));
+                }
             }
             return 0;
         }
@@ -374,7 +388,9 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            new Deployer(admin.root()).cleanup();
+            try (Deployer d = admin.lock()) {
+                d.cleanup();
+            }
             return 0;
         }
     }
@@ -386,8 +402,11 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            Optional<Deployment> d = new Deployer(admin.root()).finalizeStaged();
-            System.out.println(d.map(x -> "Finalized " + x.osname() + " " + x.dirName()).orElse("No staged deployment to finalize"));
+            Optional<Deployment> finalized;
+            try (Deployer d = admin.lock()) {
+                finalized = d.finalizeStaged();
+            }
+            System.out.println(finalized.map(x -> "Finalized " + x.osname() + " " + x.dirName()).orElse("No staged deployment to finalize"));
             return 0;
         }
     }
@@ -412,21 +431,25 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            new Deployer(kargs.admin.root()).editKernelArgsInPlace(k -> {
+            try (Deployer d = kargs.admin.lock()) {
+                edit(d);
+            }
+            return 0;
+        }
+
+        private void edit(Deployer d) throws IOException, OstreeFormatException {
+            d.editKernelArgsInPlace(k -> {
                 KernelArgs out = k;
                 for (String a : append) {
-                    if (!out.args().contains(a)) {
-                        out = out.append(a);
-                    }
+                    out = out.appendIfMissing(a);
                 }
-                for (String d : delete) {
-                    if (out.args().contains(d) || (!d.contains("=") && out.value(d).isPresent())) {
-                        out = out.delete(d);
+                for (String del : delete) {
+                    if (out.args().contains(del) || (!del.contains("=") && out.value(del).isPresent())) {
+                        out = out.delete(del);
                     }
                 }
                 return out;
             });
-            return 0;
         }
     }
 
@@ -441,7 +464,7 @@ final class AdminCommand {
         @Override
         public Integer call() throws Exception {
             Sysroot s = admin.load();
-            String osname = admin.osname(stateroot.os);
+            String osname = AdminCommand.osname(s, stateroot.os);
             Deployment d = s.mergeDeployment(osname)
                     .orElseThrow(() -> new IllegalArgumentException("No deployment of stateroot " + osname));
             Path dir = d.dir(s.root());

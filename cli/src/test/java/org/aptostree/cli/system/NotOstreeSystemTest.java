@@ -37,7 +37,12 @@ class NotOstreeSystemTest {
         }
         assertNotEquals(0, code);
         String message = err.toString(StandardCharsets.UTF_8);
-        assertTrue(message.startsWith("error: This is not an OSTree system: " + plain.resolve("ostree/deploy") + " is missing."), message);
+        // apt-ostree's own verbs use the design note's wording; the ostree verbs keep ostree's.
+        String expected = verb.startsWith("ostree ")
+                ? "error: This is not an OSTree system: " + plain.resolve("ostree/deploy") + " is missing."
+                : "error: apt-ostree requires an OSTree environment to operate.";
+        assertTrue(message.startsWith(expected), message);
+        assertTrue(message.contains(plain.resolve("ostree").toString()), "names the missing path: " + message);
         assertEquals(1, message.strip().lines().count(), "one line, no stack trace: " + message);
     }
 }

@@ -47,8 +47,7 @@ public final class CleanupTransaction extends Transaction {
         Sysroot sysroot = system.load();
         String osname = system.osname(sysroot);
         List<String> out = new ArrayList<>();
-        Deployer deployer = new Deployer(system.path());
-        try {
+        try (Deployer deployer = SysrootLocks.lock(system, context)) {
             context.update(TransactionState.DEPLOYING, "Removing deployments", 30);
             if (what.pending()) {
                 Path staged = StagedDeployment.runDir(system.path()).resolve("staged-deployment");

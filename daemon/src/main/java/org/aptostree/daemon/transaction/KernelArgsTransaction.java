@@ -50,8 +50,8 @@ public final class KernelArgsTransaction extends Transaction {
             return TransactionResult.unchanged("No change.");
         }
         context.update(TransactionState.DEPLOYING, (system.isBooted() ? "Staging" : "Deploying") + " with the new kernel arguments", 40);
-        try {
-            Deployer.Result r = new Deployer(system.path()).deploy(from.commit(),
+        try (Deployer deployer = SysrootLocks.lock(system, context)) {
+            Deployer.Result r = deployer.deploy(from.commit(),
                     Deployer.DeployOptions.of(from.osname(), from.origin()).withKargs(k -> after).withStage(system.isBooted()));
             context.update(TransactionState.FINALIZING, "Done", 100);
             String id = r.deployment().osname() + "-" + r.deployment().dirName();

@@ -25,6 +25,14 @@ public final class RollbackTransaction extends Transaction {
     @Override
     public TransactionResult execute(TransactionContext context) throws TransactionException {
         context.update(TransactionState.PREPARING, "Loading the deployments", 5);
+        try (Deployer deployer = SysrootLocks.lock(system, context)) {
+            return rollback(context, deployer);
+        } catch (IOException e) {
+            throw new TransactionException(Kind.FAILED, "releasing the sysroot lock: " + e.getMessage(), e);
+        }
+    }
+
+    private TransactionResult rollback(TransactionContext context, Deployer deployer) throws TransactionException {
         Sysroot sysroot = system.load();
         try {
             if (sysroot.staged().isPresent()) {
@@ -39,7 +47,7 @@ public final class RollbackTransaction extends Transaction {
         }
         context.update(TransactionState.DEPLOYING, "Swapping the default and the rollback deployment", 50);
         try {
-            new Deployer(system.path()).rollback();
+            deployer.rollback();
         } catch (IOException | OstreeFormatException | IllegalArgumentException e) {
             throw new TransactionException(Kind.FAILED, "rollback failed: " + e.getMessage(), e);
         }

@@ -144,6 +144,16 @@ public final class UpdateDeploymentTransaction extends Transaction {
 
     @Override
     public TransactionResult execute(TransactionContext context) throws TransactionException {
+        // The sysroot lock is held throughout, as rpm-ostree holds it: no ostree admin cleanup can prune the layered
+        // commit between its writing and its deployment.
+        try (Deployer deployer = SysrootLocks.lock(system, context)) {
+            return execute(context, deployer);
+        } catch (IOException e) {
+            throw new TransactionException(Kind.FAILED, "releasing the sysroot lock: " + e.getMessage(), e);
+        }
+    }
+
+    private TransactionResult execute(TransactionContext context, Deployer deployer) throws TransactionException {
         context.update(TransactionState.PREPARING, "Loading the deployments", 1);
         Sysroot sysroot = system.load();
         Deployment merge = system.mergeDeployment(sysroot);
@@ -222,18 +232,18 @@ public final class UpdateDeploymentTransaction extends Transaction {
             output.add("Base " + base.hex() + "; nothing to layer; not deploying");
             return new TransactionResult(false, output, Optional.empty(), Optional.empty(), List.of(), List.of());
         }
-        return deploy(context, repo, merge, osname, commit, wanted, output);
+        return deploy(context, deployer, repo, merge, osname, commit, wanted, output);
     }
 
-    private TransactionResult deploy(TransactionContext context, Repository repo, Deployment merge, String osname, ObjectId commit,
-            Origin wanted, List<String> output) throws TransactionException {
+    private TransactionResult deploy(TransactionContext context, Deployer deployer, Repository repo, Deployment merge, String osname,
+            ObjectId commit, Origin wanted, List<String> output) throws TransactionException {
         context.update(TransactionState.DEPLOYING, (system.isBooted() ? "Staging" : "Deploying") + " " + commit.hex(), 85);
         Deployer.Result result;
         try {
             // The new base is kept by a ref before the deployment's prune runs; the refs are then trimmed to what is used.
             ObjectId base = baseOf(repo, commit);
             BaseRefs.keep(repo, BaseRefs.inUse(repo, system.load(), List.of(base)));
-            result = new Deployer(system.path()).deploy(commit,
+            result = deployer.deploy(commit,
                     Deployer.DeployOptions.of(osname, wanted.toKeyFile()).withStage(system.isBooted()));
             BaseRefs.keep(repo, BaseRefs.inUse(repo, system.load(), List.of()));
         } catch (IOException | OstreeFormatException e) {

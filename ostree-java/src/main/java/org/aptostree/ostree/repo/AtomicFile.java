@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Small files (refs, config, origins, state) replaced all at once: written to a temporary sibling and renamed
- * over the target, so a reader sees the old or the new content, never a mix. {@link #syncFileSystem} makes a
+ * over the target, so a reader sees the old or the new content, never a mix. They get mode 0644 whatever the
+ * umask, as libglnx's {@code glnx_file_replace_contents_at} gives every file libostree writes this way. {@link #syncFileSystem} makes a
  * batch of such writes durable, as libostree's {@code syncfs} does at the end of a transaction.
  */
 public final class AtomicFile {
+    private static final Set<PosixFilePermission> MODE_0644 = PosixFilePermissions.fromString("rw-r--r--");
+
     private AtomicFile() {
     }
 
@@ -18,6 +24,7 @@ public final class AtomicFile {
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
         try {
             Files.write(tmp, content);
+            Files.setPosixFilePermissions(tmp, MODE_0644);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);

@@ -5,8 +5,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RepoLock implements AutoCloseable {
     private static final Map<Path, Held> HELD = new HashMap<>();
+    private static final FileAttribute<?> MODE_0660 = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw----"));
 
     /** The one lock this process holds on a repository, and how many holders share it. */
     private static final class Held {
@@ -46,8 +50,9 @@ public final class RepoLock implements AutoCloseable {
             synchronized (HELD) {
                 Held held = HELD.get(key);
                 if (held == null) {
+                    // Created 0660 less the umask, as libostree creates it.
                     FileChannel channel = FileChannel.open(key.resolve(".lock"),
-                            StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                            Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE), MODE_0660);
                     FileLock lock;
                     try {
                         lock = channel.tryLock(0, Long.MAX_VALUE, !exclusive);

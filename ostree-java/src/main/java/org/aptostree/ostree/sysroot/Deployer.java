@@ -7,6 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,17 +36,67 @@ import org.aptostree.ostree.repo.Repository;
  * /boot), and rewriting the deployment list (boot entries for the other boot version, the {@code ostree/boot.B.S}
  * symlink farm, then the atomic {@code boot/loader} swap), followed by cleanup. Each step is synced before the
  * next, so a crash leaves either the old or the new boot configuration, each pointing at complete deployments.
+ * <p>
+ * A deployer holds the sysroot lock, the one {@code ostree admin} takes, from {@link #lock} to {@link #close}: every
+ * change to a sysroot goes through one, so no change runs beside another process's (a cleanup would otherwise
+ * delete a deployment that a deploy is still writing).
  */
-public final class Deployer {
-    private final Path root;
+public final class Deployer implements AutoCloseable {
+    private static final FileAttribute<?> DIR_0775 = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxr-x"));
+    private static final FileAttribute<?> DIR_0755 = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
 
-    public Deployer(Path root) {
+    private final Path root;
+    private final SysrootLock lock;
+
+    private Deployer(Path root, SysrootLock lock) {
         this.root = root;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes the sysroot lock of {@code root}, waiting while another process holds it (as {@code ostree admin}
+     * does); {@code whileWaiting} runs when it has to wait, then every 3 seconds.
+     */
+    public static Deployer lock(Path root, Runnable whileWaiting) throws IOException, OstreeFormatException {
+        Sysroot.requireOstreeSystem(root);
+        return new Deployer(root, SysrootLock.acquire(root, whileWaiting));
+    }
+
+    /** Takes the sysroot lock of {@code root}, waiting while another process holds it. */
+    public static Deployer lock(Path root) throws IOException, OstreeFormatException {
+        return lock(root, () -> { });
+    }
+
+    /** Takes the sysroot lock of {@code root} if no one holds it. */
+    public static Optional<Deployer> tryLock(Path root) throws IOException, OstreeFormatException {
+        Sysroot.requireOstreeSystem(root);
+        return SysrootLock.tryAcquire(root).map(l -> new Deployer(root, l));
+    }
+
+    /** Releases the sysroot lock; this deployer changes nothing after. */
+    @Override
+    public void close() throws IOException {
+        lock.close();
+    }
+
+    private void checkHeld() {
+        if (!lock.held()) {
+            throw new IllegalStateException("The sysroot lock of " + root + " was released");
+        }
+    }
+
+    /** The sysroot as it is now; under the lock, no other process changes it. */
+    public Sysroot sysroot() throws IOException, OstreeFormatException {
+        checkHeld();
+        return Sysroot.load(root);
     }
 
     // ------------------------------------------------------------------ init
 
-    /** {@code ostree admin init-fs}: the top-level directories and an empty bare repository. */
+    /**
+     * {@code ostree admin init-fs}: the top-level directories and an empty bare repository. As in ostree, this
+     * takes no lock: it only adds what is missing, and the lock file lives in what it creates.
+     */
     public static void initFs(Path root, boolean modern) throws IOException, OstreeFormatException {
         Files.createDirectories(root);
         if (modern) {
@@ -66,22 +120,30 @@ public final class Deployer {
         }
     }
 
-    /** {@code ostree admin os-init}: a stateroot with its shared /var. */
+    /** {@code ostree admin os-init}: a stateroot with its shared /var, with the modes ostree gives them. */
     public void osInit(String osname) throws IOException {
+        checkHeld();
         validateOsname(osname);
-        Path dir = root.resolve("ostree/deploy").resolve(osname);
-        Path var = dir.resolve("var");
+        Path var = root.resolve("ostree/deploy").resolve(osname).resolve("var");
         Files.createDirectories(var);
         // The /var skeleton ostree's os-init makes, so a first boot has what early services expect.
-        mkdir(var.resolve("tmp"), 01777);
-        mkdir(var.resolve("lib"), 0755);
-        mkdir(var.resolve("log"), 0755);
+        if (!Files.isDirectory(var.resolve("tmp"))) {
+            Files.createDirectory(var.resolve("tmp"));
+            Files.setAttribute(var.resolve("tmp"), "unix:mode", 01777);
+        }
+        if (!Files.isDirectory(var.resolve("lib"))) {
+            Files.createDirectory(var.resolve("lib"));
+        }
+        if (!Files.isDirectory(var.resolve("log"))) {
+            Files.createDirectory(var.resolve("log"), DIR_0755);
+        }
         if (!Files.exists(var.resolve("run"), LinkOption.NOFOLLOW_LINKS)) {
             Files.createSymbolicLink(var.resolve("run"), Path.of("../run"));
         }
         if (!Files.exists(var.resolve("lock"), LinkOption.NOFOLLOW_LINKS)) {
             Files.createSymbolicLink(var.resolve("lock"), Path.of("../run/lock"));
         }
+        bumpMtime();
     }
 
     private static void validateOsname(String osname) {
@@ -115,6 +177,7 @@ public final class Deployer {
             return new DeployOptions(osname, origin, kargs, retain, notAsDefault, n, prune, stage);
         }
 
+        /** Whether the cleanup after the deployment also prunes the repository (ostree's {@code --no-prune} turns it off). */
         public DeployOptions withPrune(boolean p) {
             return new DeployOptions(osname, origin, kargs, retain, notAsDefault, noMerge, p, stage);
         }
@@ -131,70 +194,102 @@ public final class Deployer {
 
     /** Deploys a commit of the sysroot's repository and makes it the default (unless asked otherwise). */
     public Result deploy(ObjectId commitId, DeployOptions options) throws IOException, OstreeFormatException {
+        checkHeld();
         validateOsname(options.osname());
-        try (SysrootLock lock = SysrootLock.acquire(root)) {
-            Sysroot sysroot = Sysroot.load(root);
-            if (!Files.isDirectory(root.resolve("ostree/deploy").resolve(options.osname()))) {
-                throw new IOException("No stateroot '" + options.osname() + "'; create it with 'ostree admin os-init " + options.osname() + "'");
-            }
-            Repository repo = sysroot.repo();
-            Commit commit = repo.readCommit(commitId);
-            Optional<Deployment> merge = options.noMerge() ? Optional.empty() : sysroot.mergeDeployment(options.osname());
+        if (!Files.isDirectory(root.resolve("ostree/deploy").resolve(options.osname()))) {
+            throw new IOException("No stateroot '" + options.osname() + "'; create it with 'ostree admin os-init " + options.osname() + "'");
+        }
+        // As ostree admin deploy: first remove what an interrupted operation left behind.
+        cleanup(false);
+        Sysroot sysroot = Sysroot.load(root);
+        Repository repo = sysroot.repo();
+        Commit commit = repo.readCommit(commitId);
+        Optional<Deployment> merge = options.noMerge() ? Optional.empty() : sysroot.mergeDeployment(options.osname());
 
-            int serial = nextDeploySerial(options.osname(), commitId);
-            Path deployDir = root.resolve("ostree/deploy").resolve(options.osname()).resolve("deploy").resolve(commitId.hex() + "." + serial);
-            Optional<EtcMerge.Diff> etc;
-            KernelFiles kernel;
-            Files.createDirectories(deployDir.getParent());
-            // The boot checksum hashes the kernel and initramfs: done from the repository while the checkout runs.
-            CompletableFuture<Optional<KernelFiles>> kernelSearch = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return KernelFiles.findInCommit(repo, commitId);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                } catch (OstreeFormatException e) {
-                    throw new CompletionException(e);
-                }
-            });
+        int serial = nextDeploySerial(options.osname(), commitId);
+        Path deployDir = root.resolve("ostree/deploy").resolve(options.osname()).resolve("deploy").resolve(commitId.hex() + "." + serial);
+        Optional<EtcMerge.Diff> etc = Optional.empty();
+        KernelFiles kernel;
+        Files.createDirectories(deployDir.getParent(), DIR_0775);
+        // The boot checksum hashes the kernel and initramfs: done from the repository while the checkout runs.
+        CompletableFuture<Optional<KernelFiles>> kernelSearch = CompletableFuture.supplyAsync(() -> {
             try {
-                new Checkout(repo).userMode(!EtcMerge.isRoot()).checkout(commitId, deployDir);
-                etc = prepareEtc(deployDir, options.stage() ? Optional.empty() : merge);
-                kernel = joinKernelSearch(kernelSearch)
-                        .orElseThrow(() -> new IOException("No kernel found in commit " + commitId
-                                + ": expected usr/lib/modules/<version>/vmlinuz"));
-                installKernel(options.osname(), deployDir, kernel);
-            } catch (IOException | OstreeFormatException | RuntimeException e) {
-                EtcMerge.deleteRecursively(deployDir);
-                throw e;
+                return KernelFiles.findInCommit(repo, commitId);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (OstreeFormatException e) {
+                throw new CompletionException(e);
             }
-            Path selabeled = root.resolve("ostree/deploy").resolve(options.osname()).resolve("var/.ostree-selabeled");
-            if (!Files.exists(selabeled)) {
-                // ostree relabels /var once and leaves this stamp; without SELinux the relabel is empty.
-                Files.createFile(selabeled);
-            }
-            KeyFile origin = options.origin().orElseGet(() -> merge.map(Deployment::origin).orElse(null));
-            if (origin != null) {
-                origin.removeGroup("libostree-transient");
-                AtomicFile.write(deployDir.resolveSibling(deployDir.getFileName() + ".origin"), origin.format().getBytes(StandardCharsets.UTF_8));
-            }
-            ImmutableFlag.set(deployDir, true);
-            // The merge deployment's ostree= stays where it is; writing the entry replaces it in place, as libostree does.
-            KernelArgs kargs = options.kargs().apply(merge.map(Deployment::kernelArgs).orElse(new KernelArgs(List.of())));
-            Deployment fresh = new Deployment(options.osname(), commitId, serial, kernel.bootChecksum(), 0,
-                    newBootEntry(deployDir, commit, kernel, kargs), origin);
-            syncFs();
+        });
+        KeyFile origin = options.origin().orElseGet(() -> merge.map(Deployment::origin).orElse(null));
+        if (origin != null) {
+            origin.removeGroup("libostree-transient");
+        }
+        try {
+            new Checkout(repo).userMode(!EtcMerge.isRoot()).checkout(commitId, deployDir);
+            prepareEtc(deployDir);
+            kernel = joinKernelSearch(kernelSearch)
+                    .orElseThrow(() -> new IOException("No kernel found in commit " + commitId
+                            + ": expected usr/lib/modules/<version>/vmlinuz"));
+            installKernel(options.osname(), deployDir, kernel);
             if (options.stage()) {
-                new StagedDeployment(options.osname(), commitId, serial, kernel.bootChecksum(),
-                        merge.map(Deployment::dirName), kargs.args(), false).write(StagedDeployment.runDir(root));
-                return new Result(fresh, Optional.empty());
+                writeOrigin(deployDir, origin);
+            } else {
+                etc = finalizeDeployment(sysroot, options.osname(), deployDir, merge, origin);
             }
+        } catch (IOException | OstreeFormatException | RuntimeException e) {
+            ImmutableFlag.set(deployDir, false);
+            EtcMerge.deleteRecursively(deployDir);
+            throw e;
+        }
+        // The merge deployment's ostree= stays where it is; writing the entry replaces it in place, as libostree does.
+        KernelArgs kargs = options.kargs().apply(merge.map(Deployment::kernelArgs).orElse(new KernelArgs(List.of())));
+        Deployment fresh = new Deployment(options.osname(), commitId, serial, kernel.bootChecksum(), 0,
+                newBootEntry(deployDir, commit, kernel, kargs), origin);
+        syncFs();
+        if (options.stage()) {
+            new StagedDeployment(options.osname(), commitId, serial, kernel.bootChecksum(),
+                    merge.map(Deployment::dirName), kargs.args(), false).write(StagedDeployment.runDir(root));
+            bumpMtime();
+            cleanup(false);
+            return new Result(fresh, Optional.empty());
+        }
+        writeDeployments(sysroot, newList(sysroot, fresh, merge, options));
+        cleanup(options.prune());
+        return new Result(fresh, etc);
+    }
 
-            List<Deployment> list = newList(sysroot, fresh, merge, options);
-            writeDeployments(sysroot, list);
-            if (options.prune()) {
-                cleanup();
-            }
-            return new Result(fresh, etc);
+    /**
+     * What libostree does to a checked-out deployment before it may boot (at once, or at shutdown when staged):
+     * merge /etc from the merge deployment; remove {@code /etc/.updated} and the stateroot's {@code /var/.updated}
+     * so that systemd's {@code ConditionNeedsUpdate=} units run after the update; stamp /var as labeled; write the
+     * origin; make the deployment root immutable.
+     */
+    private Optional<EtcMerge.Diff> finalizeDeployment(Sysroot sysroot, String osname, Path deployDir, Optional<Deployment> merge,
+                                                       KeyFile origin) throws IOException {
+        Optional<EtcMerge.Diff> etc = Optional.empty();
+        if (merge.isPresent()) {
+            Path oldDir = merge.get().dir(root);
+            etc = Optional.of(EtcMerge.merge(oldDir.resolve("usr/etc"), oldDir.resolve("etc"), deployDir.resolve("etc")));
+        }
+        Files.deleteIfExists(deployDir.resolve("etc/.updated"));
+        Path stateroot = root.resolve("ostree/deploy").resolve(osname);
+        // A booted system's /var is the stateroot's, mounted (or on its own partition): ostree uses it for its own stateroot.
+        boolean bootedStateroot = sysroot.booted().map(b -> b.osname().equals(osname)).orElse(false);
+        Files.deleteIfExists((bootedStateroot ? Path.of("/var") : stateroot.resolve("var")).resolve(".updated"));
+        Path selabeled = stateroot.resolve("var/.ostree-selabeled");
+        if (!Files.exists(selabeled, LinkOption.NOFOLLOW_LINKS)) {
+            // ostree relabels /var once and leaves this stamp; without SELinux the relabel is empty.
+            AtomicFile.write(selabeled, new byte[0]);
+        }
+        writeOrigin(deployDir, origin);
+        ImmutableFlag.set(deployDir, true);
+        return etc;
+    }
+
+    private static void writeOrigin(Path deployDir, KeyFile origin) throws IOException {
+        if (origin != null) {
+            AtomicFile.write(deployDir.resolveSibling(deployDir.getFileName() + ".origin"), origin.format().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -206,49 +301,46 @@ public final class Deployer {
     }
 
     /**
-     * Completes a staged deployment, as {@code ostree admin finalize-staged} does at shutdown: merges the merge
-     * deployment's /etc as it is now, writes the deployment list with the staged deployment first, cleans up.
+     * Completes a staged deployment, as {@code ostree admin finalize-staged} does at shutdown: finalizes it against
+     * the merge deployment's /etc as it is now, writes the deployment list with the staged deployment first, and
+     * removes what the list no longer uses (without pruning the repository, as ostree).
      *
      * @return the finalized deployment, or empty when nothing was staged or finalization is locked
      */
     public Optional<Deployment> finalizeStaged() throws IOException, OstreeFormatException {
+        checkHeld();
         Path runDir = StagedDeployment.runDir(root);
-        try (SysrootLock lock = SysrootLock.acquire(root)) {
-            Optional<StagedDeployment> staged = StagedDeployment.read(runDir);
-            if (staged.isEmpty() || staged.get().locked() || Files.exists(runDir.resolve("staged-deployment-locked"))) {
-                return Optional.empty();
-            }
-            StagedDeployment st = staged.get();
-            Sysroot sysroot = Sysroot.load(root);
-            boolean alreadyListed = sysroot.deployments().stream()
-                    .anyMatch(d -> d.osname().equals(st.osname()) && d.dirName().equals(st.dirName()));
-            if (alreadyListed) {
-                // An earlier finalization was interrupted after the swap: only the state file is left to remove.
-                Files.deleteIfExists(runDir.resolve(StagedDeployment.FILE));
-                return Optional.empty();
-            }
-            Optional<Deployment> merge = st.mergeName().flatMap(name -> sysroot.deployments().stream()
-                    .filter(d -> d.osname().equals(st.osname()) && d.dirName().equals(name)).findFirst());
-            Path deployDir = root.resolve("ostree/deploy").resolve(st.osname()).resolve("deploy").resolve(st.dirName());
-            if (merge.isPresent()) {
-                ImmutableFlag.set(deployDir, false);
-                Path oldDir = merge.get().dir(root);
-                EtcMerge.merge(oldDir.resolve("usr/etc"), oldDir.resolve("etc"), deployDir.resolve("etc"));
-                ImmutableFlag.set(deployDir, true);
-            }
-            Commit commit = sysroot.repo().readCommit(st.commit());
-            KernelFiles kernel = KernelFiles.find(deployDir)
-                    .orElseThrow(() -> new IOException("staged deployment " + st.dirName() + " has no kernel"));
-            Path originFile = deployDir.resolveSibling(st.dirName() + ".origin");
-            KeyFile origin = Files.exists(originFile) ? KeyFile.parse(Files.readString(originFile), originFile.toString()) : null;
-            Deployment fresh = new Deployment(st.osname(), st.commit(), st.deploySerial(), st.bootChecksum(), 0,
-                    newBootEntry(deployDir, commit, kernel, new KernelArgs(st.kargs())), origin);
-            syncFs();
-            writeDeployments(sysroot, newList(sysroot, fresh, merge, DeployOptions.of(st.osname(), origin)));
-            Files.deleteIfExists(runDir.resolve(StagedDeployment.FILE));
-            cleanup();
-            return Optional.of(fresh);
+        Optional<StagedDeployment> staged = StagedDeployment.read(runDir);
+        if (staged.isEmpty() || staged.get().locked() || Files.exists(runDir.resolve("staged-deployment-locked"))) {
+            return Optional.empty();
         }
+        StagedDeployment st = staged.get();
+        Sysroot sysroot = Sysroot.load(root);
+        boolean alreadyListed = sysroot.deployments().stream()
+                .anyMatch(d -> d.osname().equals(st.osname()) && d.dirName().equals(st.dirName()));
+        if (alreadyListed) {
+            // An earlier finalization was interrupted after the swap: only the state file is left to remove.
+            Files.deleteIfExists(runDir.resolve(StagedDeployment.FILE));
+            return Optional.empty();
+        }
+        Optional<Deployment> merge = st.mergeName().flatMap(name -> sysroot.deployments().stream()
+                .filter(d -> d.osname().equals(st.osname()) && d.dirName().equals(name)).findFirst());
+        Path deployDir = root.resolve("ostree/deploy").resolve(st.osname()).resolve("deploy").resolve(st.dirName());
+        Path originFile = deployDir.resolveSibling(st.dirName() + ".origin");
+        KeyFile origin = Files.exists(originFile) ? KeyFile.parse(Files.readString(originFile), originFile.toString()) : null;
+        // An interrupted finalization may have sealed it already.
+        ImmutableFlag.set(deployDir, false);
+        finalizeDeployment(sysroot, st.osname(), deployDir, merge, origin);
+        Commit commit = sysroot.repo().readCommit(st.commit());
+        KernelFiles kernel = KernelFiles.find(deployDir)
+                .orElseThrow(() -> new IOException("staged deployment " + st.dirName() + " has no kernel"));
+        Deployment fresh = new Deployment(st.osname(), st.commit(), st.deploySerial(), st.bootChecksum(), 0,
+                newBootEntry(deployDir, commit, kernel, new KernelArgs(st.kargs())), origin);
+        syncFs();
+        writeDeployments(sysroot, newList(sysroot, fresh, merge, DeployOptions.of(st.osname(), origin)));
+        Files.deleteIfExists(runDir.resolve(StagedDeployment.FILE));
+        cleanup(false);
+        return Optional.of(fresh);
     }
 
     private static Optional<KernelFiles> joinKernelSearch(CompletableFuture<Optional<KernelFiles>> f)
@@ -282,8 +374,8 @@ public final class Deployer {
         return serial;
     }
 
-    /** {@code /etc} of a new deployment: the tree's defaults ({@code usr/etc}) plus the merge deployment's changes. */
-    private Optional<EtcMerge.Diff> prepareEtc(Path deployDir, Optional<Deployment> merge) throws IOException {
+    /** {@code /etc} of a new deployment: a copy of the tree's defaults ({@code usr/etc}). */
+    private static void prepareEtc(Path deployDir) throws IOException {
         Path etc = deployDir.resolve("etc");
         Path usrEtc = deployDir.resolve("usr/etc");
         boolean hasEtc = Files.exists(etc, LinkOption.NOFOLLOW_LINKS);
@@ -295,15 +387,9 @@ public final class Deployer {
             Files.move(etc, usrEtc);
             hasUsrEtc = true;
         }
-        if (!hasUsrEtc) {
-            return Optional.empty();
+        if (hasUsrEtc) {
+            EtcMerge.copyDefaults(usrEtc, etc);
         }
-        EtcMerge.copyDefaults(usrEtc, etc);
-        if (merge.isEmpty()) {
-            return Optional.empty();
-        }
-        Path oldDir = merge.get().dir(root);
-        return Optional.of(EtcMerge.merge(oldDir.resolve("usr/etc"), oldDir.resolve("etc"), etc));
     }
 
     private void installKernel(String osname, Path deployDir, KernelFiles kernel) throws IOException {
@@ -313,7 +399,7 @@ public final class Deployer {
         }
         Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         EtcMerge.deleteRecursively(tmp);
-        Files.createDirectories(tmp);
+        Files.createDirectories(tmp, DIR_0775);
         linkOrCopy(deployDir.resolve(kernel.kernel()), tmp.resolve("vmlinuz-" + kernel.version()));
         if (kernel.initramfs().isPresent()) {
             linkOrCopy(deployDir.resolve(kernel.initramfs().get()), tmp.resolve("initramfs-" + kernel.version() + ".img"));
@@ -398,51 +484,96 @@ public final class Deployer {
 
     // ------------------------------------------------------------------ rewriting the deployment list
 
-    /** Writes a new deployment list: boot entries and links for the other boot version, then the atomic swap. */
-    public void writeDeployments(Sysroot sysroot, List<Deployment> deployments) throws IOException, OstreeFormatException {
-        int newBoot = sysroot.bootVersion() == 0 ? 1 : 0;
-        Path oldLink = root.resolve("ostree/boot." + newBoot);
-        // Alternate between boot.B.0 and boot.B.1 so the live farm is never rewritten in place.
-        int newSub = Files.isSymbolicLink(oldLink) && Files.readSymbolicLink(oldLink).toString().endsWith(".1") ? 0 : 1;
+    /**
+     * Writes a new deployment list as libostree does. When every position keeps its kernel, kernel arguments and
+     * version, the boot entries stay and only a new symlink farm {@code ostree/boot.B.S} is swapped in; otherwise
+     * boot entries and links are written for the other boot version, then {@code boot/loader} is swapped.
+     */
+    private void writeDeployments(Sysroot sysroot, List<Deployment> deployments) throws IOException, OstreeFormatException {
         List<Deployment> list = assignBootSerials(deployments);
-        boolean severalStateroots = list.stream().map(Deployment::osname).distinct().count() > 1;
+        Repository repo = sysroot.repo();
+        boolean sameBootConfigs = list.size() == sysroot.deployments().size();
+        boolean noop = sameBootConfigs;
+        for (int i = 0; i < list.size() && sameBootConfigs; i++) {
+            Deployment now = sysroot.deployments().get(i);
+            sameBootConfigs = sameBootConfig(repo, now, list.get(i));
+            noop &= now.sameDeployment(list.get(i));
+        }
+        if (noop && sameBootConfigs) {
+            return;
+        }
+        if (sameBootConfigs) {
+            int boot = sysroot.bootVersion();
+            int newSub = 1 - sysroot.subBootVersion();
+            writeBootLinks(list, boot, newSub);
+            syncFs();
+            swapSymlink(root.resolve("ostree/boot." + boot), "boot." + boot + "." + newSub);
+        } else {
+            int newBoot = 1 - sysroot.bootVersion();
+            Path oldLink = root.resolve("ostree/boot." + newBoot);
+            // Alternate between boot.B.0 and boot.B.1 so the live farm is never rewritten in place.
+            int newSub = Files.isSymbolicLink(oldLink) && Files.readSymbolicLink(oldLink).toString().endsWith(".1") ? 0 : 1;
+            boolean severalStateroots = list.stream().map(Deployment::osname).distinct().count() > 1;
+            Path entries = root.resolve("boot/loader." + newBoot + "/entries");
+            EtcMerge.deleteRecursively(entries);
+            Files.createDirectories(entries, DIR_0755);
+            int n = list.size();
+            for (int i = 0; i < n; i++) {
+                Deployment d = list.get(i);
+                BootEntry e = entryFor(d, i, n, newBoot, severalStateroots);
+                AtomicFile.write(entries.resolve("ostree-" + (n - i) + "-" + d.osname() + ".conf"), e.format().getBytes(StandardCharsets.UTF_8));
+            }
+            writeBootLinks(list, newBoot, newSub);
+            swapSymlink(root.resolve("ostree/boot." + newBoot), "boot." + newBoot + "." + newSub);
+            Path boot = root.resolve("boot");
+            if (!Files.exists(boot.resolve("boot"), LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(boot.resolve("boot"), Path.of("."));
+            }
+            Path loaderTmp = boot.resolve("loader.tmp");
+            Files.deleteIfExists(loaderTmp);
+            Files.createSymbolicLink(loaderTmp, Path.of("loader." + newBoot));
+            syncFs();
+            Files.move(loaderTmp, boot.resolve("loader"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncFs();
+        }
+        bumpMtime();
+    }
 
-        // 1. The symlink farm boot.B.S/<os>/<bootcsum>/<serial> -> the deployment directories.
-        Path farm = root.resolve("ostree/boot." + newBoot + "." + newSub);
+    /** The symlink farm {@code ostree/boot.B.S/<os>/<bootcsum>/<serial>} → the deployment directories. */
+    private void writeBootLinks(List<Deployment> list, int boot, int sub) throws IOException {
+        Path farm = root.resolve("ostree/boot." + boot + "." + sub);
         EtcMerge.deleteRecursively(farm);
+        Files.createDirectories(farm, DIR_0755);
         for (Deployment d : list) {
             Path link = farm.resolve(d.osname()).resolve(d.bootChecksum()).resolve(String.valueOf(d.bootSerial()));
-            Files.createDirectories(link.getParent());
+            Files.createDirectories(link.getParent(), DIR_0755);
             Files.createSymbolicLink(link, Path.of("../../../deploy/" + d.osname() + "/deploy/" + d.dirName()));
         }
-        // 2. Boot entries of the new boot version.
-        Path entries = root.resolve("boot/loader." + newBoot + "/entries");
-        EtcMerge.deleteRecursively(entries.getParent());
-        Files.createDirectories(entries);
-        int n = list.size();
-        for (int i = 0; i < n; i++) {
-            Deployment d = list.get(i);
-            BootEntry e = entryFor(d, i, n, newBoot, severalStateroots);
-            Files.writeString(entries.resolve("ostree-" + (n - i) + "-" + d.osname() + ".conf"), e.format());
+    }
+
+    /**
+     * Whether the bootloader would see no change: same kernel, same arguments but the value of ostree= (which,
+     * as in libostree, only keeps its place), same version.
+     */
+    private static boolean sameBootConfig(Repository repo, Deployment a, Deployment b) {
+        return a.bootChecksum().equals(b.bootChecksum())
+                && a.kernelArgs().replace("ostree").equals(b.kernelArgs().replace("ostree"))
+                && version(repo, a.commit()).equals(version(repo, b.commit()));
+    }
+
+    /** The commit's version; none when the commit cannot be read, as libostree compares it. */
+    private static Optional<String> version(Repository repo, ObjectId commit) {
+        try {
+            return repo.readCommit(commit).metadata().getString("version");
+        } catch (IOException | OstreeFormatException e) {
+            return Optional.empty();
         }
-        syncFs();
-        // 3. ostree/boot.B -> boot.B.S, then boot/loader -> loader.B: each an atomic rename.
-        swapSymlink(root.resolve("ostree/boot." + newBoot), "boot." + newBoot + "." + newSub);
-        syncFs();
-        Path boot = root.resolve("boot");
-        Files.createDirectories(boot);
-        if (!Files.exists(boot.resolve("boot"), LinkOption.NOFOLLOW_LINKS)) {
-            Files.createSymbolicLink(boot.resolve("boot"), Path.of("."));
-        }
-        swapSymlink(boot.resolve("loader"), "loader." + newBoot);
-        syncFs();
-        writeDeploymentRefs(sysroot.repo(), list, newBoot, newSub);
     }
 
     private static List<Deployment> assignBootSerials(List<Deployment> deployments) {
         List<Deployment> out = new ArrayList<>();
         for (Deployment d : deployments) {
-            int serial = (int) out.stream().filter(o -> o.osname().equals(d.osname()) && o.bootChecksum().equals(d.bootChecksum())).count();
+            int serial = (int) out.stream().filter(o -> o.bootChecksum().equals(d.bootChecksum())).count();
             out.add(d.withBootSerial(serial));
         }
         return out;
@@ -484,33 +615,28 @@ public final class Deployer {
         Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Refs {@code ostree/<B>/<S>/<i>} keep deployed commits safe from prune. */
-    private static void writeDeploymentRefs(Repository repo, List<Deployment> list, int boot, int sub) throws IOException {
-        for (String ref : repo.refs().listLocal().keySet()) {
-            if (ref.startsWith("ostree/")) {
-                repo.refs().delete(ref);
-            }
-        }
-        for (int i = 0; i < list.size(); i++) {
-            repo.refs().set("ostree/" + boot + "/" + sub + "/" + i, list.get(i).commit());
-        }
-    }
-
     private void syncFs() throws IOException {
         AtomicFile.syncFileSystem(root);
     }
 
+    /** Tells watchers (the daemon, rpm-ostree's) that the deployments changed, as libostree does. */
+    private void bumpMtime() throws IOException {
+        Files.setLastModifiedTime(root.resolve("ostree/deploy"), FileTime.from(Instant.now()));
+    }
+
     // ------------------------------------------------------------------ list edits
 
-    /** Rewrites the list with one deployment removed ({@code ostree admin undeploy INDEX}). */
-    public void undeploy(int index) throws IOException, OstreeFormatException {
+    /** Rewrites the list with one deployment removed ({@code ostree admin undeploy INDEX}); returns it. */
+    public Deployment undeploy(int index) throws IOException, OstreeFormatException {
+        Deployment[] removed = new Deployment[1];
         edit(list -> {
             checkIndex(list, index);
             if (list.size() == 1) {
                 throw new IllegalArgumentException("Cannot undeploy the only deployment");
             }
-            list.remove(index);
+            removed[0] = list.remove(index);
         });
+        return removed[0];
     }
 
     /** Makes deployment {@code index} the default ({@code ostree admin set-default}). */
@@ -521,14 +647,15 @@ public final class Deployer {
         });
     }
 
-    /** Makes the previous deployment the default, as {@code rpm-ostree rollback}. */
-    public void rollback() throws IOException, OstreeFormatException {
+    /** Makes the previous deployment the default, as {@code rpm-ostree rollback}; returns the new default. */
+    public Deployment rollback() throws IOException, OstreeFormatException {
         edit(list -> {
             if (list.size() < 2) {
                 throw new IllegalArgumentException("No rollback deployment found");
             }
             list.add(0, list.remove(1));
         });
+        return Sysroot.load(root).deployments().get(0);
     }
 
     private interface ListEdit {
@@ -536,18 +663,38 @@ public final class Deployer {
     }
 
     private void edit(ListEdit edit) throws IOException, OstreeFormatException {
-        try (SysrootLock lock = SysrootLock.acquire(root)) {
-            Sysroot sysroot = Sysroot.load(root);
-            List<Deployment> list = new ArrayList<>(sysroot.deployments());
-            edit.apply(list);
-            writeDeployments(sysroot, list);
-            cleanup();
-        }
+        checkHeld();
+        Sysroot sysroot = Sysroot.load(root);
+        List<Deployment> list = new ArrayList<>(sysroot.deployments());
+        edit.apply(list);
+        writeDeployments(sysroot, list);
+        cleanup(true);
     }
 
-    /** Changes the kernel arguments of every deployment and rewrites the boot entries ({@code kargs edit-in-place}). */
+    /**
+     * Changes the kernel arguments of every deployment where they are recorded ({@code ostree admin kargs
+     * edit-in-place}): the boot entries of the current boot version are replaced one by one, and the staged
+     * deployment's state; as in libostree, no new boot version is written.
+     */
     public void editKernelArgsInPlace(UnaryOperator<KernelArgs> edit) throws IOException, OstreeFormatException {
-        edit(list -> list.replaceAll(d -> d.withBootEntry(d.bootEntry().with("options", edit.apply(d.kernelArgs()).toString()))));
+        checkHeld();
+        Sysroot sysroot = Sysroot.load(root);
+        List<Deployment> list = sysroot.deployments();
+        Optional<StagedDeployment> staged = sysroot.staged();
+        if (list.isEmpty() && staged.isEmpty()) {
+            throw new IllegalArgumentException("Unable to find a deployment in sysroot");
+        }
+        if (staged.isPresent()) {
+            StagedDeployment st = staged.get();
+            new StagedDeployment(st.osname(), st.commit(), st.deploySerial(), st.bootChecksum(), st.mergeName(),
+                    edit.apply(new KernelArgs(st.kargs())).args(), st.locked()).write(StagedDeployment.runDir(root));
+        }
+        Path entries = root.resolve("boot/loader." + sysroot.bootVersion() + "/entries");
+        for (int i = 0; i < list.size(); i++) {
+            Deployment d = list.get(i);
+            BootEntry e = d.bootEntry().with("options", edit.apply(d.kernelArgs()).toString());
+            AtomicFile.write(entries.resolve("ostree-" + (list.size() - i) + "-" + d.osname() + ".conf"), e.format().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static void checkIndex(List<Deployment> list, int index) {
@@ -556,35 +703,45 @@ public final class Deployer {
         }
     }
 
-    /** Pins or unpins a deployment: pinned deployments survive later deploys ({@code ostree admin pin}). */
-    public void pin(int index, boolean pinned) throws IOException, OstreeFormatException {
-        try (SysrootLock lock = SysrootLock.acquire(root)) {
-            Sysroot sysroot = Sysroot.load(root);
-            checkIndex(sysroot.deployments(), index);
-            Deployment d = sysroot.deployments().get(index);
-            KeyFile origin = d.origin() != null ? KeyFile.parse(d.origin().format(), "origin") : KeyFile.parse("", "origin");
-            if (pinned) {
-                origin.set("libostree-transient", "pinned", "true");
-            } else {
-                origin.remove("libostree-transient", "pinned");
-                if (origin.group("libostree-transient").isEmpty()) {
-                    origin.removeGroup("libostree-transient");
-                }
+    /** Pins or unpins a deployment: pinned deployments survive later deploys ({@code ostree admin pin}); returns it. */
+    public Deployment pin(int index, boolean pinned) throws IOException, OstreeFormatException {
+        checkHeld();
+        Sysroot sysroot = Sysroot.load(root);
+        checkIndex(sysroot.deployments(), index);
+        Deployment d = sysroot.deployments().get(index);
+        KeyFile origin = d.origin() != null ? KeyFile.parse(d.origin().format(), "origin") : KeyFile.parse("", "origin");
+        if (pinned) {
+            origin.set("libostree-transient", "pinned", "true");
+        } else {
+            origin.remove("libostree-transient", "pinned");
+            if (origin.group("libostree-transient").isEmpty()) {
+                origin.removeGroup("libostree-transient");
             }
-            AtomicFile.write(d.originFile(root), origin.format().getBytes(StandardCharsets.UTF_8));
         }
+        AtomicFile.write(d.originFile(root), origin.format().getBytes(StandardCharsets.UTF_8));
+        bumpMtime();
+        return d.withOrigin(origin);
     }
 
     // ------------------------------------------------------------------ cleanup
 
     /**
-     * Removes what no boot entry of the current boot version uses: the other loader and link farms, deployment
-     * directories and their origins, kernel directories in /boot; then prunes the repository to the deployed
-     * commits and refs.
+     * {@code ostree admin cleanup}: removes what no boot entry of the current boot version uses and prunes the
+     * repository to the refs (the deployed commits among them).
      */
     public void cleanup() throws IOException, OstreeFormatException {
+        checkHeld();
+        cleanup(true);
+    }
+
+    /**
+     * As libostree's cleanup: deletes the other loader and link farms, deployment directories and their origins
+     * and kernel directories in /boot that no deployment (or the staged one) uses; points the refs
+     * {@code ostree/<B>/<S>/<i>} at the deployed commits (staged first); then, if asked, prunes the repository.
+     */
+    private void cleanup(boolean prune) throws IOException, OstreeFormatException {
         Sysroot sysroot = Sysroot.load(root);
-        int other = sysroot.bootVersion() == 0 ? 1 : 0;
+        int other = 1 - sysroot.bootVersion();
         EtcMerge.deleteRecursively(root.resolve("boot/loader." + other));
         Files.deleteIfExists(root.resolve("ostree/boot." + other));
         for (int s = 0; s < 2; s++) {
@@ -593,15 +750,19 @@ public final class Deployer {
         EtcMerge.deleteRecursively(root.resolve("ostree/boot." + sysroot.bootVersion() + "." + (1 - sysroot.subBootVersion())));
         Set<String> liveDirs = new HashSet<>();
         Set<String> liveBoot = new HashSet<>();
+        List<ObjectId> deployed = new ArrayList<>();
+        Optional<StagedDeployment> staged = StagedDeployment.read(StagedDeployment.runDir(root));
+        if (staged.isPresent()) {
+            StagedDeployment st = staged.get();
+            liveDirs.add(st.osname() + "/" + st.dirName());
+            liveBoot.add(st.osname() + "-" + st.bootChecksum());
+            deployed.add(st.commit());
+        }
         for (Deployment d : sysroot.deployments()) {
             liveDirs.add(d.osname() + "/" + d.dirName());
             liveBoot.add(d.osname() + "-" + d.bootChecksum());
+            deployed.add(d.commit());
         }
-        Optional<StagedDeployment> staged = StagedDeployment.read(StagedDeployment.runDir(root));
-        staged.ifPresent(st -> {
-            liveDirs.add(st.osname() + "/" + st.dirName());
-            liveBoot.add(st.osname() + "-" + st.bootChecksum());
-        });
         for (String os : sysroot.stateroots()) {
             Path deployDir = root.resolve("ostree/deploy").resolve(os).resolve("deploy");
             if (!Files.isDirectory(deployDir)) {
@@ -631,8 +792,22 @@ public final class Deployer {
                 }
             }
         }
-        if (staged.isEmpty()) {
-            new Prune(sysroot.repo()).refsOnly(true).depth(0).run();
+        Repository repo = sysroot.repo();
+        writeDeploymentRefs(repo, deployed, sysroot.bootVersion(), sysroot.subBootVersion());
+        if (prune) {
+            new Prune(repo).refsOnly(true).depth(0).run();
+        }
+    }
+
+    /** Refs {@code ostree/<B>/<S>/<i>} keep deployed commits safe from prune. */
+    private static void writeDeploymentRefs(Repository repo, List<ObjectId> commits, int boot, int sub) throws IOException {
+        for (String ref : repo.refs().listLocal().keySet()) {
+            if (ref.startsWith("ostree/")) {
+                repo.refs().delete(ref);
+            }
+        }
+        for (int i = 0; i < commits.size(); i++) {
+            repo.refs().set("ostree/" + boot + "/" + sub + "/" + i, commits.get(i));
         }
     }
 }

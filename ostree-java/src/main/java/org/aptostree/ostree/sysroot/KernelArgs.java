@@ -68,6 +68,11 @@ public record KernelArgs(List<String> args) {
         return new KernelArgs(out);
     }
 
+    /** {@code --append-if-missing}: appends unless an argument with the same key is there (libostree looks at keys only). */
+    public KernelArgs appendIfMissing(String arg) {
+        return value(key(arg)).isPresent() ? this : append(arg);
+    }
+
     /** {@code --karg-delete}: removes {@code key=value} exactly, or every value of a bare {@code key}. */
     public KernelArgs delete(String arg) {
         List<String> out = new ArrayList<>(args);

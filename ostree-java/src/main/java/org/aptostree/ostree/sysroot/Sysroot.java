@@ -43,14 +43,7 @@ public final class Sysroot {
 
     /** Loads a sysroot; fails with a clear message when the directory is not an OSTree system. */
     public static Sysroot load(Path root) throws IOException, OstreeFormatException {
-        Path deployDir = root.resolve("ostree/deploy");
-        Path repoDir = root.resolve("ostree/repo");
-        if (!Files.isDirectory(deployDir) || !Files.isDirectory(repoDir)) {
-            throw new NotOstreeSystemException("This is not an OSTree system: " + (Files.isDirectory(deployDir) ? repoDir : deployDir)
-                    + " is missing. apt-ostree manages systems booted from an OSTree deployment (created with"
-                    + " 'ostree admin init-fs' and 'ostree admin deploy'); check that " + root
-                    + " is the system's physical root (or pass --sysroot) and that /run/ostree-booted exists on a booted system.");
-        }
+        requireOstreeSystem(root);
         int bootVersion = readBootVersion(root);
         int subBootVersion = readSubBootVersion(root, bootVersion);
         List<Deployment> list = new ArrayList<>();
@@ -71,6 +64,18 @@ public final class Sysroot {
             list.add(resolve(root, e));
         }
         return new Sysroot(root, bootVersion, subBootVersion, list, findBooted(root, list));
+    }
+
+    /** Fails with a clear message when {@code root} has no {@code ostree/deploy} or no {@code ostree/repo}. */
+    static void requireOstreeSystem(Path root) throws NotOstreeSystemException {
+        Path deployDir = root.resolve("ostree/deploy");
+        Path repoDir = root.resolve("ostree/repo");
+        if (!Files.isDirectory(deployDir) || !Files.isDirectory(repoDir)) {
+            throw new NotOstreeSystemException("This is not an OSTree system: " + (Files.isDirectory(deployDir) ? repoDir : deployDir)
+                    + " is missing. apt-ostree manages systems booted from an OSTree deployment (created with"
+                    + " 'ostree admin init-fs' and 'ostree admin deploy'); check that " + root
+                    + " is the system's physical root (or pass --sysroot) and that /run/ostree-booted exists on a booted system.");
+        }
     }
 
     static int readBootVersion(Path root) throws IOException, OstreeFormatException {

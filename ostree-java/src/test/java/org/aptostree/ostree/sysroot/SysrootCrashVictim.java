@@ -9,7 +9,7 @@ import org.aptostree.ostree.repo.CommitBuilder;
 import org.aptostree.ostree.repo.KeyFile;
 import org.aptostree.ostree.repo.Repository;
 
-/** Run in a child JVM by {@link SysrootCrashSafetyTest}: deploys, stages, rolls back and cleans up until killed. */
+/** Run in a child JVM by {@link SysrootProcessesTest}: deploys, stages, rolls back and cleans up until killed. */
 public final class SysrootCrashVictim {
     private SysrootCrashVictim() {
     }
@@ -18,7 +18,6 @@ public final class SysrootCrashVictim {
         Path root = Path.of(args[0]);
         Path tree = Path.of(args[1]);
         int start = Integer.parseInt(args[2]);
-        Deployer deployer = new Deployer(root);
         for (int i = start; ; i++) {
             Files.writeString(tree.resolve("usr/bin/tool"), "tool " + i + "\n");
             Files.writeString(tree.resolve("usr/etc/version"), i + "\n");
@@ -31,19 +30,21 @@ public final class SysrootCrashVictim {
                             .with("version", org.aptostree.ostree.gvariant.Variant.ofString("v" + i)))
                     .commitDirectory(tree);
             KeyFile origin = KeyFile.parse("[origin]\nrefspec=debian/test\n", "origin");
-            switch (i % 4) {
-                case 2 -> {
-                    deployer.deploy(commit, Deployer.DeployOptions.of("debian", origin).withStage(true));
-                    deployer.finalizeStaged();
-                }
-                case 3 -> {
-                    if (Sysroot.load(root).deployments().size() > 1) {
-                        deployer.rollback();
+            try (Deployer deployer = Deployer.lock(root)) {
+                switch (i % 4) {
+                    case 2 -> {
+                        deployer.deploy(commit, Deployer.DeployOptions.of("debian", origin).withStage(true));
+                        deployer.finalizeStaged();
                     }
-                    deployer.cleanup();
+                    case 3 -> {
+                        if (deployer.sysroot().deployments().size() > 1) {
+                            deployer.rollback();
+                        }
+                        deployer.cleanup();
+                    }
+                    default -> deployer.deploy(commit, Deployer.DeployOptions.of("debian", origin)
+                            .withKargs(k -> k.replace("quiet").replace("iteration=" + List.of(1).size())));
                 }
-                default -> deployer.deploy(commit, Deployer.DeployOptions.of("debian", origin)
-                        .withKargs(k -> k.replace("quiet").replace("iteration=" + List.of(1).size())));
             }
         }
     }
