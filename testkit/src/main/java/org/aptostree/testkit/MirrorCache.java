@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +94,7 @@ final class MirrorCache {
     }
 
     /** The mirror, fetched first when the cache is not complete or does not verify. */
+    @SuppressWarnings("try") // the lock is held by being open
     Path get() throws IOException {
         Files.createDirectories(root);
         // Threads of one JVM wait here: a second FileLock on the file from the same JVM would throw.
@@ -167,7 +169,7 @@ final class MirrorCache {
                         }
                     }
                 }
-                Files.move(signed, inRelease, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                publish(signed, inRelease);
             } finally {
                 Files.deleteIfExists(signed);
             }
@@ -189,7 +191,13 @@ final class MirrorCache {
         Files.writeString(part, pool.entrySet().stream()
                 .map(e -> e.getValue().sha256() + " " + e.getValue().size() + " " + e.getKey() + "\n")
                 .collect(Collectors.joining()));
-        Files.move(part, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        publish(part, manifest);
+    }
+
+    /** Renames a verified temporary file into place, readable by all as the files of a mirror are. */
+    private static void publish(Path part, Path dest) throws IOException {
+        Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.move(part, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Copies {@code path} of the source to {@code dest} through a temporary file, if it has the expected digest. */
@@ -209,7 +217,7 @@ final class MirrorCache {
                 throw new IllegalStateException(source.resolve(path) + " has " + got + ", but its signed index gives "
                         + expected);
             }
-            Files.move(part, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            publish(part, dest);
         } finally {
             Files.deleteIfExists(part);
         }

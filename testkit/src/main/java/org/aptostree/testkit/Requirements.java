@@ -9,6 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
@@ -18,8 +24,9 @@ import org.opentest4j.TestAbortedException;
  * skipped (a JUnit assumption failure, reported as a skip), except with {@code CI=true}, where nothing may be skipped:
  * there the test fails and names what is missing.
  *
- * <p>Call these from a test method or a {@code @BeforeEach} method (jqwik: {@code @BeforeProperty}), never from
- * {@code @BeforeAll} or a {@code @MethodSource}: an assumption failing there drops the class from the report.
+ * <p>Call these from a test method or a {@code @BeforeEach} method (jqwik: a property or {@code @BeforeProperty},
+ * see {@link RequirementsHook}), never from {@code @BeforeAll} or a {@code @MethodSource}: an assumption failing
+ * there drops the tests from the report. Tests made from data use {@link #dynamicTests}.
  */
 public final class Requirements {
     /** Directories searched after PATH: a non-root PATH often lacks the sbin ones (nginx, chroot). */
@@ -66,6 +73,23 @@ public final class Requirements {
         }
     }
 
+    /**
+     * For a {@code @TestFactory}: one test per case, named by {@code name}. When {@code cases} cannot be had (it
+     * needs what is missing), one test that reports that, so the tests neither vanish nor pass.
+     */
+    public static <T> Stream<DynamicTest> dynamicTests(Supplier<List<T>> cases, Function<T, String> name,
+                                                       ThrowingConsumer<T> test) {
+        List<T> list;
+        try {
+            list = cases.get();
+        } catch (TestAbortedException | AssertionFailedError missing) {
+            return Stream.of(DynamicTest.dynamicTest("requirements", () -> {
+                throw missing;
+            }));
+        }
+        return list.stream().map(c -> DynamicTest.dynamicTest(name.apply(c), () -> test.accept(c)));
+    }
+
     /** Throws: a failure under CI, a skip otherwise. Declared to return so that callers can {@code return} it. */
     static <T> T missing(String what) {
         return missing(what, ci());
@@ -75,7 +99,11 @@ public final class Requirements {
         if (ci) {
             throw new AssertionFailedError("CI=true, so not skipped: this test needs " + what);
         }
-        throw new TestAbortedException("skipped: this test needs " + what);
+        TestAbortedException skip = new TestAbortedException("skipped: this test needs " + what);
+        if (RequirementsHook.inProperty()) {
+            throw new RequirementsHook.Skip(skip);
+        }
+        throw skip;
     }
 
     private static Optional<Path> find(String name) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
@@ -33,5 +35,16 @@ class RequirementsTest {
         assertTrue(t.getMessage().contains("'no-such-tool-aptostree'"), t.getMessage());
         assertThrows(expected, () -> Requirements.that(false, "a condition"));
         Requirements.that(true, "a condition");
+    }
+
+    @Test
+    void dynamicTestsAreOnePerCaseOrOneThatReportsWhatIsMissing() throws Throwable {
+        List<DynamicTest> tests = Requirements.dynamicTests(() -> List.of("a", "b"), c -> "case " + c, c -> { }).toList();
+        assertEquals(List.of("case a", "case b"), tests.stream().map(DynamicTest::getDisplayName).toList());
+        List<DynamicTest> missing = Requirements.dynamicTests(() -> Requirements.missing("data", false), c -> "x",
+                c -> { }).toList();
+        assertEquals(1, missing.size());
+        TestAbortedException e = assertThrows(TestAbortedException.class, () -> missing.get(0).getExecutable().execute());
+        assertEquals("skipped: this test needs data", e.getMessage());
     }
 }

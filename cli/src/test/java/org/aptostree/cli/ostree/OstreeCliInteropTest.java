@@ -1,7 +1,6 @@
 package org.aptostree.cli.ostree;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.aptostree.cli.Main;
-import org.junit.jupiter.api.BeforeAll;
+import org.aptostree.testkit.Requirements;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,10 +23,12 @@ class OstreeCliInteropTest {
     static Path dir;
     private static Path repo;
 
-    @BeforeAll
-    static void setUp() throws Exception {
-        assumeTrue(Arrays.stream(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "ostree"))),
-                "ostree is not installed");
+    @BeforeEach
+    void setUp() throws Exception {
+        Requirements.tool("ostree");
+        if (repo != null) {
+            return;
+        }
         Path tree = dir.resolve("tree");
         Files.createDirectories(tree.resolve("usr/bin"));
         Files.createDirectories(tree.resolve("empty"));

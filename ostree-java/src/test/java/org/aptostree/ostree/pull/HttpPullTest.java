@@ -26,8 +26,9 @@ import org.aptostree.ostree.repo.Trees;
 import org.aptostree.ostree.sign.CommitSignatures;
 import org.aptostree.ostree.sign.GpgKeyring;
 import org.aptostree.ostree.sign.GpgSigner;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,10 +44,12 @@ class HttpPullTest {
     private static Nginx nginx;
     private static ObjectId ostreeCommit;
 
-    @BeforeAll
-    static void setUp() throws Exception {
-        RealOstree.assumeInstalled();
-        Nginx.assumeInstalled();
+    @BeforeEach
+    void setUp() throws Exception {
+        Requirements.tools("ostree", "nginx", "gpg");
+        if (nginx != null) {
+            return;
+        }
         dir = Files.createTempDirectory("pull");
         trusted = TestGpg.create(dir, "trusted@example.org");
         stranger = TestGpg.create(dir, "stranger@example.org");

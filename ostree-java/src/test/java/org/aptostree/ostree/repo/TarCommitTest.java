@@ -13,22 +13,25 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.ObjectId;
-import org.junit.jupiter.api.BeforeAll;
+import org.aptostree.testkit.Requirements;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.lifecycle.BeforeProperty;
 
 /** Committing a tar stream gives the same commit as ostree's {@code --tree=tar=}, owners taken from the headers. */
 class TarCommitTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void requireOstree() {
-        RealOstree.assumeInstalled();
+    @BeforeEach
+    @BeforeProperty
+    void requireOstree() {
+        Requirements.tools("ostree", "tar");
     }
 
     @Property(tries = 8)

@@ -17,6 +17,7 @@ import org.aptostree.ostree.repo.KeyFile;
 import org.aptostree.ostree.repo.RealOstree;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.Trees;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +35,8 @@ class SysrootInteropTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        RealOstree.assumeInstalled();
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "deployments of a bare repository need root, as with ostree admin");
+        Requirements.tools("ostree", "chattr");
+        Requirements.root(); // deployments of a bare repository, as with ostree admin
         tree = dir.resolve("tree");
         Files.createDirectories(tree.resolve("usr/lib/modules/6.1.0-test"));
         Files.createDirectories(tree.resolve("usr/etc/sub"));
