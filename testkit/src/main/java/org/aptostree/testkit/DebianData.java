@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -20,7 +21,8 @@ import java.util.stream.Stream;
  * (system property {@code aptostree.testData}), one directory per source, and each file is verified before it is
  * renamed into place: the {@code InRelease} signatures by {@code gpgv}, {@code Packages.xz} by its SHA256 in
  * {@code InRelease}, each .deb by its SHA256 in {@code Packages}. A complete cache is verified again and used without
- * the network. Minbase is what apt selects for {@code ?essential ?priority(required) apt} on the trixie index, as
+ * the network (any complete cache in {@code target/test-data}, when {@code ../shared} is absent). Minbase is what
+ * apt selects for {@code ?essential ?priority(required) apt} on the trixie index, as
  * {@code mmdebstrap --variant=minbase} asks it.
  *
  * <p>When no source can be reached, the calling test is skipped, or fails under {@code CI=true} (see
@@ -62,7 +64,13 @@ public final class DebianData {
         Path keyring = keyring();
         Requirements.tools("gpgv", "apt-get");
         try {
-            mirror = MirrorCache.obtain(cacheRoot(), sources(), keyring);
+            Optional<URI> shared = shared();
+            if (shared.isPresent()) {
+                mirror = MirrorCache.obtain(cacheRoot(), List.of(shared.get()), () -> List.of(shared.get()), keyring);
+            } else {
+                mirror = MirrorCache.obtain(cacheRoot(), MirrorCache.cachedSources(cacheRoot()), DebianData::sources,
+                        keyring);
+            }
             return mirror;
         } catch (SourceUnavailableException e) {
             unavailable = "real Debian data (" + e.getMessage() + ")";
@@ -89,15 +97,20 @@ public final class DebianData {
         return Path.of(System.getProperty("aptostree.testData", "target/test-data")).toAbsolutePath().normalize();
     }
 
-    /** The sources to try, in order. */
-    static List<URI> sources() {
+    /** {@code ../shared/data/debian-mirror}, when it is beside the checkout. */
+    private static Optional<URI> shared() {
         String shared = System.getProperty("aptostree.shared");
         if (shared != null) {
             Path copy = Path.of(shared, "data", "debian-mirror").toAbsolutePath().normalize();
             if (Files.isRegularFile(copy.resolve("dists/trixie/InRelease"))) {
-                return List.of(copy.toUri());
+                return Optional.of(copy.toUri());
             }
         }
+        return Optional.empty();
+    }
+
+    /** The sources to fetch from without ../shared, in order. */
+    private static List<URI> sources() {
         List<URI> out = new ArrayList<>();
         String given = System.getProperty("aptostree.debianMirror");
         if (given != null && !given.isBlank()) {

@@ -24,14 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The cache of one source's data: {@code <cache>/<key>/} is the mirror, {@code <key>.minbase} lists its pool with
- * the SHA256 of each .deb (written last: the cache is complete when it exists), {@code <key>.lock} serializes
+ * The cache of one source's data: {@code <cache>/<key>/} is the mirror, {@code <key>.minbase} names the source and
+ * lists the pool with the SHA256 of each .deb (written last: the cache is complete when it exists), {@code <key>.lock} serializes
  * the JVMs that fill it. Every file is written to a temporary name beside its place and renamed there once
  * verified, so a reader never sees a partial or unverified file.
  */
@@ -41,6 +42,9 @@ final class MirrorCache {
     /** What mmdebstrap asks apt for with --variant=minbase. */
     static final List<String> MINBASE = List.of("?essential", "?priority(required)", "apt");
     private static final String PART = ".part-";
+    private static final String MANIFEST = ".minbase";
+    /** The manifest's first line: where the data came from, to fetch it again from there if it is damaged. */
+    private static final String SOURCE = "source ";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private static final Pattern PRINTED_URI = Pattern.compile("'([^']+)' \\S+ ([0-9]+) SHA256:([0-9a-f]{64})");
@@ -58,35 +62,56 @@ final class MirrorCache {
         this.keyring = keyring;
         this.key = s.replaceAll("[^A-Za-z0-9.-]+", "_").replaceAll("^_+|_+$", "");
         this.root = cacheRoot.resolve(key);
-        this.manifest = cacheRoot.resolve(key + ".minbase");
+        this.manifest = cacheRoot.resolve(key + MANIFEST);
         this.lock = cacheRoot.resolve(key + ".lock");
     }
 
     /**
-     * The mirror of the first source with a complete cache that still verifies; else of the first source that
-     * can be fetched. Throws {@link SourceUnavailableException} naming every source and why, when none can.
+     * The mirror of the first of {@code cached} whose cache is complete and still verifies; else of the first of
+     * {@code sources} that can be fetched (asked for only then: apt takes seconds to list the host's sources).
+     * Throws {@link SourceUnavailableException} naming every source and why, when none can be had.
      */
-    static Path obtain(Path cacheRoot, List<URI> sources, Path keyring) throws IOException {
-        for (URI source : sources) {
+    static Path obtain(Path cacheRoot, List<URI> cached, Supplier<List<URI>> sources, Path keyring) throws IOException {
+        for (URI source : cached) {
             MirrorCache cache = new MirrorCache(cacheRoot, source, keyring);
             if (Files.exists(cache.manifest)) {
                 try {
                     return cache.get();
                 } catch (SourceUnavailableException e) {
-                    // Damaged and its source gone: the next source may do.
+                    // Damaged and its source gone: another source may do.
                 }
             }
         }
+        List<URI> all = sources.get();
         List<String> reasons = new ArrayList<>();
-        for (URI source : sources) {
+        for (URI source : all) {
             try {
                 return new MirrorCache(cacheRoot, source, keyring).get();
             } catch (SourceUnavailableException e) {
                 reasons.add(e.getMessage());
             }
         }
-        throw new SourceUnavailableException(sources.isEmpty() ? "no Debian mirror in the host's APT sources"
+        throw new SourceUnavailableException(all.isEmpty() ? "no Debian mirror in the host's APT sources"
                 : "no source could be reached: " + String.join("; ", reasons));
+    }
+
+    /** The sources of the complete caches in {@code cacheRoot}, as their manifests name them. */
+    static List<URI> cachedSources(Path cacheRoot) throws IOException {
+        if (!Files.isDirectory(cacheRoot)) {
+            return List.of();
+        }
+        List<Path> manifests;
+        try (Stream<Path> s = Files.list(cacheRoot)) {
+            manifests = s.filter(p -> p.getFileName().toString().endsWith(MANIFEST)).sorted().toList();
+        }
+        List<URI> sources = new ArrayList<>();
+        for (Path m : manifests) {
+            String first = Files.readAllLines(m).stream().findFirst().orElse("");
+            if (first.startsWith(SOURCE)) {
+                sources.add(URI.create(first.substring(SOURCE.length())));
+            }
+        }
+        return sources;
     }
 
     Path root() {
@@ -188,7 +213,7 @@ final class MirrorCache {
             }
         }
         Path part = Files.createTempFile(manifest.getParent(), PART + key + "-", "");
-        Files.writeString(part, pool.entrySet().stream()
+        Files.writeString(part, SOURCE + source + "\n" + pool.entrySet().stream()
                 .map(e -> e.getValue().sha256() + " " + e.getValue().size() + " " + e.getKey() + "\n")
                 .collect(Collectors.joining()));
         publish(part, manifest);
@@ -325,6 +350,9 @@ final class MirrorCache {
     private Map<String, FileHash> readManifest() throws IOException {
         Map<String, FileHash> pool = new TreeMap<>();
         for (String line : Files.readAllLines(manifest)) {
+            if (line.startsWith(SOURCE)) {
+                continue;
+            }
             String[] f = line.split(" ", 3);
             if (f.length != 3) {
                 return Map.of();

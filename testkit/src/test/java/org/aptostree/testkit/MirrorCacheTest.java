@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
@@ -102,6 +103,10 @@ class MirrorCacheTest {
         assertEquals(names(mirror), debs);
         deleteTree(dir.resolve("source"));
         assertEquals(root, cache(source).get(), "offline, from the cache");
+        Path cacheRoot = dir.resolve("cache");
+        assertEquals(List.of(source), MirrorCache.cachedSources(cacheRoot));
+        assertEquals(root, MirrorCache.obtain(cacheRoot, MirrorCache.cachedSources(cacheRoot),
+                () -> fail("the sources are not needed when a cache is complete"), DebianData.keyring()));
         Path deb = root.resolve(debs.get(debs.size() / 2));
         byte[] bytes = Files.readAllBytes(deb);
         bytes[100] ^= 1;
