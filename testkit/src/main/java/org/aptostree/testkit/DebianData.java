@@ -78,7 +78,8 @@ public final class DebianData {
         } catch (IOException e) {
             failure = new UncheckedIOException(e);
             throw failure;
-        } catch (RuntimeException e) {
+        } catch (IllegalStateException | UncheckedIOException e) {
+            // Data that does not verify: every later test fails with the same reason, without fetching again.
             failure = e;
             throw e;
         }

@@ -23,7 +23,7 @@ class SysrootCrashSafetyTest {
 
     @AfterEach
     void clearImmutableFlags() throws Exception {
-        new ProcessBuilder("chattr", "-R", "-i", dir.toString()).redirectErrorStream(true)
+        new ProcessBuilder(Requirements.tool("chattr").toString(), "-R", "-i", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
 

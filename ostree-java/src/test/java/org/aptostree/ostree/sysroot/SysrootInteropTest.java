@@ -53,7 +53,7 @@ class SysrootInteropTest {
     @org.junit.jupiter.api.AfterEach
     void clearImmutableFlags() throws Exception {
         // Deployment roots are immutable, as ostree makes them; clear that so the temporary directory can go.
-        new ProcessBuilder("chattr", "-R", "-i", dir.toString()).redirectErrorStream(true)
+        new ProcessBuilder(Requirements.tool("chattr").toString(), "-R", "-i", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
 
