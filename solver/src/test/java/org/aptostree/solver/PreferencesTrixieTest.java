@@ -1,6 +1,7 @@
 package org.aptostree.solver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -33,30 +34,44 @@ class PreferencesTrixieTest {
         return u.candidate(name, "amd64").map(p -> p.version().toString()).orElse("(none)");
     }
 
+    /** The amd64 version of {@code name} in an index. */
+    private static String version(List<PackageVersion> index, String name) {
+        return index.stream().filter(p -> p.name().equals(name) && p.architecture().equals("amd64")).findFirst()
+                .orElseThrow().version().toString();
+    }
+
     @Test
     void aReleasePinChangesTheCandidate() throws Exception {
-        assertEquals("trixie", release("trixie").codename());
-        assertEquals("oldstable", release("bookworm").archive());
+        IndexRelease trixie = release("trixie");
+        IndexRelease bookworm = release("bookworm");
+        assertEquals("trixie", trixie.codename());
+        assertEquals("bookworm", bookworm.codename());
+        assertTrue(bookworm.archive().endsWith("stable") && !bookworm.archive().equals(trixie.archive()), bookworm.archive());
+        // The expected versions come from the indexes: point releases move them.
+        String newLibc = version(TrixieData.packages(), "libc6");
+        String oldLibc = version(TrixieData.bookwormPackages(), "libc6");
+        String oldDash = version(TrixieData.bookwormPackages(), "dash");
+        assertNotEquals(oldDash, version(TrixieData.packages(), "dash"), "dash must differ for the pins to show");
         Universe plain = universe("");
-        assertTrue(candidate(plain, "libc6").startsWith("2.41-"), candidate(plain, "libc6"));
+        assertEquals(newLibc, candidate(plain, "libc6"));
         Universe old = universe("Package: *\nPin: release n=bookworm\nPin-Priority: 990\n");
-        assertTrue(candidate(old, "libc6").startsWith("2.36-"), candidate(old, "libc6"));
-        assertTrue(candidate(old, "dash").equals("0.5.12-2"), candidate(old, "dash"));
+        assertEquals(oldLibc, candidate(old, "libc6"));
+        assertEquals(oldDash, candidate(old, "dash"));
 
-        // Only dash from oldstable; a general 'Pin: release v=13*' keeps the rest on trixie.
+        // Only dash from the old release; a general 'Pin: release v=<trixie's major version>*' keeps the rest on trixie.
         Universe mixed = universe("""
                 Package: dash
-                Pin: release a=oldstable, o=Debian
+                Pin: release a=%s, o=Debian
                 Pin-Priority: 1001
 
                 Package: *
-                Pin: release v=13*, l=Debian
+                Pin: release v=%s*, l=Debian
                 Pin-Priority: 600
-                """);
-        assertTrue(candidate(mixed, "dash").equals("0.5.12-2"), candidate(mixed, "dash"));
-        assertTrue(candidate(mixed, "libc6").startsWith("2.41-"), candidate(mixed, "libc6"));
+                """.formatted(bookworm.archive(), trixie.version().split("\\.")[0]));
+        assertEquals(oldDash, candidate(mixed, "dash"));
+        assertEquals(newLibc, candidate(mixed, "libc6"));
         Plan plan = new Solver(mixed).solve(Request.install(List.of(Request.Target.parse("dash")), false));
-        assertTrue(plan.changes().stream().anyMatch(c -> c.target().toString().equals("dash 0.5.12-2 amd64")),
+        assertTrue(plan.changes().stream().anyMatch(c -> c.target().toString().equals("dash " + oldDash + " amd64")),
                 plan.changes().toString());
     }
 }

@@ -1,23 +1,20 @@
 package org.aptostree.solver;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import org.aptostree.deb.index.PackageIndex;
 import org.aptostree.deb.index.PackageRecord;
+import org.aptostree.testkit.DebianData;
 
 /**
- * The shared mirror's trixie index, parsed once per test JVM (several test classes use it and parsing
- * dominates their run time). Tests that call it are skipped when {@code aptostree.shared} is absent.
+ * The trixie index of the real Debian data ({@link DebianData}), parsed once per test JVM (several test classes use
+ * it and parsing dominates their run time).
  */
 public final class TrixieData {
     private static List<PackageRecord> records;
@@ -27,11 +24,7 @@ public final class TrixieData {
     }
 
     public static Path mirror() {
-        String shared = System.getProperty("aptostree.shared");
-        assumeTrue(shared != null, "aptostree.shared not set");
-        Path mirror = Path.of(shared, "data", "debian-mirror");
-        assumeTrue(Files.isRegularFile(index(mirror)), "no trixie index in " + mirror);
-        return mirror;
+        return DebianData.mirror();
     }
 
     public static Path index(Path mirror) {
@@ -63,11 +56,10 @@ public final class TrixieData {
 
     private static List<PackageVersion> bookworm;
 
-    /** The bookworm main/amd64 index of the same mirror (skips the test when absent). */
+    /** The bookworm main/amd64 index of the same mirror. */
     public static synchronized List<PackageVersion> bookwormPackages() {
         if (bookworm == null) {
             Path index = mirror().resolve("dists/bookworm/main/binary-amd64/Packages.xz");
-            assumeTrue(Files.isRegularFile(index), "no bookworm index");
             List<PackageVersion> all = new ArrayList<>();
             try {
                 PackageIndex.read(index, r -> all.add(PackageVersion.from(r)));
@@ -82,11 +74,8 @@ public final class TrixieData {
     /** File names of the pool's .debs (trixie minbase), with {@code %3a} decoded; the epoch is not in them. */
     public static Set<String> minbaseFileNames() {
         Set<String> names = new HashSet<>();
-        try (Stream<Path> debs = Files.walk(mirror().resolve("pool"))) {
-            debs.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".deb"))
-                    .forEach(n -> names.add(n.replace("%3a", ":").replace("%3A", ":")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (Path deb : DebianData.minbase()) {
+            names.add(deb.getFileName().toString().replace("%3a", ":").replace("%3A", ":"));
         }
         return names;
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,9 @@ import java.util.stream.Stream;
 import org.aptostree.fixtures.deb.DebBuilder;
 import org.aptostree.fixtures.deb.RepositoryBuilder;
 import org.aptostree.fixtures.deb.SigningKey;
-import org.junit.jupiter.api.BeforeAll;
+import org.aptostree.testkit.DebianData;
+import org.aptostree.testkit.Requirements;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Composes trixie minbase from the real signed mirror in {@code ../shared/data} (a {@code copy://} source),
+ * Composes trixie minbase from the real signed Debian data ({@link DebianData}, a {@code copy://} source),
  * as the unprivileged user {@code nobody} when the tests run as root, and checks the result with the real
  * tools: {@code ostree fsck}; the checkout against {@code mmdebstrap --variant=minbase} of the same mirror
  * (same files, types, modes, owners and contents, apart from the OSTree layout moves and the files
@@ -54,14 +55,13 @@ class ComposeMinbaseTest {
     private boolean asNobody;
     private Path classpath;
 
-    @BeforeAll
+    @BeforeEach
     void setUp() throws Exception {
-        Path shared = Path.of(System.getProperty("aptostree.shared", "../shared"));
-        mirror = shared.resolve("data/debian-mirror").toAbsolutePath().normalize();
-        keyring = shared.resolve("data/keyrings/debian-archive-keyring.gpg").toAbsolutePath().normalize();
-        assumeTrue(Files.isDirectory(mirror), "no Debian mirror in " + mirror);
-        for (String tool : List.of("bwrap", "ostree", "systemd-tmpfiles")) {
-            assumeTrue(onPath(tool), tool + " is not installed");
+        Requirements.tools("bwrap", "ostree", "systemd-tmpfiles", "setpriv");
+        mirror = DebianData.mirror();
+        keyring = DebianData.keyring();
+        if (work != null) {
+            return;
         }
         work = Files.createTempDirectory(Path.of("/tmp"), "compose-test");
         Files.setAttribute(work, "unix:mode", 0777);
@@ -97,13 +97,14 @@ class ComposeMinbaseTest {
         assertTrue(firstCommit.matches("[0-9a-f]{64}"), out);
         assertTrue(run(List.of("ostree", "--repo=" + repo, "fsck"), Map.of()).contains("no errors"));
         String meta = run(List.of("ostree", "--repo=" + repo, "show", REF, "--print-metadata-key=aptostree.packages"), Map.of());
-        assertEquals(78, meta.split("\\), \\(").length, meta);
+        assertEquals(DebianData.minbase().size(), meta.split("\\), \\(").length, meta);
     }
 
     @Test
     @Order(2)
     void checkoutMatchesMmdebstrapApartFromTheLayoutMoves() throws Exception {
-        assumeTrue(asNobody && onPath("mmdebstrap"), "needs root (owners in a checkout) and mmdebstrap");
+        Requirements.root(); // owners in a checkout
+        Requirements.tool("mmdebstrap");
         Path ours = work.resolve("checkout");
         run(List.of("ostree", "--repo=" + work.resolve("repo1"), "checkout", REF, ours.toString()), Map.of());
         Files.move(ours.resolve("usr/etc"), ours.resolve("etc"));
@@ -158,7 +159,7 @@ class ComposeMinbaseTest {
         String out = run(List.of("bwrap", "--unshare-user", "--uid", "0", "--gid", "0", "--unshare-net", "--bind", co.toString(), "/",
                 "--bind", co.resolve("usr/etc").toString(), "/etc", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run",
                 "/bin/sh", "-c", script), Map.of("PATH", "/usr/sbin:/usr/bin", "LC_ALL", "C.UTF-8"));
-        assertEquals("78\nverify-rc=0\napt-check-ok\nbash-runs\n", out);
+        assertEquals(DebianData.minbase().size() + "\nverify-rc=0\napt-check-ok\nbash-runs\n", out);
     }
 
     @Test
@@ -299,11 +300,6 @@ class ComposeMinbaseTest {
             throw new IOException(String.join(" ", cmd) + " exited " + rc + ":\n" + out);
         }
         return out;
-    }
-
-    private static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 
     /** path → "type mode uid:gid content" for every entry, with {@code moves} (ours → theirs) applied to the paths. */

@@ -1,7 +1,6 @@
 package org.aptostree.cli.ostree;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +22,7 @@ import org.aptostree.ostree.gvariant.GVariantType;
 import org.aptostree.ostree.gvariant.Variant;
 import org.aptostree.ostree.repo.RandomTree;
 import org.aptostree.ostree.repo.Trees;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +49,7 @@ class OstreeCliInteropTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        assumeTrue(Arrays.stream(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "ostree"))),
-                "ostree is not installed");
+        Requirements.tool("ostree");
         Path tree = dir.resolve("tree");
         Files.createDirectories(tree.resolve("usr/bin"));
         Files.createDirectories(tree.resolve("empty"));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +16,10 @@ import org.aptostree.fixtures.deb.DebBuilder;
 import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.sysroot.Sysroot;
+import org.aptostree.testkit.DebianData;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -43,14 +44,16 @@ class LayeringTest {
     private HostFixture host;
     private String firstBase;
 
-    @BeforeAll
+    /** Per test, not per class, so that a missing requirement is reported by every test (see Requirements). */
+    @BeforeEach
     void setUp() throws Exception {
-        Path shared = Path.of(System.getProperty("aptostree.shared", "../shared"));
-        Path mirror = shared.resolve("data/debian-mirror").toAbsolutePath().normalize();
-        assumeTrue(Files.isDirectory(mirror), "no Debian mirror in " + mirror);
-        assumeTrue("root".equals(System.getProperty("user.name")), "deployments and the overlay need root");
+        Requirements.root(); // deployments and the overlay
+        Path mirror = DebianData.mirror();
+        if (host != null) {
+            return;
+        }
         Path work = Files.createTempDirectory(Path.of("/var/tmp"), "layering-test");
-        host = HostFixture.create(work, mirror, shared.resolve("data/keyrings/debian-archive-keyring.gpg").toAbsolutePath().normalize());
+        host = HostFixture.create(work, mirror, DebianData.keyring());
         firstBase = Sysroot.load(host.sysroot).deployments().get(0).commit().hex();
     }
 

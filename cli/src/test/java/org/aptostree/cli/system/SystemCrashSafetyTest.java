@@ -3,7 +3,6 @@ package org.aptostree.cli.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.aptostree.daemon.system.TransactionLock;
 import org.aptostree.ostree.sysroot.Deployment;
 import org.aptostree.ostree.sysroot.Sysroot;
+import org.aptostree.testkit.DebianData;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -33,14 +34,16 @@ class SystemCrashSafetyTest {
 
     private HostFixture host;
 
-    @BeforeAll
+    /** Per test, not per class, so that a missing requirement is reported by every test (see Requirements). */
+    @BeforeEach
     void setUp() throws Exception {
-        Path shared = Path.of(System.getProperty("aptostree.shared", "../shared"));
-        Path mirror = shared.resolve("data/debian-mirror").toAbsolutePath().normalize();
-        assumeTrue(Files.isDirectory(mirror), "no Debian mirror in " + mirror);
-        assumeTrue("root".equals(System.getProperty("user.name")), "deployments and the overlay need root");
+        Requirements.root(); // deployments and the overlay
+        Path mirror = DebianData.mirror();
+        if (host != null) {
+            return;
+        }
         host = HostFixture.create(Files.createTempDirectory(Path.of("/var/tmp"), "crash-test"), mirror,
-                shared.resolve("data/keyrings/debian-archive-keyring.gpg").toAbsolutePath().normalize(), HostFixture.SMALL);
+                DebianData.keyring(), HostFixture.SMALL);
     }
 
     @AfterAll

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,6 +19,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,12 +134,12 @@ class SandboxTest {
     @Test
     void chownAndSyncAreNoOpsInARealSandbox(@TempDir Path dir) throws Exception {
         String arch = System.getProperty("os.arch");
-        assumeTrue(arch.equals("amd64") || arch.equals("aarch64"), "the filter knows x86_64 and aarch64 only");
-        assumeTrue(onPath("bwrap") && onPath("ldd"), "bwrap and ldd are needed");
+        Requirements.that(arch.equals("amd64") || arch.equals("aarch64"), "x86_64 or aarch64 (the filter knows only those)");
+        Requirements.tools("bwrap", "ldd");
         Path sh = Path.of("/bin/sh").toRealPath();
         Path chown = Path.of("/usr/bin/chown");
         Path sync = Path.of("/usr/bin/sync");
-        assumeTrue(Files.isExecutable(chown) && Files.isExecutable(sync), "coreutils chown and sync are needed");
+        Requirements.that(Files.isExecutable(chown) && Files.isExecutable(sync), "coreutils' /usr/bin/chown and /usr/bin/sync");
 
         Path root = Files.createDirectories(dir.resolve("root"));
         copyWithLibraries(sh, root, "bin/sh");
@@ -153,8 +152,8 @@ class SandboxTest {
 
         Sandbox sandbox = new Sandbox(root, dir.resolve("run"), 0);
         Sandbox.Result r = sandbox.run("chown 42:42 f && chown-real 42:43 f && sync && echo ok", Map.of());
-        assumeTrue(!r.output().contains("No permissions to create new namespace")
-                && !r.output().contains("setting up uid map"), "user namespaces are not available: " + r.output());
+        Requirements.that(!r.output().contains("No permissions to create new namespace")
+                && !r.output().contains("setting up uid map"), "user namespaces (bwrap: " + r.output().strip() + ")");
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("ok"), r.output());
         // The real fchownat did nothing; the recorded chown gives the owner.
@@ -162,15 +161,6 @@ class SandboxTest {
         OwnershipTable table = new OwnershipTable();
         OwnerChangeLog.apply(sandbox.ownerChangeLog(), root, table);
         assertArrayEquals(new int[] {42, 42}, table.owner("/f"));
-    }
-
-    private static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Copies a dynamically linked program and the libraries ldd names to the same paths in {@code root}. */

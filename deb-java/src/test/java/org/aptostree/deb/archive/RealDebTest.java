@@ -11,22 +11,23 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import org.aptostree.deb.SharedData;
 import org.aptostree.deb.control.ControlFieldQuery;
 import org.aptostree.deb.control.Paragraph;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.aptostree.testkit.DebianData;
+import org.aptostree.testkit.Requirements;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /** Every .deb of the shared pool, compared with the real dpkg-deb. */
 class RealDebTest {
 
-    static Stream<Path> debs() throws IOException {
-        Path pool = SharedData.mirror().resolve("pool");
-        try (Stream<Path> s = Files.walk(pool)) {
-            return s.filter(p -> p.toString().endsWith(".deb")).sorted().toList().stream();
-        }
+    /** One test per pool package: {@code test} on each, named by the file. */
+    static Stream<DynamicTest> eachDeb(Supplier<List<Path>> debs, ThrowingConsumer<Path> test) {
+        return Requirements.dynamicTests(debs, p -> p.getFileName().toString(), test);
     }
 
     static List<String> run(String... command) throws IOException, InterruptedException {
@@ -63,17 +64,23 @@ class RealDebTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("debs")
+    @TestFactory
+    Stream<DynamicTest> contentsMatchDpkgDeb() {
+        return eachDeb(DebianData::minbase, this::contentsMatchDpkgDeb);
+    }
+
     void contentsMatchDpkgDeb(Path deb) throws Exception {
-        SharedData.requireTool("dpkg-deb");
+        Requirements.tool("dpkg-deb");
         assertEquals(run("dpkg-deb", "-c", deb.toString()), ourContents(deb));
     }
 
-    @ParameterizedTest
-    @MethodSource("debs")
+    @TestFactory
+    Stream<DynamicTest> controlMatchesDpkgDeb() {
+        return eachDeb(DebianData::minbase, this::controlMatchesDpkgDeb);
+    }
+
     void controlMatchesDpkgDeb(Path deb) throws Exception {
-        SharedData.requireTool("dpkg-deb");
+        Requirements.tool("dpkg-deb");
         try (InputStream in = Files.newInputStream(deb); DebReader reader = DebReader.open(in)) {
             assertEquals("2.0", reader.formatVersion());
             Paragraph control = reader.control().control();

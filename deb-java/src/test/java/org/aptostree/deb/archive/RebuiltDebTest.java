@@ -4,16 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.aptostree.deb.SharedData;
 import org.aptostree.deb.compression.Compression;
+import org.aptostree.testkit.DebianData;
+import org.aptostree.testkit.Requirements;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The pool's packages rebuilt with the other compressions dpkg accepts (control: none, gz, zst, xz;
@@ -27,21 +28,29 @@ class RebuiltDebTest {
     @TempDir
     Path tmp;
 
-    static Stream<Arguments> rebuilds() throws Exception {
-        List<Path> debs = RealDebTest.debs().toList();
-        // Small packages for the slow Java bzip2/lzma encoders; every compression at least twice.
-        List<Path> small = debs.stream().filter(p -> p.toFile().length() < 400_000).limit(24).toList();
-        Stream.Builder<Arguments> b = Stream.builder();
-        for (int i = 0; i < small.size(); i++) {
-            b.add(Arguments.of(small.get(i), CONTROL[i % CONTROL.length], DATA[i % DATA.length]));
-        }
-        return b.build();
+    private record Rebuild(Path original, Compression control, Compression data) {
     }
 
-    @ParameterizedTest
-    @MethodSource("rebuilds")
+    static List<Rebuild> rebuilds() {
+        List<Path> debs = DebianData.minbase();
+        // Small packages for the slow Java bzip2/lzma encoders; every compression at least twice.
+        List<Path> small = debs.stream().filter(p -> p.toFile().length() < 400_000).limit(24).toList();
+        List<Rebuild> b = new ArrayList<>();
+        for (int i = 0; i < small.size(); i++) {
+            b.add(new Rebuild(small.get(i), CONTROL[i % CONTROL.length], DATA[i % DATA.length]));
+        }
+        return b;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> rebuiltPackageListsAsDpkgDeb() {
+        return Requirements.dynamicTests(RebuiltDebTest::rebuilds,
+                r -> r.original().getFileName() + " " + r.control() + "/" + r.data(),
+                r -> rebuiltPackageListsAsDpkgDeb(r.original(), r.control(), r.data()));
+    }
+
     void rebuiltPackageListsAsDpkgDeb(Path original, Compression control, Compression data) throws Exception {
-        SharedData.requireTool("dpkg-deb");
+        Requirements.tool("dpkg-deb");
         Map<String, byte[]> raw = TestDebs.rawMembers(original);
         byte[] deb = TestDebs.deb(raw.get("control.tar"), control, raw.get("data.tar"), data);
         Path rebuilt = tmp.resolve(original.getFileName());

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.aptostree.deb.SharedData;
 import org.aptostree.deb.compression.Compression;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,7 +27,7 @@ class SyntheticListingTest {
     @ParameterizedTest
     @ValueSource(ints = {TarArchiveOutputStream.LONGFILE_GNU, TarArchiveOutputStream.LONGFILE_POSIX})
     void listsAsDpkgDeb(int longFileMode) throws Exception {
-        SharedData.requireTool("dpkg-deb");
+        Requirements.tool("dpkg-deb");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             tar.setLongFileMode(longFileMode);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.aptostree.deb.SharedData;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +16,7 @@ class DpkgDatabaseMd5sumsTest {
     Path tmp;
 
     private Path build(String name, String shippedSums) throws Exception {
-        SharedData.requireTool("dpkg-deb");
+        Requirements.tool("dpkg-deb");
         Path dir = tmp.resolve("src-" + name);
         Files.createDirectories(dir.resolve("DEBIAN"));
         Files.createDirectories(dir.resolve("usr/share/" + name));

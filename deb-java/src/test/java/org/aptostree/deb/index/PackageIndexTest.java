@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Set;
 
 import org.aptostree.deb.DebFormatException;
-import org.aptostree.deb.SharedData;
 import org.aptostree.deb.compression.Compression;
 import org.aptostree.deb.control.RelationField;
 import org.aptostree.deb.version.Version;
+import org.aptostree.testkit.DebianData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,7 +29,7 @@ class PackageIndexTest {
     @ParameterizedTest
     @ValueSource(strings = {"trixie", "bookworm"})
     void everyStanzaOfTheRealIndexParses(String suite) throws Exception {
-        Path file = SharedData.mirror().resolve("dists/" + suite + "/main/binary-amd64/Packages.xz");
+        Path file = DebianData.mirror().resolve("dists/" + suite + "/main/binary-amd64/Packages.xz");
         List<PackageRecord> all = PackageIndex.readAll(file);
         assertTrue(all.size() > 50_000, "only " + all.size() + " stanzas");
         Set<String> names = new HashSet<>();
@@ -93,7 +93,7 @@ class PackageIndexTest {
     @ParameterizedTest
     @ValueSource(strings = {"trixie", "bookworm"})
     void relationsParsedWhenAskedForAreThoseOfParsingTheStanza(String suite) throws Exception {
-        Path file = SharedData.mirror().resolve("dists/" + suite + "/main/binary-amd64/Packages.xz");
+        Path file = DebianData.mirror().resolve("dists/" + suite + "/main/binary-amd64/Packages.xz");
         int[] withRelations = new int[1];
         PackageIndex.read(file, read -> {
             PackageRecord parsed = PackageRecord.from(read.paragraph());

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.aptostree.deb.DebFormatException;
-import org.aptostree.deb.SharedData;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.Test;
 
 /** Every operator of {@code dpkg --compare-versions}, with empty and bad versions, gives dpkg's exit status. */
@@ -34,7 +34,7 @@ class ComparisonOperatorTest {
 
     @Test
     void exitStatusesMatchDpkg() throws Exception {
-        SharedData.requireTool("dpkg");
+        Requirements.tool("dpkg");
         List<String[]> cases = new ArrayList<>();
         for (String a : VERSIONS) {
             for (String op : OPERATORS) {

@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.aptostree.deb.SharedData;
 import org.aptostree.deb.control.Dependency;
 import org.aptostree.deb.control.Relation;
 import org.aptostree.deb.index.PackageIndex;
 import org.aptostree.deb.index.PackageRecord;
+import org.aptostree.testkit.DebianData;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +26,8 @@ class RealIndexVersionsTest {
 
     @Test
     void realPairsAgreeWithDpkg() throws Exception {
-        SharedData.requireTool("dpkg");
-        Path dists = SharedData.mirror().resolve("dists");
+        Requirements.tool("dpkg");
+        Path dists = DebianData.mirror().resolve("dists");
         Map<String, String> bookworm = new HashMap<>();
         PackageIndex.read(dists.resolve("bookworm/main/binary-amd64/Packages.xz"),
                 r -> bookworm.put(r.name(), r.paragraph().valueOrNull("Version")));

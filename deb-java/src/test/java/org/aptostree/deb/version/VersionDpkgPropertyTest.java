@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.aptostree.deb.SharedData;
+import org.aptostree.testkit.Requirements;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -27,7 +27,7 @@ class VersionDpkgPropertyTest {
 
     @BeforeProperty
     void needDpkg() {
-        SharedData.requireTool("dpkg");
+        Requirements.tool("dpkg");
     }
 
     @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)

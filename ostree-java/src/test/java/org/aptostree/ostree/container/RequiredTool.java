@@ -1,16 +1,14 @@
 package org.aptostree.ostree.container;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+
+import org.aptostree.testkit.Requirements;
 
 /**
  * The real tools the container tests compare with (skopeo, umoci, ostree, docker-registry): a missing one skips
@@ -21,22 +19,11 @@ public final class RequiredTool {
     }
 
     public static void require(String... tools) {
-        for (String tool : tools) {
-            boolean found = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
-                    .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
-            if (!found && "true".equals(System.getenv("CI"))) {
-                fail(tool + " is not installed (CI=true: no test may skip)");
-            }
-            assumeTrue(found, tool + " is not installed");
-        }
+        Requirements.tools(tools);
     }
 
     public static void requireRoot(String why) {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root && "true".equals(System.getenv("CI"))) {
-            fail("needs root: " + why);
-        }
-        assumeTrue(root, "needs root: " + why);
+        Requirements.root();
     }
 
     /** Runs a command; returns its stdout, or throws with its stderr when it fails. */

@@ -1,13 +1,13 @@
 package org.aptostree.ostree.pull;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import org.aptostree.testkit.Requirements;
 
 /** A real nginx serving a directory on a loopback port, for pull tests (Debian's nginx-light). */
 final class Nginx implements AutoCloseable {
@@ -17,19 +17,6 @@ final class Nginx implements AutoCloseable {
     private Nginx(Process process, int port) {
         this.process = process;
         this.port = port;
-    }
-
-    static Path binary() {
-        for (String p : new String[] {"/usr/sbin/nginx", "/usr/bin/nginx"}) {
-            if (Files.isExecutable(Path.of(p))) {
-                return Path.of(p);
-            }
-        }
-        return null;
-    }
-
-    static void assumeInstalled() {
-        assumeTrue(binary() != null, "nginx is not installed");
     }
 
     static Nginx serve(Path root, Path workDir) throws IOException, InterruptedException {
@@ -61,7 +48,7 @@ final class Nginx implements AutoCloseable {
                 """.formatted(workDir.toAbsolutePath(), port, root.toAbsolutePath());
         Path confFile = workDir.resolve("nginx.conf");
         Files.writeString(confFile, conf);
-        Process p = new ProcessBuilder(binary().toString(), "-p", workDir.toAbsolutePath().toString(), "-c", confFile.toAbsolutePath().toString())
+        Process p = new ProcessBuilder(Requirements.tool("nginx").toString(), "-p", workDir.toAbsolutePath().toString(), "-c", confFile.toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(workDir.resolve("stdout.log").toFile()).start();
         for (int i = 0; i < 100; i++) {
             try (Socket s = new Socket("127.0.0.1", port)) {

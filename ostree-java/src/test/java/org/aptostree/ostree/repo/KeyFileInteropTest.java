@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class KeyFileInteropTest {
     @Test
     void valuesAreGKeyFilesAndSurviveARewrite() throws Exception {
         Path repo = dir.resolve("repo");
-        RealOstree.assumeInstalled();
+        Requirements.tool("ostree");
         RealOstree.run("init", "--repo=" + repo, "--mode=archive");
         Files.writeString(repo.resolve("config"), CONFIG);
         KeyFile ours = KeyFile.parse(CONFIG, "config");

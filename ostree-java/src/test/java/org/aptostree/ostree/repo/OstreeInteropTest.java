@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.OptionalInt;
 
 import org.aptostree.ostree.object.ObjectId;
-import org.junit.jupiter.api.BeforeAll;
+import org.aptostree.testkit.Requirements;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.lifecycle.BeforeProperty;
 
 /**
  * Our repositories and the real ostree's (Debian's ostree 2022.7) are interchangeable: same commit checksums
@@ -22,9 +24,10 @@ import net.jqwik.api.constraints.LongRange;
 class OstreeInteropTest {
     private static final String TIMESTAMP = "1577836800";
 
-    @BeforeAll
-    static void requireOstree() {
-        RealOstree.assumeInstalled();
+    @BeforeEach
+    @BeforeProperty
+    void requireOstree() {
+        Requirements.tool("ostree");
     }
 
     @Property(tries = 12)
@@ -45,7 +48,7 @@ class OstreeInteropTest {
     /** bare mode stores real owners, so it needs root, as with ostree. */
     @Property(tries = 6)
     void bareCommitsMatchOstreeAsRoot(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Requirements.root();
         Path work = Files.createTempDirectory("interop-bare");
         try {
             Path tree = work.resolve("tree");

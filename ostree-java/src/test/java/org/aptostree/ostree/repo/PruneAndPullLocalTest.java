@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.pull.LocalSource;
 import org.aptostree.ostree.pull.Puller;
-import org.junit.jupiter.api.BeforeAll;
+import org.aptostree.testkit.Requirements;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,9 +21,9 @@ class PruneAndPullLocalTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void requireOstree() {
-        RealOstree.assumeInstalled();
+    @BeforeEach
+    void requireOstree() {
+        Requirements.tools("ostree", "cp");
     }
 
     /** An ostree-written archive repository with a history of five commits on one ref and a dangling commit. */

@@ -19,22 +19,25 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.ObjectId;
-import org.junit.jupiter.api.BeforeAll;
+import org.aptostree.testkit.Requirements;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.lifecycle.BeforeProperty;
 
 /** Committing a tar stream gives the same commit as ostree's {@code --tree=tar=}, owners taken from the headers. */
 class TarCommitTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void requireOstree() {
-        RealOstree.assumeInstalled();
+    @BeforeEach
+    @BeforeProperty
+    void requireOstree() {
+        Requirements.tools("ostree", "tar");
     }
 
     @Property(tries = 8)
@@ -99,7 +102,7 @@ class TarCommitTest {
      */
     @Test
     void bareObjectWithEmptyXattrFailsFsckAsInOstree() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Requirements.root();
         Path tree = dir.resolve("tree");
         Files.createDirectories(tree);
         Files.writeString(tree.resolve("plain"), "plain\n");

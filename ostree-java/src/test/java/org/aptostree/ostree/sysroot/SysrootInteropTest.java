@@ -37,6 +37,7 @@ import org.aptostree.ostree.repo.PaxTar;
 import org.aptostree.ostree.repo.RealOstree;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.Trees;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,9 +55,8 @@ class SysrootInteropTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        RealOstree.assumeInstalled();
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "deployments of a bare repository need root, as with ostree admin");
+        Requirements.tools("ostree", "chattr");
+        Requirements.root(); // deployments of a bare repository, as with ostree admin
         tree = BootableTree.write(dir.resolve("tree"));
         Files.createDirectories(tree.resolve("usr/etc/sub"));
         Files.writeString(tree.resolve("usr/etc/conf"), "default\n");
@@ -67,7 +67,7 @@ class SysrootInteropTest {
     @org.junit.jupiter.api.AfterEach
     void clearImmutableFlags() throws Exception {
         // Deployment roots are immutable, as ostree makes them; clear that so the temporary directory can go.
-        new ProcessBuilder("chattr", "-R", "-i", dir.toString()).redirectErrorStream(true)
+        new ProcessBuilder(Requirements.tool("chattr").toString(), "-R", "-i", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
 

@@ -17,6 +17,7 @@ import org.aptostree.ostree.gvariant.VariantDict;
 import org.aptostree.ostree.repo.CommitBuilder;
 import org.aptostree.ostree.repo.RealOstree;
 import org.aptostree.ostree.repo.Repository;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,8 +42,8 @@ class SysrootProcessesTest {
 
     @Test
     void killedDeploymentsLeaveABootableSysroot() throws Exception {
-        RealOstree.assumeInstalled();
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "deployments need root");
+        Requirements.tool("ostree");
+        Requirements.root(); // deployments of a bare repository
         Path tree = BootableTree.write(dir.resolve("tree"));
         Path root = newSysroot();
 
@@ -76,8 +77,8 @@ class SysrootProcessesTest {
      */
     @Test
     void cleanupNeverDeletesADeploymentBeingWritten() throws Exception {
-        RealOstree.assumeInstalled();
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "deployments need root");
+        Requirements.tool("ostree");
+        Requirements.root(); // deployments of a bare repository
         int deploys = Integer.getInteger("aptostree.sysrootRaceRuns", 30);
         Path root = newSysroot();
         Path tree = BootableTree.write(dir.resolve("tree"));
