@@ -1,8 +1,5 @@
 package org.aptostree.openpgp;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+
+import org.aptostree.testkit.Requirements;
 
 /**
  * The real verifiers apt runs, on the same keyring, signature and data as ours: {@code gpgv}, judged from its status
@@ -33,16 +32,7 @@ public final class RealVerifiers {
 
     /** Skips the calling test when gpgv or sqv is missing; fails instead with CI=true, where nothing may skip. */
     public static void requireInstalled() {
-        for (String tool : List.of("gpgv", "sqv")) {
-            boolean found = false;
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-                found |= Files.isExecutable(Path.of(dir, tool));
-            }
-            if (!found && "true".equals(System.getenv("CI"))) {
-                fail(tool + " is not installed (CI=true: tests may not skip)");
-            }
-            assumeTrue(found, tool + " is not installed");
-        }
+        Requirements.tools("gpgv", "sqv");
     }
 
     /** Whether this gpgv can refuse weak public-key algorithms ({@code --assert-pubkey-algo}, GnuPG 2.4.5 and later). */
