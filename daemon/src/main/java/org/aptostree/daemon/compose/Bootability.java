@@ -86,7 +86,7 @@ final class Bootability {
         try (InputStream in = Files.newInputStream(root.resolve(path))) {
             listing = Listing.read(in);
         } catch (DebFormatException e) {
-            throw new ComposeException("the initramfs " + path + " of kernel " + kver + " cannot be read: " + e.getMessage());
+            return Optional.of("the initramfs of kernel " + kver + " (" + path + ") cannot be read as the kernel reads it: " + e.getMessage());
         }
         boolean binary = listing.isFile(PREPARE_ROOT);
         boolean unit = listing.isFile("usr/lib/systemd/system/" + PREPARE_ROOT_UNIT) || listing.isFile("etc/systemd/system/" + PREPARE_ROOT_UNIT);

@@ -160,12 +160,17 @@ class BootabilityTest {
     }
 
     @Test
-    void aDamagedInitramfsIsAnErrorNamingIt() throws Exception {
+    void aDamagedInitramfsIsRefusedNamingWhatIsWrong() throws Exception {
         byte[] damaged = initramfs(dracut(true), Compression.GZIP);
         Path root = tree(java.util.Arrays.copyOf(damaged, damaged.length - 40));
-        ComposeException e = assertThrows(ComposeException.class, () -> Bootability.check(root, true, progress));
-        assertTrue(e.getMessage().startsWith("the initramfs usr/lib/modules/" + KVER + "/initramfs.img of kernel " + KVER
-                + " cannot be read: "), e.getMessage());
+        ComposeException e = assertThrows(ComposeException.class, () -> Bootability.check(root, false, progress));
+        assertTrue(e.getMessage().startsWith("the tree cannot boot as an OSTree deployment: the initramfs of kernel " + KVER
+                + " (usr/lib/modules/" + KVER + "/initramfs.img) cannot be read as the kernel reads it: "), e.getMessage());
+        assertTrue(e.getMessage().contains("gzip"), e.getMessage());
+        // A stand-in that is no cpio at all, in a tree not meant to boot: allowed.
+        Files.writeString(root.resolve("usr/lib/modules/" + KVER + "/initramfs.img"), "stand-in initramfs\n");
+        assertFalse(Bootability.check(root, true, progress));
+        assertTrue(notes.get(0).contains("neither a cpio archive nor a compression apt-ostree reads"), notes.get(0));
     }
 
     private static void deleteTree(Path root) throws Exception {
