@@ -40,7 +40,7 @@ public final class CpioReader implements Closeable {
     private long remaining;
     private long sum;
     private boolean crc;
-    private EntryStream current;
+    private EntryDataStream current;
 
     public CpioReader(InputStream in) {
         this.input = new Part(new PushbackInputStream(in, 8), Compression.NONE, 0);
@@ -104,7 +104,7 @@ public final class CpioReader implements Closeable {
                 inArchive = false;
                 continue;
             }
-            current = new EntryStream(this);
+            current = new EntryDataStream(this::readData);
             return entry;
         }
     }
@@ -197,6 +197,9 @@ public final class CpioReader implements Closeable {
         }
         skipPadding((int) (-entry.size() & 3), entry.offset());
         entry = null;
+        if (current != null) {
+            current.detach();
+        }
         current = null;
     }
 
@@ -282,33 +285,6 @@ public final class CpioReader implements Closeable {
             }
             return DebFormatException.atOffset(reason + " in the " + compression.name().toLowerCase(java.util.Locale.ROOT)
                     + "-compressed data that starts at byte " + start + " (offset in the decompressed data)", offset);
-        }
-    }
-
-    /** An entry's data, bounded to its size. Closing it does nothing. */
-    private static final class EntryStream extends InputStream {
-        private final CpioReader cpio;
-
-        EntryStream(CpioReader cpio) {
-            this.cpio = cpio;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (cpio.current != this) {
-                return -1;
-            }
-            if (len == 0) {
-                return 0;
-            }
-            return cpio.readData(b, off, len);
         }
     }
 }
