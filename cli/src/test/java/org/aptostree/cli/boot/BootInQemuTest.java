@@ -41,7 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * /etc is edited in boot 1; a second commit with one more package (hello) is deployed with ours into the disk's
  * sysroot (loop-mounted) and booted, the first listed as rollback and the edit carried over; a rollback boots the
  * first again. Each boot must show ostree-prepare-root finished, multi-user.target reached, no unit failed, and
- * {@code ostree admin status} inside marking the expected deployment as booted.
+ * {@code ostree admin status} inside marking the expected deployment as booted. The boot timings (from the kernel's
+ * time stamps on the console) go to {@code target/boot-test/timings.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
