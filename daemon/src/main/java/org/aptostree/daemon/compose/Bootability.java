@@ -1,5 +1,6 @@
 package org.aptostree.daemon.compose;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,7 @@ final class Bootability {
         }
         String path = kernel.initramfs().get();
         Listing listing;
-        try (InputStream in = Files.newInputStream(root.resolve(path))) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(root.resolve(path)), 1 << 16)) {
             listing = Listing.read(in);
         } catch (DebFormatException e) {
             return Optional.of("the initramfs of kernel " + kver + " (" + path + ") cannot be read as the kernel reads it: " + e.getMessage());
