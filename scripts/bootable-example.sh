@@ -29,3 +29,4 @@ diff <(cd "$work/sys-ostree/boot" && find . | sort) <(cd "$work/sys-ours/boot" &
 cat "$work"/sys-ours/boot/loader/entries/*.conf
 ls "$work"/sys-ours/boot/ostree/*/
 echo "bootable example: same boot entries and /boot files from ostree admin deploy and apt-ostree"
+echo "boot it with: scripts/boot-in-qemu.sh $work/sys-ours"

@@ -37,6 +37,10 @@ tools=(
   zstd:zstd
   bzip2:bzip2
   lzma:xz-utils
+  cpio:cpio
+  qemu-system-x86_64:qemu-system-x86
+  mkfs.ext4:e2fsprogs
+  debugfs:e2fsprogs
 )
 present() {
   case $1 in

@@ -63,6 +63,10 @@ final class ComposeTreeCommand implements Callable<Integer> {
     @Option(names = "--add-metadata-string", paramLabel = "KEY=VALUE", description = "Add a string to the commit metadata.")
     List<String> metadataStrings = new ArrayList<>();
 
+    @Option(names = "--allow-unbootable", description = {"Commit a tree whose kernel cannot boot it as an OSTree deployment",
+            "(a container image's tree) instead of refusing it; it is not marked bootable."})
+    boolean allowUnbootable;
+
     @Option(names = "--json", description = "Progress and result as JSON lines.")
     boolean json;
 
@@ -84,7 +88,7 @@ final class ComposeTreeCommand implements Callable<Integer> {
         ComposeTree.Result result;
         try {
             result = new ComposeTree(new ComposeTree.Options(treefile, repo, cache, work, offline, dryRun, lockfile,
-                    writeLockfileTo, metadata), progress).run();
+                    writeLockfileTo, metadata, allowUnbootable), progress).run();
         } catch (UnsatisfiableRequestException e) {
             throw new ExitCodeException(1, "the packages cannot be installed together:\n  " + String.join("\n  ", e.reasons()));
         } catch (ComposeException e) {

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import org.aptostree.deb.compression.Compression;
+import org.aptostree.fixtures.cpio.CpioBuilder;
 import org.aptostree.fixtures.deb.DebBuilder;
 import org.aptostree.fixtures.deb.RepositoryBuilder;
 import org.aptostree.fixtures.deb.SigningKey;
@@ -236,6 +238,47 @@ class ComposeMinbaseTest {
         assertTrue(r.output.contains("damaged"), r.output);
         assertEquals(firstCommit, lastLine(r.output));
         assertEquals(sha256(Files.readAllBytes(victim)), victim.getFileName().toString());
+    }
+
+    @Test
+    @Order(8)
+    void aKernelWhoseInitramfsCannotBootADeploymentIsRefusedUnlessAllowed() throws Exception {
+        // A synthetic kernel package whose initramfs is laid out as initramfs-tools makes it: no ostree-prepare-root.
+        byte[] initramfs = CpioBuilder.concat(new CpioBuilder().directory("kernel").file("kernel/GenuineIntel.bin", "µ").build(),
+                CpioBuilder.compress(new CpioBuilder().directory(".").directory("conf").file("conf/initramfs.conf", "MODULES=most\n")
+                        .directory("scripts").directory("scripts/init-top")
+                        .file("init", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), 0755).build(), Compression.ZSTD));
+        SigningKey key = SigningKey.fromSeed(8);
+        byte[] deb = new DebBuilder("linux-image-0.0.0-test", "0.0.0-1", "amd64")
+                .file("boot/vmlinuz-0.0.0-test", new byte[] {'M', 'Z'}, 0644).file("boot/initrd.img-0.0.0-test", initramfs, 0644)
+                .build();
+        Path local = new RepositoryBuilder("local", "amd64", key).add("main", deb).write(work.resolve("kernel-repo"));
+        Path localKeyring = work.resolve("kernel-repo.gpg");
+        Files.write(localKeyring, key.publicKeyring());
+        Path tf = work.resolve("kernel.yaml");
+        Files.writeString(tf, treefile("").replace("packages: []", "packages: [linux-image-0.0.0-test]")
+                + "\n  Types: deb\n  URIs: file://" + local + "\n  Suites: local\n  Components: main\n  Signed-By: " + localKeyring + "\n");
+        Path repo = newRepo("repo-kernel");
+
+        Result refused = composeResult(tf, repo, "--offline");
+        assertNotEquals(0, refused.exitCode);
+        assertTrue(refused.output.contains("error: the tree cannot boot as an OSTree deployment: the initramfs of kernel 0.0.0-test"
+                + " (usr/lib/modules/0.0.0-test/initramfs.img) has no usr/lib/ostree/ostree-prepare-root"), refused.output);
+        assertTrue(refused.output.contains("add dracut and ostree-boot to the treefile's packages"), refused.output);
+        assertFalse(Files.exists(repo.resolve("refs/heads/" + REF)), "no ref was written");
+
+        Result allowed = composeResult(tf, repo, "--offline", "--allow-unbootable");
+        assertEquals(0, allowed.exitCode, allowed.output);
+        assertTrue(allowed.output.contains("warning: the tree cannot boot as an OSTree deployment"), allowed.output);
+        String commit = lastLine(allowed.output);
+        // Not marked bootable (ostree-ext would label its image containers.bootc=1 otherwise), but the kernel is there.
+        ProcessBuilder show = new ProcessBuilder("ostree", "--repo=" + repo, "show", "--print-metadata-key=ostree.bootable", commit)
+                .redirectErrorStream(true);
+        Process p = show.start();
+        String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertNotEquals(0, p.waitFor(), shown);
+        assertTrue(run(List.of("ostree", "--repo=" + repo, "ls", commit, "/usr/lib/modules/0.0.0-test"), Map.of())
+                .contains("initramfs.img"));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -49,9 +49,16 @@ public final class ComposeTree {
      * @param lockfile        compose exactly these packages instead of resolving (null: resolve)
      * @param writeLockfileTo write the resolved package set here (null: do not)
      * @param extraMetadata   additional string metadata ({@code --add-metadata-string})
+     * @param allowUnbootable commit a tree whose kernel cannot boot it, as not bootable ({@code --allow-unbootable})
      */
     public record Options(Path treefile, Path repo, Path cacheDirectory, Path workDirectory, boolean offline, boolean dryRun,
-            Path lockfile, Path writeLockfileTo, Map<String, String> extraMetadata) {
+            Path lockfile, Path writeLockfileTo, Map<String, String> extraMetadata, boolean allowUnbootable) {
+
+        /** Options that refuse an unbootable tree with a kernel. */
+        public Options(Path treefile, Path repo, Path cacheDirectory, Path workDirectory, boolean offline, boolean dryRun,
+                Path lockfile, Path writeLockfileTo, Map<String, String> extraMetadata) {
+            this(treefile, repo, cacheDirectory, workDirectory, offline, dryRun, lockfile, writeLockfileTo, extraMetadata, false);
+        }
     }
 
     /**
@@ -148,7 +155,8 @@ public final class ComposeTree {
 
         progress.phase(ComposeProgress.Phase.POSTPROCESS, "OSTree layout");
         postprocess(treefile, root, sandbox, owners);
-        OstreeLayout.Result layout = OstreeLayout.apply(root, owners);
+        OstreeLayout.apply(root, owners);
+        boolean bootable = Bootability.check(root, options.allowUnbootable() || treefile.allowUnbootable(), progress);
 
         progress.phase(ComposeProgress.Phase.COMMIT, treefile.ref());
         VariantDict metadata = metadata(treefile, packages, inputHash, sourceDateEpoch);
@@ -157,7 +165,7 @@ public final class ComposeTree {
                 .subject(treefile.ref())
                 .timestamp(sourceDateEpoch)
                 .metadata(metadata)
-                .bootable(layout.kernelVersion().isPresent())
+                .bootable(bootable)
                 .modifier(build.commitModifier())
                 .commitDirectory(root);
     }

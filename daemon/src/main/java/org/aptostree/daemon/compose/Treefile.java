@@ -38,15 +38,17 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * @param units             systemd units to enable
  * @param releasever        the release version, the default {@code version} metadata prefix
  * @param digest            SHA-256 of the merged treefile's canonical JSON, part of the input hash
+ * @param allowUnbootable   commit a tree whose kernel cannot boot it as a deployment (a container image's tree),
+ *                          as not bootable, instead of refusing it ({@link Bootability})
  */
 public record Treefile(String ref, Variant variant, List<String> packages, List<String> excludePackages, boolean recommends,
         String sources, String architecture, Map<String, Object> addCommitMetadata, List<String> removeFiles,
-        List<String> postprocess, List<String> units, String releasever, String digest) {
+        List<String> postprocess, List<String> units, String releasever, String digest, boolean allowUnbootable) {
 
     /** The keys understood; any other key is an error rather than silently ignored. */
     private static final Set<String> KEYS = Set.of("ref", "variant", "packages", "exclude-packages", "recommends", "sources",
             "architecture", "add-commit-metadata", "remove-files", "postprocess", "postprocess-script", "units",
-            "releasever", "include");
+            "releasever", "include", "allow-unbootable");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +60,14 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
         removeFiles = List.copyOf(removeFiles);
         postprocess = List.copyOf(postprocess);
         units = List.copyOf(units);
+    }
+
+    /** A treefile that refuses an unbootable tree with a kernel. */
+    public Treefile(String ref, Variant variant, List<String> packages, List<String> excludePackages, boolean recommends,
+            String sources, String architecture, Map<String, Object> addCommitMetadata, List<String> removeFiles,
+            List<String> postprocess, List<String> units, String releasever, String digest) {
+        this(ref, variant, packages, excludePackages, recommends, sources, architecture, addCommitMetadata, removeFiles,
+                postprocess, units, releasever, digest, false);
     }
 
     /** Reads a treefile and its includes. */
@@ -130,8 +140,10 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
                 strings(n, key, file);
             }
         }
-        if (n.has("recommends") && !n.get("recommends").isBoolean()) {
-            throw new TreefileException(file + ": 'recommends' must be true or false");
+        for (String key : List.of("recommends", "allow-unbootable")) {
+            if (n.has(key) && !n.get(key).isBoolean()) {
+                throw new TreefileException(file + ": '" + key + "' must be true or false");
+            }
         }
         if (n.has("add-commit-metadata") && !n.get("add-commit-metadata").isObject()) {
             throw new TreefileException(file + ": 'add-commit-metadata' must be a mapping");
@@ -200,7 +212,8 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
         String digest = InputHash.sha256Hex(JSON.writeValueAsBytes(sorted(n)));
         return new Treefile(ref, variant, strings(n, "packages", file), strings(n, "exclude-packages", file), recommends,
                 sources, arch, metadata, strings(n, "remove-files", file), strings(n, "postprocess", file),
-                strings(n, "units", file), n.has("releasever") ? text(n.get("releasever"), file, "releasever") : null, digest);
+                strings(n, "units", file), n.has("releasever") ? text(n.get("releasever"), file, "releasever") : null, digest,
+                n.has("allow-unbootable") && n.get("allow-unbootable").asBoolean());
     }
 
     /** A copy with object keys sorted, so the digest does not depend on key order. */

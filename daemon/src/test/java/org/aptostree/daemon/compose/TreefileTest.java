@@ -1,6 +1,7 @@
 package org.aptostree.daemon.compose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,6 +57,7 @@ class TreefileTest {
                 postprocess-script: post.sh
                 units: [systemd-networkd.service]
                 releasever: "13"
+                allow-unbootable: true
                 """);
         Treefile t = Treefile.load(file);
         assertEquals("debian/trixie/x86_64/base", t.ref());
@@ -71,6 +73,7 @@ class TreefileTest {
         assertEquals(List.of("echo inline", "echo from-script\n"), t.postprocess());
         assertEquals(List.of("systemd-networkd.service"), t.units());
         assertEquals("13", t.releasever());
+        assertTrue(t.allowUnbootable());
         assertEquals(64, t.digest().length());
     }
 
@@ -87,6 +90,7 @@ class TreefileTest {
         assertEquals(List.of(), t.postprocess());
         assertEquals(List.of(), t.units());
         assertNull(t.releasever());
+        assertFalse(t.allowUnbootable());
     }
 
     @Test
@@ -214,6 +218,7 @@ class TreefileTest {
         "units             | 'units: a.service'",
         "recommends        | 'recommends: yes-please'",
         "recommends        | 'recommends: [true]'",
+        "allow-unbootable  | 'allow-unbootable: yes-please'",
         "add-commit-metadata | 'add-commit-metadata: [a]'",
         "add-commit-metadata.bad | 'add-commit-metadata: {bad: [1, 2]}'",
         "add-commit-metadata.f | 'add-commit-metadata: {f: 1.5}'",

@@ -26,7 +26,8 @@ public final class ArReader implements Closeable {
     private long position;
     private long remaining;
     private boolean pad;
-    private BoundedStream current;
+    private EntryDataStream current;
+    private ArMember member;
 
     /**
      * Reads and checks the global magic.
@@ -61,7 +62,8 @@ public final class ArReader implements Closeable {
                 lenientDecimal(h, 34, 6), (int) lenientOctal(h, 40, 8), size, headerOffset);
         remaining = size;
         pad = (size & 1) == 1;
-        current = new BoundedStream(this, member);
+        this.member = member;
+        current = new EntryDataStream((b, off, len) -> readMember(b, off, len, member));
         return member;
     }
 
@@ -104,7 +106,7 @@ public final class ArReader implements Closeable {
             }
             int n = in.read(scratch, 0, (int) Math.min(scratch.length, remaining));
             if (n < 0) {
-                throw DebFormatException.atOffset("truncated ar member '" + current.member.name() + "'", position);
+                throw DebFormatException.atOffset("truncated ar member '" + member.name() + "'", position);
             }
             position += n;
             remaining -= n;
@@ -115,6 +117,9 @@ public final class ArReader implements Closeable {
             if (in.read() >= 0) {
                 position++;
             }
+        }
+        if (current != null) {
+            current.detach();
         }
         current = null;
     }
@@ -183,38 +188,4 @@ public final class ArReader implements Closeable {
         }
         return v;
     }
-
-    /** A member's data, bounded to its size. */
-    private static final class BoundedStream extends InputStream {
-        private final ArReader ar;
-        private final ArMember member;
-
-        BoundedStream(ArReader ar, ArMember member) {
-            this.ar = ar;
-            this.member = member;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (ar.current != this) {
-                return -1;
-            }
-            if (len == 0) {
-                return 0;
-            }
-            return ar.readMember(b, off, len, member);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
 }

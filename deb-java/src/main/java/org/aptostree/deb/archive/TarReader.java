@@ -31,7 +31,7 @@ public final class TarReader {
     private long padding;
     private boolean ended;
     private final Map<String, String> globalPax = new HashMap<>();
-    private EntryStream current;
+    private EntryDataStream current;
 
     /** A reader of the (already decompressed) tar stream {@code in}. */
     public TarReader(InputStream in) {
@@ -174,7 +174,7 @@ public final class TarReader {
         long dataSize = size;
         remaining = dataSize;
         padding = (BLOCK - (dataSize % BLOCK)) % BLOCK;
-        current = new EntryStream(this);
+        current = new EntryDataStream(this::readData);
         long shownSize = type == TarEntry.Type.FILE ? size : 0;
         return new TarEntry(name, type, mode, uid, gid, uname, gname, shownSize, mtime, isLink ? link : null,
                 major, minor, localPax != null || !globalPax.isEmpty());
@@ -358,7 +358,7 @@ public final class TarReader {
 
     private void skipRest() throws IOException {
         if (current != null) {
-            current.detached = true;
+            current.detach();
             current = null;
         }
         skipExactly(remaining, position);
@@ -392,37 +392,5 @@ public final class TarReader {
             }
         }
         return done;
-    }
-
-    /** One entry's data. */
-    private static final class EntryStream extends InputStream {
-        private final TarReader tar;
-        private boolean detached;
-
-        EntryStream(TarReader tar) {
-            this.tar = tar;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (detached) {
-                return -1;
-            }
-            if (len == 0) {
-                return 0;
-            }
-            return tar.readData(b, off, len);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -9,6 +9,8 @@ import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.archive.ArMember;
 import org.aptostree.deb.archive.ArReader;
 import org.aptostree.deb.archive.ContentsListing;
+import org.aptostree.deb.archive.CpioEntry;
+import org.aptostree.deb.archive.CpioReader;
 import org.aptostree.deb.archive.DebReader;
 import org.aptostree.deb.archive.TarEntry;
 import org.aptostree.deb.archive.TarReader;
@@ -113,6 +115,25 @@ class DebParsersFuzzTest {
             ArReader ar = new ArReader(new ByteArrayInputStream(bytes));
             for (ArMember m = ar.next(); m != null; m = ar.next()) {
                 ar.content().readAllBytes();
+            }
+        } catch (DebFormatException expected) {
+            // rejected
+        } catch (IOException e) {
+            throw new AssertionError("in-memory stream failed", e);
+        }
+    }
+
+    /** An initramfs: cpio archives, NUL padding, a compressed part; every other entry's data is skipped unread. */
+    @FuzzTest(maxDuration = "20s")
+    void cpioReader(FuzzedDataProvider data) {
+        byte[] bytes = data.consumeRemainingAsBytes();
+        try {
+            CpioReader cpio = new CpioReader(new ByteArrayInputStream(bytes));
+            int n = 0;
+            for (CpioEntry e = cpio.next(); e != null; e = cpio.next()) {
+                if (n++ % 2 == 0 && cpio.content().readAllBytes().length != e.size()) {
+                    throw new AssertionError("entry " + e.name() + " has not its size of data");
+                }
             }
         } catch (DebFormatException expected) {
             // rejected
