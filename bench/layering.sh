@@ -40,7 +40,7 @@ if [ ! -f "$work/ready" ]; then
     && gpg --homedir "$gpg_home" --batch --clearsign -o InRelease Release)
   sources="Types: deb\nURIs: file:/var/tmp/bench-repo\nSuites: ./\nSigned-By: /etc/apt/keyrings/bench.gpg\n"
   # The base: minbase and a stand-in kernel, in the sysroots of both sides.
-  printf 'ref: bench/base\nvariant: minbase\npackages: []\npostprocess:\n  - |\n    mkdir -p /usr/lib/modules/0.0.0-standin\n    echo k > /usr/lib/modules/0.0.0-standin/vmlinuz\n    echo i > /usr/lib/modules/0.0.0-standin/initramfs.img\nsources: |\n  Types: deb\n  URIs: copy://%s\n  Suites: trixie\n  Components: main\n  Signed-By: %s\n' \
+  printf 'ref: bench/base\nvariant: minbase\npackages: []\nallow-unbootable: true\npostprocess:\n  - |\n    mkdir -p /usr/lib/modules/0.0.0-standin\n    echo k > /usr/lib/modules/0.0.0-standin/vmlinuz\n    echo i > /usr/lib/modules/0.0.0-standin/initramfs.img\nsources: |\n  Types: deb\n  URIs: copy://%s\n  Suites: trixie\n  Components: main\n  Signed-By: %s\n' \
     "$mirror" "$keyring" > "$work/base.yaml"
   $A ostree --repo="$work/composed" init --mode=bare-user
   $A compose tree "$work/base.yaml" --repo="$work/composed" --cachedir="$work/cache" --workdir="$work/tmp" >>"$work/log" 2>&1

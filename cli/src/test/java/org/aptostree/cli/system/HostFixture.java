@@ -119,7 +119,7 @@ final class HostFixture implements AutoCloseable {
         private static String compose(Path work, Path repo, String ref, String variant, String extraPackages, String extraSources,
                 Path mirror, Path keyring, Path gpgHome, String gpgKey) throws Exception {
             Path treefile = work.resolve("base.yaml");
-            Files.writeString(treefile, "ref: " + ref + "\nvariant: " + variant + "\npackages: [" + extraPackages + "]\n"
+            Files.writeString(treefile, "ref: " + ref + "\nvariant: " + variant + "\npackages: [" + extraPackages + "]\nallow-unbootable: true\n"
                     + "postprocess:\n  - |\n    mkdir -p /usr/lib/modules/0.0.0-standin\n"
                     + "    echo 'stand-in kernel' > /usr/lib/modules/0.0.0-standin/vmlinuz\n"
                     + "    echo 'stand-in initramfs' > /usr/lib/modules/0.0.0-standin/initramfs.img\n"

@@ -282,7 +282,8 @@ public final class PackageLayering {
                     .subject("apt-ostree layer on " + base.hex().substring(0, 12))
                     .timestamp(Instant.now().getEpochSecond())
                     .metadata(metadata(baseCommit, installedAfter(build)))
-                    .bootable(layout.kernelVersion().isPresent())
+                    // A base composed with allow-unbootable stays unbootable, whatever kernel file it carries.
+                    .bootable(baseCommit.metadata().get("ostree.bootable").isPresent() && layout.kernelVersion().isPresent())
                     .modifier(build.commitModifier())
                     .commitDirectory(build.root());
         }
