@@ -1,19 +1,24 @@
 package org.aptostree.cli.ex;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
+import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.control.Deb822Reader;
 import org.aptostree.deb.control.Paragraph;
 import org.aptostree.deb.index.PackageIndex;
@@ -21,6 +26,7 @@ import org.aptostree.deb.index.PackageRecord;
 import org.aptostree.deb.verify.ClearSigned;
 import org.aptostree.solver.AptPreferences;
 import org.aptostree.solver.IndexRelease;
+import org.aptostree.solver.PackageTable;
 import org.aptostree.solver.PackageVersion;
 import org.aptostree.solver.Universe;
 import org.aptostree.solver.cache.PackageCache;
@@ -38,35 +44,89 @@ final class UniverseFiles {
     }
 
     /**
-     * The packages of one index, from the binary cache when it holds this exact file (keyed by the SHA-256
-     * of its bytes, so an edited or replaced index is never answered from a stale cache), else parsed and
-     * then cached. A cache that cannot be written is silently skipped: it only saves time.
+     * How long after an index last changed its stamp is trusted: file times come from a coarse clock, so an index
+     * rewritten within the same tick after its cache was made could keep its stamp (git's "racy clean" problem).
      */
-    static List<PackageVersion> readIndex(Path index, Path cacheDirectory) throws IOException {
+    private static final long RACY_NANOS = 2_000_000_000L;
+
+    /**
+     * The packages of one index, from its binary cache when that was made from this index. The cache records
+     * the index's stamp (size, modification and change times, inode) and the SHA-256 of its bytes. A matching
+     * stamp is trusted, as apt trusts pkgcache.bin by the lists' sizes and times, unless the index changed just
+     * before the cache was written; otherwise the index is hashed, and a cache of the same bytes only gets the new
+     * stamp. A cache that is damaged or made from other bytes is made anew. A cache that cannot be written is
+     * skipped: it only saves time.
+     */
+    static PackageTable readIndex(Path index, Path cacheDirectory) throws IOException {
         if (cacheDirectory == null) {
-            return parseIndex(index);
+            return PackageCache.read(PackageCache.encode(parseIndex(index), new PackageCache.Origin("", "")));
         }
-        String key = "sha256:" + sha256(index);
-        Path cached = cacheDirectory.resolve(key.substring("sha256:".length()) + ".bin");
-        if (Files.isRegularFile(cached)) {
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(cached), 1 << 16)) {
-                return PackageCache.read(in, key);
-            } catch (IOException e) {
-                // damaged or from another format version: parse again and overwrite below
+        Path real = index.toRealPath();
+        Path cached = cacheDirectory.resolve(
+                HexFormat.of().formatHex(sha256().digest(real.toString().getBytes(StandardCharsets.UTF_8))) + ".bin");
+        IndexStamp stamp = IndexStamp.of(real);
+        PackageCache cache = openCache(cached);
+        if (cache != null) {
+            if (cache.origin().stamp().equals(stamp.text())
+                    && Files.getLastModifiedTime(cached).to(TimeUnit.NANOSECONDS) - stamp.changed() > RACY_NANOS) {
+                return cache;
+            }
+            String checksum = checksum(real);
+            if (cache.origin().indexChecksum().equals(checksum)) {
+                writeCache(cached, cache.withOrigin(new PackageCache.Origin(checksum, stamp.text())));
+                return cache;
             }
         }
-        List<PackageVersion> packages = parseIndex(index);
+        List<PackageVersion> packages = parseIndex(real);
+        String checksum = checksum(real);
+        ByteBuffer bytes = PackageCache.encode(packages, new PackageCache.Origin(checksum, stamp.text()));
+        if (IndexStamp.of(real).equals(stamp)) { // an index that changed while it was read is not cached
+            writeCache(cached, bytes.duplicate());
+        }
+        return PackageCache.read(bytes);
+    }
+
+    /** The cache in a file, or null when there is none or it is damaged or of another format. */
+    private static PackageCache openCache(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return PackageCache.read(channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()));
+        } catch (DebFormatException e) {
+            return null;
+        }
+    }
+
+    /** Writes to a temporary file renamed into place, so that a reader maps a whole cache or none. */
+    private static void writeCache(Path file, ByteBuffer bytes) {
         try {
-            Files.createDirectories(cacheDirectory);
-            Path tmp = Files.createTempFile(cacheDirectory, "index", ".tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                PackageCache.write(packages, key, out);
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "index", ".tmp");
+            try {
+                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    while (bytes.hasRemaining()) {
+                        out.write(bytes);
+                    }
+                }
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // read-only or full file system: work without the cache
         }
-        return packages;
+    }
+
+    /** What identifies an index file's state without reading it; {@code changed} is its ctime in nanoseconds. */
+    private record IndexStamp(String text, long changed) {
+        static IndexStamp of(Path file) throws IOException {
+            Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,dev");
+            long modified = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
+            long changed = ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
+            return new IndexStamp("size=" + a.get("size") + " mtime=" + modified + " ctime=" + changed + " ino="
+                    + a.get("ino") + " dev=" + a.get("dev"), changed);
+        }
     }
 
     private static List<PackageVersion> parseIndex(Path index) throws IOException {
@@ -75,20 +135,23 @@ final class UniverseFiles {
         return packages;
     }
 
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest;
+    private static MessageDigest sha256() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String checksum(Path file) throws IOException {
+        MessageDigest digest = sha256();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 16];
             for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
                 digest.update(buffer, 0, n);
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return "sha256:" + HexFormat.of().formatHex(digest.digest());
     }
 
     static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes, Path status,
@@ -205,12 +268,11 @@ final class UniverseFiles {
         }
         for (IndexSpec index : indexes) {
             Integer priority = priorities.get(index.file());
-            for (PackageVersion p : readIndex(index.file(), cacheDirectory)) {
-                if (priority != null) {
-                    builder.addAvailable(p, priority);
-                } else {
-                    builder.addAvailable(p, index.release());
-                }
+            PackageTable table = readIndex(index.file(), cacheDirectory);
+            if (priority != null) {
+                builder.addAvailable(table, priority);
+            } else {
+                builder.addAvailable(table, index.release());
             }
         }
         if (status != null) {
