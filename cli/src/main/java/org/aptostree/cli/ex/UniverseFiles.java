@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 import org.aptostree.deb.DebFormatException;
@@ -59,7 +61,7 @@ final class UniverseFiles {
      */
     static PackageTable readIndex(Path index, Path cacheDirectory) throws IOException {
         if (cacheDirectory == null) {
-            return PackageCache.read(PackageCache.encode(parseIndex(index), new PackageCache.Origin("", "")));
+            return PackageCache.read(parseIndex(index).finish(new PackageCache.Origin("", "")));
         }
         Path real = index.toRealPath();
         Path cached = cacheDirectory.resolve(
@@ -77,9 +79,13 @@ final class UniverseFiles {
                 return cache;
             }
         }
-        List<PackageVersion> packages = parseIndex(real);
-        String checksum = checksum(real);
-        ByteBuffer bytes = PackageCache.encode(packages, new PackageCache.Origin(checksum, stamp.text()));
+        // The checksum is only for the cache: it is worked out on another core while this one parses.
+        FutureTask<String> hashing = new FutureTask<>(() -> checksum(real));
+        Thread hasher = new Thread(hashing, "index checksum");
+        hasher.setDaemon(true);
+        hasher.start();
+        PackageCache.Writer parsed = parseIndex(real);
+        ByteBuffer bytes = parsed.finish(new PackageCache.Origin(result(hashing), stamp.text()));
         if (IndexStamp.of(real).equals(stamp)) { // an index that changed while it was read is not cached
             writeCache(cached, bytes.duplicate());
         }
@@ -129,10 +135,25 @@ final class UniverseFiles {
         }
     }
 
-    private static List<PackageVersion> parseIndex(Path index) throws IOException {
-        List<PackageVersion> packages = new ArrayList<>();
-        PackageIndex.read(index, r -> packages.add(PackageVersion.from(r)));
-        return packages;
+    /** The index in cache form: kept as numbers while it is parsed, not as objects (less for the GC to copy). */
+    private static PackageCache.Writer parseIndex(Path index) throws IOException {
+        PackageCache.Writer writer = new PackageCache.Writer();
+        PackageIndex.read(index, r -> writer.add(PackageVersion.from(r)));
+        return writer;
+    }
+
+    private static String result(FutureTask<String> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while hashing the index");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private static MessageDigest sha256() {

@@ -7,11 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
@@ -451,7 +448,7 @@ public final class PackageCache implements PackageTable {
     }
 
     private static int slot(int hash, int mask) {
-        return (hash ^ (hash >>> 16)) & mask;
+        return spread(hash) & mask;
     }
 
     /** The name's entry (its first number in {@link #names}), or -1. */
@@ -478,96 +475,172 @@ public final class PackageCache implements PackageTable {
      * version (equal as written) only the first is kept, as {@link PackageTable} requires.
      */
     public static ByteBuffer encode(List<PackageVersion> packages, Origin origin) {
-        List<PackageVersion> rows = new ArrayList<>(packages.size());
-        Set<PackageKey> seen = new HashSet<>();
-        for (PackageVersion p : packages) {
-            if (seen.add(new PackageKey(p.name(), p.architecture(), p.version()))) {
-                rows.add(p);
-            }
-        }
-        Tables t = new Tables();
-        IntList packageInts = new IntList();
-        IntList lists = new IntList();
-        Map<String, NameRows> byName = new HashMap<>();
-        List<String> nameOrder = new ArrayList<>();
-        for (int row = 0; row < rows.size(); row++) {
-            PackageVersion p = rows.get(row);
-            packageInts.add(t.string(p.name()));
-            packageInts.add(t.version(p.version()));
-            packageInts.add(t.string(p.architecture()));
-            packageInts.add(p.multiArch().ordinal() | (p.essential() ? 4 : 0) | (p.protectedPackage() ? 8 : 0));
-            packageInts.add(lists.size());
-            for (List<Dependency> field : List.of(p.preDepends(), p.depends(), p.recommends(), p.conflicts(),
-                    p.breaks())) {
-                lists.add(field.size());
-                for (Dependency d : field) {
-                    lists.add(t.group(d));
+        Writer writer = new Writer();
+        packages.forEach(writer::add);
+        return writer.finish(origin);
+    }
+
+    /**
+     * Makes a cache one package version at a time, as {@link #encode} does, so that an index being parsed need not
+     * be kept whole: the writer keeps numbers, and each distinct string and dependency group once.
+     */
+    public static final class Writer {
+        private final Tables t = new Tables();
+        private final IntList packageInts = new IntList();
+        private final IntList lists = new IntList();
+        /** Names of packages and of provided packages, numbered in first-seen order: by string number, and back. */
+        private final IntList nameOfString = new IntList();
+        private final IntList names = new IntList();
+        /** Per row: its name's number, and the previous row of the same name (-1 for none). */
+        private final IntList rowNames = new IntList();
+        private final IntList previousRowOfName = new IntList();
+        /** Per name: its last row (-1 for none). */
+        private final IntList lastRowOfName = new IntList();
+        /** Pairs (name, row) of the Provides of each row, in row order. */
+        private final IntList provided = new IntList();
+
+        public void add(PackageVersion p) {
+            int name = t.string(p.name());
+            int version = t.version(p.version());
+            int arch = t.string(p.architecture());
+            int nameId = nameId(p.name());
+            for (int r = lastRowOfName.get(nameId); r >= 0; r = previousRowOfName.get(r)) {
+                int b = r * PACKAGE_INTS;
+                if (packageInts.get(b + 1) == version && packageInts.get(b + 2) == arch) {
+                    return;
                 }
             }
+            int row = rowNames.size();
+            rowNames.add(nameId);
+            previousRowOfName.add(lastRowOfName.get(nameId));
+            lastRowOfName.set(nameId, row);
+            packageInts.add(name);
+            packageInts.add(version);
+            packageInts.add(arch);
+            packageInts.add(p.multiArch().ordinal() | (p.essential() ? 4 : 0) | (p.protectedPackage() ? 8 : 0));
+            packageInts.add(lists.size());
+            groups(p.preDepends());
+            groups(p.depends());
+            groups(p.recommends());
+            groups(p.conflicts());
+            groups(p.breaks());
             lists.add(p.provides().size());
             for (Relation r : p.provides()) {
                 lists.add(t.relation(r));
             }
-            nameRows(byName, nameOrder, p.name()).named.add(row);
+            int first = provided.size();
             for (Relation r : p.provides()) {
-                IntList providing = nameRows(byName, nameOrder, r.name()).providing;
-                if (providing.size() == 0 || providing.last() != row) {
-                    providing.add(row);
+                int providedName = nameId(r.name());
+                boolean again = false;
+                for (int i = first; i < provided.size() && !again; i += 2) {
+                    again = provided.get(i) == providedName;
+                }
+                if (!again) {
+                    provided.add(providedName);
+                    provided.add(row);
                 }
             }
         }
-        int capacity = Integer.highestOneBit(Math.max(2, nameOrder.size() * 2 - 1)) << 1;
-        int[] slots = new int[capacity];
-        IntList names = new IntList();
-        IntList namedRows = new IntList();
-        IntList providerRows = new IntList();
-        for (int i = 0; i < nameOrder.size(); i++) {
-            String name = nameOrder.get(i);
-            NameRows n = byName.get(name);
-            int hash = name.hashCode();
-            names.add(t.string(name));
-            names.add(hash);
-            names.add(namedRows.size());
-            names.add(n.named.size());
-            namedRows.addAll(n.named);
-            names.add(providerRows.size());
-            names.add(n.providing.size());
-            providerRows.addAll(n.providing);
-            int s = slot(hash, capacity - 1);
-            while (slots[s] != 0) {
-                s = (s + 1) & (capacity - 1);
+
+        private void groups(List<Dependency> field) {
+            lists.add(field.size());
+            for (Dependency d : field) {
+                lists.add(t.group(d));
             }
-            slots[s] = i + 1;
         }
-        byte[][] encoded = new byte[t.strings.size()][];
-        int[] stringEnds = new int[encoded.length];
-        int total = 0;
-        for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = t.strings.get(i).getBytes(StandardCharsets.UTF_8);
-            total += encoded[i].length;
-            stringEnds[i] = total;
+
+        private int nameId(String name) {
+            int string = t.string(name);
+            while (nameOfString.size() <= string) {
+                nameOfString.add(-1);
+            }
+            int id = nameOfString.get(string);
+            if (id < 0) {
+                id = names.size();
+                nameOfString.set(string, id);
+                names.add(string);
+                lastRowOfName.add(-1);
+            }
+            return id;
         }
-        int[][] sections = {stringEnds, t.versions.toArray(), t.relations.toArray(), t.groupEnds.toArray(),
-            t.groupAlternatives.toArray(), packageInts.toArray(), lists.toArray(), names.toArray(), slots,
-            namedRows.toArray(), providerRows.toArray()};
-        int[] counts = {stringEnds.length, total, t.versions.size() / 3, t.relations.size() / 4,
-            t.groupEnds.size(), t.groupAlternatives.size(), rows.size(), lists.size(), nameOrder.size(), capacity,
-            namedRows.size(), providerRows.size()};
-        long size = 4L * COUNTS + total + 3;
-        for (int[] s : sections) {
-            size += 4L * s.length;
+
+        /** The bytes of the cache file. */
+        public ByteBuffer finish(Origin origin) {
+            int nameCount = names.size();
+            int rows = rowNames.size();
+            // Rows grouped by name (a counting sort keeps each group's rows ascending), and providers likewise.
+            int[] namedStart = new int[nameCount + 1];
+            for (int row = 0; row < rows; row++) {
+                namedStart[rowNames.get(row) + 1]++;
+            }
+            int[] providerStart = new int[nameCount + 1];
+            for (int i = 0; i < provided.size(); i += 2) {
+                providerStart[provided.get(i) + 1]++;
+            }
+            for (int n = 0; n < nameCount; n++) {
+                namedStart[n + 1] += namedStart[n];
+                providerStart[n + 1] += providerStart[n];
+            }
+            int[] namedRows = new int[rows];
+            int[] fill = Arrays.copyOf(namedStart, nameCount);
+            for (int row = 0; row < rows; row++) {
+                namedRows[fill[rowNames.get(row)]++] = row;
+            }
+            int[] providerRows = new int[provided.size() / 2];
+            fill = Arrays.copyOf(providerStart, nameCount);
+            for (int i = 0; i < provided.size(); i += 2) {
+                providerRows[fill[provided.get(i)]++] = provided.get(i + 1);
+            }
+            int capacity = Integer.highestOneBit(Math.max(2, nameCount * 2 - 1)) << 1;
+            int[] slots = new int[capacity];
+            int[] nameInts = new int[nameCount * NAME_INTS];
+            for (int n = 0; n < nameCount; n++) {
+                int string = names.get(n);
+                int hash = t.strings.strings.get(string).hashCode();
+                int b = n * NAME_INTS;
+                nameInts[b] = string;
+                nameInts[b + 1] = hash;
+                nameInts[b + 2] = namedStart[n];
+                nameInts[b + 3] = namedStart[n + 1] - namedStart[n];
+                nameInts[b + 4] = providerStart[n];
+                nameInts[b + 5] = providerStart[n + 1] - providerStart[n];
+                int s = slot(hash, capacity - 1);
+                while (slots[s] != 0) {
+                    s = (s + 1) & (capacity - 1);
+                }
+                slots[s] = n + 1;
+            }
+            List<String> strings = t.strings.strings;
+            byte[][] encoded = new byte[strings.size()][];
+            int[] stringEnds = new int[encoded.length];
+            int total = 0;
+            for (int i = 0; i < encoded.length; i++) {
+                encoded[i] = strings.get(i).getBytes(StandardCharsets.UTF_8);
+                total += encoded[i].length;
+                stringEnds[i] = total;
+            }
+            int[][] sections = {stringEnds, t.versions.values.toArray(), t.relations.values.toArray(),
+                t.groups.ends.toArray(), t.groups.values.toArray(), packageInts.toArray(), lists.toArray(),
+                nameInts, slots, namedRows, providerRows};
+            int[] counts = {stringEnds.length, total, t.versions.size(), t.relations.size(), t.groups.size(),
+                t.groups.values.size(), rows, lists.size(), nameCount, capacity, namedRows.length,
+                providerRows.length};
+            long size = 4L * COUNTS + total + 3;
+            for (int[] s : sections) {
+                size += 4L * s.length;
+            }
+            ByteBuffer body = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
+            putInts(body, counts);
+            for (int[] s : sections) {
+                putInts(body, s);
+            }
+            for (byte[] s : encoded) {
+                body.put(s);
+            }
+            body.position(body.position() + (-total & 3));
+            body.flip();
+            return assemble(origin, body);
         }
-        ByteBuffer body = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
-        putInts(body, counts);
-        for (int[] s : sections) {
-            putInts(body, s);
-        }
-        for (byte[] s : encoded) {
-            body.put(s);
-        }
-        body.position(body.position() + (-total & 3));
-        body.flip();
-        return assemble(origin, body);
     }
 
     private static void putInts(ByteBuffer buffer, int[] values) {
@@ -608,22 +681,6 @@ public final class PackageCache implements PackageTable {
         return n + (-n & 3);
     }
 
-    private static NameRows nameRows(Map<String, NameRows> byName, List<String> order, String name) {
-        NameRows n = byName.get(name);
-        if (n == null) {
-            n = new NameRows(new IntList(), new IntList());
-            byName.put(name, n);
-            order.add(name);
-        }
-        return n;
-    }
-
-    private record PackageKey(String name, String architecture, Version version) {
-    }
-
-    private record NameRows(IntList named, IntList providing) {
-    }
-
     /** A growable int array. */
     private static final class IntList {
         private int[] values = new int[16];
@@ -636,18 +693,16 @@ public final class PackageCache implements PackageTable {
             values[size++] = value;
         }
 
-        void addAll(IntList other) {
-            for (int i = 0; i < other.size; i++) {
-                add(other.values[i]);
-            }
-        }
-
         int size() {
             return size;
         }
 
-        int last() {
-            return values[size - 1];
+        int get(int index) {
+            return values[index];
+        }
+
+        void set(int index, int value) {
+            values[index] = value;
         }
 
         int[] toArray() {
@@ -655,68 +710,225 @@ public final class PackageCache implements PackageTable {
         }
     }
 
-    /** Numbering of the distinct strings, versions, relations and groups, in first-seen order. */
+    /**
+     * Numbering of the distinct strings, versions, relations and groups, in first-seen order. Versions, relations
+     * and groups are numbered as tuples of the numbers of their parts, never by hashing the records (generated
+     * methods, slow before the JIT's last tier); a group object seen before (parsed indexes share equal groups as
+     * one object) is found by identity.
+     */
     private static final class Tables {
-        final List<String> strings = new ArrayList<>();
-        final Map<String, Integer> stringIds = new HashMap<>();
-        final IntList versions = new IntList();
-        final Map<Version, Integer> versionIds = new HashMap<>();
-        final IntList relations = new IntList();
-        final Map<Relation, Integer> relationIds = new HashMap<>();
-        final IntList groupEnds = new IntList();
-        final IntList groupAlternatives = new IntList();
-        final Map<Dependency, Integer> groupIds = new HashMap<>();
+        final StringTable strings = new StringTable();
+        final TupleTable versions = new TupleTable();
+        final TupleTable relations = new TupleTable();
+        final TupleTable groups = new TupleTable();
+        private final IdentityTable groupObjects = new IdentityTable();
+        private final int[] tuple = new int[4];
 
         int string(String s) {
-            Integer id = stringIds.get(s);
-            if (id == null) {
-                id = strings.size();
-                stringIds.put(s, id);
-                strings.add(s);
-            }
-            return id;
+            return strings.id(s);
         }
 
         int version(Version v) {
-            Integer id = versionIds.get(v);
-            if (id == null) {
-                id = versions.size() / 3;
-                versions.add(v.epoch());
-                versions.add(string(v.upstream()));
-                versions.add(string(v.revision()));
-                versionIds.put(v, id);
-            }
-            return id;
+            int upstream = string(v.upstream());
+            int revision = string(v.revision());
+            tuple[0] = v.epoch();
+            tuple[1] = upstream;
+            tuple[2] = revision;
+            return versions.intern(tuple, 3);
         }
 
         int relation(Relation r) {
-            Integer id = relationIds.get(r);
-            if (id == null) {
-                id = relations.size() / 4;
-                relations.add(string(r.name()));
-                relations.add(r.architecture() == null ? -1 : string(r.architecture()));
-                relations.add(r.operator() == null ? -1 : r.operator().ordinal());
-                relations.add(r.version() == null ? -1 : version(r.version()));
-                relationIds.put(r, id);
-            }
-            return id;
+            int name = string(r.name());
+            int arch = r.architecture() == null ? -1 : string(r.architecture());
+            int version = r.version() == null ? -1 : version(r.version());
+            tuple[0] = name;
+            tuple[1] = arch;
+            tuple[2] = r.operator() == null ? -1 : r.operator().ordinal();
+            tuple[3] = version;
+            return relations.intern(tuple, 4);
         }
 
         int group(Dependency d) {
-            Integer id = groupIds.get(d);
-            if (id == null) {
-                int[] alternatives = new int[d.alternatives().size()];
-                for (int k = 0; k < alternatives.length; k++) {
-                    alternatives[k] = relation(d.alternatives().get(k));
-                }
-                for (int a : alternatives) {
-                    groupAlternatives.add(a);
-                }
-                id = groupEnds.size();
-                groupEnds.add(groupAlternatives.size());
-                groupIds.put(d, id);
+            int known = groupObjects.get(d);
+            if (known >= 0) {
+                return known;
             }
+            int[] alternatives = new int[d.alternatives().size()];
+            for (int k = 0; k < alternatives.length; k++) {
+                alternatives[k] = relation(d.alternatives().get(k));
+            }
+            int id = groups.intern(alternatives, alternatives.length);
+            groupObjects.put(d, id);
             return id;
+        }
+    }
+
+    /**
+     * Strings numbered in first-seen order. An open-addressing table of its own: the JDK's maps box every number and
+     * make an entry object per string, which the garbage collector then copies while an index is parsed.
+     */
+    private static final class StringTable {
+        final List<String> strings = new ArrayList<>();
+        private String[] keys = new String[1 << 14];
+        private int[] ids = new int[1 << 14];
+
+        int id(String s) {
+            int mask = keys.length - 1;
+            for (int i = spread(s.hashCode()) & mask; ; i = (i + 1) & mask) {
+                String k = keys[i];
+                if (k == null) {
+                    int id = strings.size();
+                    strings.add(s);
+                    keys[i] = s;
+                    ids[i] = id;
+                    if (strings.size() * 2 > keys.length) {
+                        grow();
+                    }
+                    return id;
+                }
+                if (k.equals(s)) {
+                    return ids[i];
+                }
+            }
+        }
+
+        private void grow() {
+            keys = new String[keys.length * 2];
+            ids = new int[keys.length];
+            int mask = keys.length - 1;
+            for (int id = 0; id < strings.size(); id++) {
+                String s = strings.get(id);
+                int i = spread(s.hashCode()) & mask;
+                while (keys[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                keys[i] = s;
+                ids[i] = id;
+            }
+        }
+    }
+
+    /** Numbers of objects, by identity (no boxing, no entry objects). */
+    private static final class IdentityTable {
+        private Object[] keys = new Object[1 << 14];
+        private int[] ids = new int[1 << 14];
+        private int size;
+
+        /** The object's number, or -1. */
+        int get(Object o) {
+            int mask = keys.length - 1;
+            for (int i = spread(System.identityHashCode(o)) & mask; ; i = (i + 1) & mask) {
+                Object k = keys[i];
+                if (k == null) {
+                    return -1;
+                }
+                if (k == o) {
+                    return ids[i];
+                }
+            }
+        }
+
+        void put(Object o, int id) {
+            if (++size * 2 > keys.length) {
+                Object[] oldKeys = keys;
+                int[] oldIds = ids;
+                keys = new Object[keys.length * 2];
+                ids = new int[keys.length];
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldKeys[i] != null) {
+                        insert(oldKeys[i], oldIds[i]);
+                    }
+                }
+            }
+            insert(o, id);
+        }
+
+        private void insert(Object o, int id) {
+            int mask = keys.length - 1;
+            int i = spread(System.identityHashCode(o)) & mask;
+            while (keys[i] != null) {
+                i = (i + 1) & mask;
+            }
+            keys[i] = o;
+            ids[i] = id;
+        }
+    }
+
+    private static int spread(int hash) {
+        return hash ^ (hash >>> 16);
+    }
+
+    /**
+     * Tuples of ints, each stored once and numbered in first-seen order: {@link #values} holds them one after the
+     * other, {@link #ends} where each ends. Found through an open-addressing hash table of their numbers.
+     */
+    private static final class TupleTable {
+        final IntList values = new IntList();
+        final IntList ends = new IntList();
+        private int[] slots = new int[1 << 12];
+
+        int size() {
+            return ends.size();
+        }
+
+        int intern(int[] tuple, int length) {
+            int mask = slots.length - 1;
+            for (int s = hash(tuple, 0, length) & mask; ; s = (s + 1) & mask) {
+                int id = slots[s] - 1;
+                if (id < 0) {
+                    id = ends.size();
+                    for (int i = 0; i < length; i++) {
+                        values.add(tuple[i]);
+                    }
+                    ends.add(values.size());
+                    slots[s] = id + 1;
+                    if (ends.size() * 2 > slots.length) {
+                        grow();
+                    }
+                    return id;
+                }
+                if (equal(id, tuple, length)) {
+                    return id;
+                }
+            }
+        }
+
+        private int start(int id) {
+            return id == 0 ? 0 : ends.get(id - 1);
+        }
+
+        private boolean equal(int id, int[] tuple, int length) {
+            int start = start(id);
+            if (ends.get(id) - start != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (values.get(start + i) != tuple[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static int hash(int[] values, int from, int to) {
+            int h = 1;
+            for (int i = from; i < to; i++) {
+                h = 31 * h + values[i];
+            }
+            return spread(h);
+        }
+
+        private void grow() {
+            slots = new int[slots.length * 2];
+            int mask = slots.length - 1;
+            int[] all = values.toArray();
+            for (int id = 0; id < ends.size(); id++) {
+                int s = hash(all, start(id), ends.get(id)) & mask;
+                while (slots[s] != 0) {
+                    s = (s + 1) & mask;
+                }
+                slots[s] = id + 1;
+            }
         }
     }
 }
