@@ -202,7 +202,7 @@ final class UniverseFiles {
             specs.add(new IndexSpec(index, IndexRelease.UNKNOWN));
         }
         return load(nativeArch, foreignArchs, specs, priorities, AptPreferences.NONE, null, status, extendedStates,
-                holds, pins, cacheDirectory);
+                holds, pins, cacheDirectory, new PhaseClock());
     }
 
     /**
@@ -275,10 +275,12 @@ final class UniverseFiles {
     /**
      * The whole universe: {@code priorities} fixes some indexes' priority (no general pin applies to them),
      * {@code preferences} are apt_preferences pins, {@code defaultRelease} apt's {@code -t} (null for none).
+     * {@code clock} gets the phases "indexes", "installed state" and "universe".
      */
     static Universe load(String nativeArch, List<String> foreignArchs, List<IndexSpec> indexes,
             java.util.Map<Path, Integer> priorities, AptPreferences preferences, String defaultRelease, Path status,
-            Path extendedStates, List<String> holds, List<String> pins, Path cacheDirectory) throws IOException {
+            Path extendedStates, List<String> holds, List<String> pins, Path cacheDirectory, PhaseClock clock)
+            throws IOException {
         Universe.Builder builder = Universe.builder(nativeArch);
         for (String arch : foreignArchs) {
             builder.foreignArchitecture(arch);
@@ -296,6 +298,7 @@ final class UniverseFiles {
                 builder.addAvailable(table, index.release());
             }
         }
+        clock.lap("indexes");
         if (status != null) {
             try (InputStream in = Files.newInputStream(status); Deb822Reader reader = new Deb822Reader(in)) {
                 for (Paragraph p = reader.read(); p != null; p = reader.read()) {
@@ -331,7 +334,10 @@ final class UniverseFiles {
             }
             builder.pin(pin.substring(0, eq), pin.substring(eq + 1), 1001);
         }
-        return builder.build();
+        clock.lap("installed state");
+        Universe universe = builder.build();
+        clock.lap("universe");
+        return universe;
     }
 
     /** dpkg states in which a package's files are on disk and its dependencies must hold. */
