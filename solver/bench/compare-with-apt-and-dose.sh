@@ -191,7 +191,7 @@ echo "ratio .xz cold:    $(ratio ours-xz-cold apt-cold)"
 echo "ratio distcheck:   $(ratio distcheck dose)"
 echo "distcheck: dose-distcheck $(grep '^broken-packages' "$work/runs/dose.answer"), apt-ostree $(sed -n 's/.*, \([0-9]*\) not installable.*/broken-packages: \1/p' "$work/runs/distcheck.err")"
 
-echo "apt-ostree profile (--timings; JVM start is 'start', up to picocli's call):"
+echo "apt-ostree profile (--timings; 'start' is from the JVM's start to picocli's call):"
 ours_solve "$lists" "$work/cache" --timings > /dev/null 2> "$work/runs/profile-warm.err" \
     || die "profile run failed: $(tail -3 "$work/runs/profile-warm.err")"
 echo "  warm: $(tail -1 "$work/runs/profile-warm.err")"

@@ -117,7 +117,7 @@ public final class SolveCommand implements Callable<Integer> {
             throw new ExitCodeException(2, action + " needs at least one package");
         }
         String nativeArch = arch != null ? arch : org.aptostree.deb.index.HostArchitecture.name();
-        PhaseClock clock = PhaseClock.sinceProcessStart();
+        PhaseClock clock = PhaseClock.sinceJvmStart();
         AptPreferences prefs = AptPreferences.NONE;
         for (Path file : preferences) {
             try {
