@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -82,20 +83,21 @@ final class Encoding {
      * The union of the satisfiers of a group's alternatives, first alternative first. For Depends-like
      * fields the answer only depends on the depending package's architecture, so it is remembered per
      * architecture: the same groups (libc6 (>= 2.34) …) recur thousands of times, and each encoding step
-     * asks again.
+     * asks again. Package tables and parsed indexes share one object per distinct group, so the memo goes by
+     * identity: hashing a group's relations (generated record methods) would cost more than it saves.
      */
     int[] groupSatisfiers(int from, Dependency group) {
         String arch = universe.effectiveArchitecture(universe.get(from));
-        Map<Dependency, int[]> cache = satisfierCache.computeIfAbsent(arch, a -> new HashMap<>());
-        int[] known = cache.get(group);
+        Map<Dependency, int[]> memo = satisfierMemo.computeIfAbsent(arch, a -> new IdentityHashMap<>());
+        int[] known = memo.get(group);
         if (known == null) {
             known = computeGroupSatisfiers(from, group);
-            cache.put(group, known);
+            memo.put(group, known);
         }
         return known;
     }
 
-    private final Map<String, Map<Dependency, int[]>> satisfierCache = new HashMap<>();
+    private final Map<String, Map<Dependency, int[]>> satisfierMemo = new HashMap<>();
 
     private int[] computeGroupSatisfiers(int from, Dependency group) {
         if (group.alternatives().size() == 1) {

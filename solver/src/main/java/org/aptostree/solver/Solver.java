@@ -1,5 +1,6 @@
 package org.aptostree.solver;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +37,18 @@ public final class Solver {
     /** Set the system property {@code aptostree.solver.trace} to print the time of each stage on stderr. */
     private static final boolean TRACE = Boolean.getBoolean("aptostree.solver.trace");
     private long traceStart;
+    private long encodingNanos;
+    private long solvingNanos;
+
+    /** The time the last {@link #solve} spent turning the request into clauses (packages read on the way included). */
+    public Duration encodingTime() {
+        return Duration.ofNanos(encodingNanos);
+    }
+
+    /** The time the last {@link #solve} spent on everything but {@link #encodingTime}: search and plan. */
+    public Duration searchTime() {
+        return Duration.ofNanos(solvingNanos - encodingNanos);
+    }
 
     private void trace(String stage, SatSolver sat) {
         if (TRACE) {
@@ -51,6 +64,16 @@ public final class Solver {
      * explanation covers all providers at once.
      */
     public Plan solve(Request request) throws UnsatisfiableRequestException {
+        long start = System.nanoTime();
+        encodingNanos = 0;
+        try {
+            return solveWithProviders(request);
+        } finally {
+            solvingNanos = System.nanoTime() - start;
+        }
+    }
+
+    private Plan solveWithProviders(Request request) throws UnsatisfiableRequestException {
         Request current = request;
         for (int i = 0; i < current.install().size(); i++) {
             List<Request.Target> options = providerTargets(current.install().get(i));
@@ -100,6 +123,7 @@ public final class Solver {
 
     private Plan solveOnce(Request request) throws UnsatisfiableRequestException {
         traceStart = System.nanoTime();
+        long encodingStart = traceStart;
         Encoding enc = Encoding.of(universe, request);
         SatSolver sat = new SatSolver();
         sat.newVariables(enc.variableCount());
@@ -114,6 +138,7 @@ public final class Solver {
         for (int v : enc.requestedVariables) {
             sat.boostActivity(v, 1.0);
         }
+        encodingNanos += System.nanoTime() - encodingStart;
         trace("encoding", sat);
         if (sat.solve() != SatResult.SATISFIABLE) {
             throw new UnsatisfiableRequestException(Explanation.of(enc));

@@ -8,11 +8,11 @@ import org.aptostree.deb.control.Paragraph;
 import org.aptostree.deb.index.PackageRecord;
 
 /** Builds test packages from deb822 text, through deb-java's own reader, so tests read like Packages files. */
-final class Stanzas {
+public final class Stanzas {
     private Stanzas() {
     }
 
-    static List<PackageVersion> parse(String text) {
+    public static List<PackageVersion> parse(String text) {
         try {
             return Deb822Reader.parseAll(text).stream().map(Stanzas::record).map(PackageVersion::from).toList();
         } catch (DebFormatException e) {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.aptostree.solver.cache.PackageCache;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,6 +67,28 @@ class TrixieIndexTest {
             assertEquals(List.of(), PlanChecker.check(plan.installedAfter(), "amd64"));
             assertTrue(plan.changes().stream().noneMatch(c -> c.action() == Plan.Action.REMOVE), "no removal");
             assertTrue(plan.installedAfter().stream().anyMatch(p -> p.name().equals(name)));
+        }
+    }
+
+    /** The index read from its binary cache, as the command line reads it, gives the same plans as the parsed index. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gnome", "apache2", "postfix"})
+    void theCacheGivesTheSamePlans(String name) throws Exception {
+        Universe.Builder b = Universe.builder("amd64")
+                .addAvailable(PackageCache.read(PackageCache.encode(index, new PackageCache.Origin("", ""))),
+                        Universe.DEFAULT_PRIORITY);
+        for (PackageVersion p : index) {
+            if (TrixieData.inMinbase(minbase, p)) {
+                b.addInstalled(p);
+            }
+        }
+        Universe fromCache = b.build();
+        for (boolean recommends : new boolean[] {false, true}) {
+            Request request = Request.install(List.of(Request.Target.parse(name)), recommends);
+            Plan expected = new Solver(universe(true)).solve(request);
+            Plan actual = new Solver(fromCache).solve(request);
+            assertEquals(expected.changes(), actual.changes());
+            assertEquals(expected.installedAfter(), actual.installedAfter());
         }
     }
 

@@ -117,7 +117,7 @@ public final class SolveCommand implements Callable<Integer> {
             throw new ExitCodeException(2, action + " needs at least one package");
         }
         String nativeArch = arch != null ? arch : org.aptostree.deb.index.HostArchitecture.name();
-        long start = System.nanoTime();
+        PhaseClock clock = PhaseClock.sinceJvmStart();
         AptPreferences prefs = AptPreferences.NONE;
         for (Path file : preferences) {
             try {
@@ -137,20 +137,17 @@ public final class SolveCommand implements Callable<Integer> {
                 throw new ExitCodeException(2, "--index " + index + ": " + e.getMessage());
             }
         }
+        clock.lap("options");
         Universe universe = UniverseFiles.load(nativeArch, foreignArchs, indexSpecs, indexPriorities, prefs,
                 targetRelease, status, extendedStates, holds, pins,
-                noCache ? null : cacheDir != null ? cacheDir : UniverseFiles.defaultCacheDirectory());
-        long loaded = System.nanoTime();
+                noCache ? null : cacheDir != null ? cacheDir : UniverseFiles.defaultCacheDirectory(), clock);
         Plan plan;
+        Solver solver = new Solver(universe);
         try {
-            plan = new Solver(universe).solve(request);
-            if (timings) {
-                spec.commandLine().getErr().printf("load %d ms (%d packages), solve %d ms, JVM up %d ms before%n",
-                        (loaded - start) / 1_000_000, universe.packages().size(), (System.nanoTime() - loaded) / 1_000_000,
-                        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
-                                - (System.nanoTime() - start) / 1_000_000);
-            }
+            plan = solver.solve(request);
         } catch (UnsatisfiableRequestException e) {
+            clock.lap("solve");
+            printTimings(clock, solver);
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("solvable", false);
@@ -161,6 +158,7 @@ public final class SolveCommand implements Callable<Integer> {
             }
             throw new ExitCodeException(1, "the request cannot be satisfied:\n  " + String.join("\n  ", e.reasons()));
         }
+        clock.lap("solve");
         var out = spec.commandLine().getOut();
         if (json) {
             List<Map<String, Object>> changes = new ArrayList<>();
@@ -187,7 +185,18 @@ public final class SolveCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        printTimings(clock, solver);
         return 0;
+    }
+
+    /** The phases on stderr, the solve split into encoding and search, when --timings asks for them. */
+    private void printTimings(PhaseClock clock, Solver solver) {
+        if (timings) {
+            clock.lap("printing");
+            clock.add("encoding", solver.encodingTime());
+            clock.add("search", solver.searchTime());
+            spec.commandLine().getErr().println(clock.summary());
+        }
     }
 
     private static String toJson(Object value) throws Exception {

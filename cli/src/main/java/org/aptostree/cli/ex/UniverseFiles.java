@@ -1,19 +1,26 @@
 package org.aptostree.cli.ex;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 
+import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.control.Deb822Reader;
 import org.aptostree.deb.control.Paragraph;
 import org.aptostree.deb.index.PackageIndex;
@@ -21,6 +28,7 @@ import org.aptostree.deb.index.PackageRecord;
 import org.aptostree.deb.verify.ClearSigned;
 import org.aptostree.solver.AptPreferences;
 import org.aptostree.solver.IndexRelease;
+import org.aptostree.solver.PackageTable;
 import org.aptostree.solver.PackageVersion;
 import org.aptostree.solver.Universe;
 import org.aptostree.solver.cache.PackageCache;
@@ -38,57 +46,133 @@ final class UniverseFiles {
     }
 
     /**
-     * The packages of one index, from the binary cache when it holds this exact file (keyed by the SHA-256
-     * of its bytes, so an edited or replaced index is never answered from a stale cache), else parsed and
-     * then cached. A cache that cannot be written is silently skipped: it only saves time.
+     * How long after an index last changed its stamp is trusted: file times come from a coarse clock, so an index
+     * rewritten within the same tick after its cache was made could keep its stamp (git's "racy clean" problem).
      */
-    static List<PackageVersion> readIndex(Path index, Path cacheDirectory) throws IOException {
+    private static final long RACY_NANOS = 2_000_000_000L;
+
+    /**
+     * The packages of one index, from its binary cache when that was made from this index. The cache records
+     * the index's stamp (size, modification and change times, inode) and the SHA-256 of its bytes. A matching
+     * stamp is trusted, as apt trusts pkgcache.bin by the lists' sizes and times, unless the index changed just
+     * before the cache was written; otherwise the index is hashed, and a cache of the same bytes only gets the new
+     * stamp. A cache that is damaged or made from other bytes is made anew. A cache that cannot be written is
+     * skipped: it only saves time.
+     */
+    static PackageTable readIndex(Path index, Path cacheDirectory) throws IOException {
         if (cacheDirectory == null) {
-            return parseIndex(index);
+            return PackageCache.read(parseIndex(index).finish(new PackageCache.Origin("", "")));
         }
-        String key = "sha256:" + sha256(index);
-        Path cached = cacheDirectory.resolve(key.substring("sha256:".length()) + ".bin");
-        if (Files.isRegularFile(cached)) {
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(cached), 1 << 16)) {
-                return PackageCache.read(in, key);
-            } catch (IOException e) {
-                // damaged or from another format version: parse again and overwrite below
+        Path real = index.toRealPath();
+        Path cached = cacheDirectory.resolve(
+                HexFormat.of().formatHex(sha256().digest(real.toString().getBytes(StandardCharsets.UTF_8))) + ".bin");
+        IndexStamp stamp = IndexStamp.of(real);
+        PackageCache cache = openCache(cached);
+        if (cache != null) {
+            if (cache.origin().stamp().equals(stamp.text())
+                    && Files.getLastModifiedTime(cached).to(TimeUnit.NANOSECONDS) - stamp.changed() > RACY_NANOS) {
+                return cache;
+            }
+            String checksum = checksum(real);
+            if (cache.origin().indexChecksum().equals(checksum)) {
+                writeCache(cached, cache.withOrigin(new PackageCache.Origin(checksum, stamp.text())));
+                return cache;
             }
         }
-        List<PackageVersion> packages = parseIndex(index);
+        // The checksum is only for the cache: it is worked out on another core while this one parses.
+        FutureTask<String> hashing = new FutureTask<>(() -> checksum(real));
+        Thread hasher = new Thread(hashing, "index checksum");
+        hasher.setDaemon(true);
+        hasher.start();
+        PackageCache.Writer parsed = parseIndex(real);
+        ByteBuffer bytes = parsed.finish(new PackageCache.Origin(result(hashing), stamp.text()));
+        if (IndexStamp.of(real).equals(stamp)) { // an index that changed while it was read is not cached
+            writeCache(cached, bytes.duplicate());
+        }
+        return PackageCache.read(bytes);
+    }
+
+    /** The cache in a file, or null when there is none or it is damaged or of another format. */
+    private static PackageCache openCache(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return PackageCache.read(channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()));
+        } catch (DebFormatException e) {
+            return null;
+        }
+    }
+
+    /** Writes to a temporary file renamed into place, so that a reader maps a whole cache or none. */
+    private static void writeCache(Path file, ByteBuffer bytes) {
         try {
-            Files.createDirectories(cacheDirectory);
-            Path tmp = Files.createTempFile(cacheDirectory, "index", ".tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                PackageCache.write(packages, key, out);
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "index", ".tmp");
+            try {
+                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    while (bytes.hasRemaining()) {
+                        out.write(bytes);
+                    }
+                }
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // read-only or full file system: work without the cache
         }
-        return packages;
     }
 
-    private static List<PackageVersion> parseIndex(Path index) throws IOException {
-        List<PackageVersion> packages = new ArrayList<>();
-        PackageIndex.read(index, r -> packages.add(PackageVersion.from(r)));
-        return packages;
+    /** What identifies an index file's state without reading it; {@code changed} is its ctime in nanoseconds. */
+    private record IndexStamp(String text, long changed) {
+        static IndexStamp of(Path file) throws IOException {
+            Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,dev");
+            long modified = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
+            long changed = ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
+            return new IndexStamp("size=" + a.get("size") + " mtime=" + modified + " ctime=" + changed + " ino="
+                    + a.get("ino") + " dev=" + a.get("dev"), changed);
+        }
     }
 
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest;
+    /** The index in cache form: kept as numbers while it is parsed, not as objects (less for the GC to copy). */
+    private static PackageCache.Writer parseIndex(Path index) throws IOException {
+        PackageCache.Writer writer = new PackageCache.Writer();
+        PackageIndex.read(index, r -> writer.add(PackageVersion.from(r)));
+        return writer;
+    }
+
+    private static String result(FutureTask<String> task) throws IOException {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while hashing the index");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String checksum(Path file) throws IOException {
+        MessageDigest digest = sha256();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 16];
             for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
                 digest.update(buffer, 0, n);
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return "sha256:" + HexFormat.of().formatHex(digest.digest());
     }
 
     static Universe load(String nativeArch, List<String> foreignArchs, List<Path> indexes, Path status,
@@ -118,7 +202,7 @@ final class UniverseFiles {
             specs.add(new IndexSpec(index, IndexRelease.UNKNOWN));
         }
         return load(nativeArch, foreignArchs, specs, priorities, AptPreferences.NONE, null, status, extendedStates,
-                holds, pins, cacheDirectory);
+                holds, pins, cacheDirectory, new PhaseClock());
     }
 
     /**
@@ -191,10 +275,12 @@ final class UniverseFiles {
     /**
      * The whole universe: {@code priorities} fixes some indexes' priority (no general pin applies to them),
      * {@code preferences} are apt_preferences pins, {@code defaultRelease} apt's {@code -t} (null for none).
+     * {@code clock} gets the phases "indexes", "installed state" and "universe".
      */
     static Universe load(String nativeArch, List<String> foreignArchs, List<IndexSpec> indexes,
             java.util.Map<Path, Integer> priorities, AptPreferences preferences, String defaultRelease, Path status,
-            Path extendedStates, List<String> holds, List<String> pins, Path cacheDirectory) throws IOException {
+            Path extendedStates, List<String> holds, List<String> pins, Path cacheDirectory, PhaseClock clock)
+            throws IOException {
         Universe.Builder builder = Universe.builder(nativeArch);
         for (String arch : foreignArchs) {
             builder.foreignArchitecture(arch);
@@ -205,14 +291,14 @@ final class UniverseFiles {
         }
         for (IndexSpec index : indexes) {
             Integer priority = priorities.get(index.file());
-            for (PackageVersion p : readIndex(index.file(), cacheDirectory)) {
-                if (priority != null) {
-                    builder.addAvailable(p, priority);
-                } else {
-                    builder.addAvailable(p, index.release());
-                }
+            PackageTable table = readIndex(index.file(), cacheDirectory);
+            if (priority != null) {
+                builder.addAvailable(table, priority);
+            } else {
+                builder.addAvailable(table, index.release());
             }
         }
+        clock.lap("indexes");
         if (status != null) {
             try (InputStream in = Files.newInputStream(status); Deb822Reader reader = new Deb822Reader(in)) {
                 for (Paragraph p = reader.read(); p != null; p = reader.read()) {
@@ -248,7 +334,10 @@ final class UniverseFiles {
             }
             builder.pin(pin.substring(0, eq), pin.substring(eq + 1), 1001);
         }
-        return builder.build();
+        clock.lap("installed state");
+        Universe universe = builder.build();
+        clock.lap("universe");
+        return universe;
     }
 
     /** dpkg states in which a package's files are on disk and its dependencies must hold. */

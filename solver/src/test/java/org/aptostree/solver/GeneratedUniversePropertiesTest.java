@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.aptostree.deb.index.MultiArch;
+import org.aptostree.solver.cache.PackageCache;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -17,13 +18,14 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 
 /**
  * On generated universes (small enough to enumerate every installed set), the solver's answers are checked
  * by {@link PlanChecker} and its "unsatisfiable" verdicts by brute force over all subsets.
  */
-class GeneratedUniverseProperties {
+class GeneratedUniversePropertiesTest {
     private static final List<String> NAMES = List.of("a", "b", "c", "d", "e");
     private static final List<String> VIRTUALS = List.of("v", "w");
 
@@ -176,6 +178,61 @@ class GeneratedUniverseProperties {
             b = e.reasons().toString();
         }
         assertEquals(a, b);
+    }
+
+    /**
+     * A universe whose available packages come from package tables (the binary cache) answers as one built package
+     * by package: with one table or two overlapping ones, with or without i386 configured, and with the installed
+     * packages added first, as copies without Provides that the tables' copies replace.
+     */
+    @Property(tries = 600)
+    void tablesGiveTheSameAnswersAsPackagesAddedOneByOne(@ForAll("multiArchScenarios") Scenario s,
+            @ForAll boolean installedFirst, @ForAll boolean i386, @ForAll @IntRange(min = 0, max = 12) int cut,
+            @ForAll boolean recommends) throws Exception {
+        List<PackageVersion> available = Stanzas.parse(s.available());
+        List<PackageVersion> installed = Stanzas.parse(s.installed()).stream()
+                .map(p -> installedFirst ? p.withProvides(List.of()) : p).toList();
+        int end = Math.min(cut, available.size());
+        List<List<PackageVersion>> parts = List.of(available.subList(0, end),
+                available.subList(Math.max(0, end - 2), available.size()));
+        Universe.Builder byPackage = Universe.builder("amd64");
+        Universe.Builder byTable = Universe.builder("amd64");
+        if (i386) {
+            byPackage.foreignArchitecture("i386");
+            byTable.foreignArchitecture("i386");
+        }
+        if (installedFirst) {
+            installed.forEach(byPackage::addInstalled);
+            installed.forEach(byTable::addInstalled);
+        }
+        for (List<PackageVersion> part : parts) {
+            part.forEach(p -> byPackage.addAvailable(p, Universe.DEFAULT_PRIORITY));
+            byTable.addAvailable(PackageCache.read(PackageCache.encode(part, new PackageCache.Origin("", ""))),
+                    Universe.DEFAULT_PRIORITY);
+        }
+        if (!installedFirst) {
+            installed.forEach(byPackage::addInstalled);
+            installed.forEach(byTable::addInstalled);
+        }
+        Universe expected = byPackage.build();
+        Universe actual = byTable.build();
+        Request request = Request.install(List.of(Request.Target.parse(s.request())), recommends);
+        assertEquals(answer(expected, request), answer(actual, request));
+        assertEquals(expected.packages(), actual.packages());
+        assertEquals(expected.installedPackages(), actual.installedPackages());
+        for (PackageVersion p : expected.packages()) {
+            assertEquals(expected.candidate(p.name(), p.architecture()), actual.candidate(p.name(), p.architecture()));
+            assertEquals(expected.priority(p), actual.priority(p));
+        }
+    }
+
+    private static String answer(Universe u, Request request) {
+        try {
+            Plan plan = new Solver(u).solve(request);
+            return plan.changes() + " " + plan.installedAfter();
+        } catch (UnsatisfiableRequestException e) {
+            return e.reasons().toString();
+        }
     }
 
     /** Strict pinning, as the solver: a real name means its candidate, a virtual one any provider's candidate. */
