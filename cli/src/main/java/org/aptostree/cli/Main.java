@@ -50,6 +50,11 @@ public final class Main implements Runnable {
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
 
+    /** The global {@code --verbose}, which {@code status} also takes as rpm-ostree's. */
+    public boolean verbose() {
+        return verbose;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(new CommandLine(this), "a command is required");

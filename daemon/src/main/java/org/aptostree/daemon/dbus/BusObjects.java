@@ -59,11 +59,21 @@ public final class BusObjects {
         }
     }
 
-    /** A method call to one of an object's interfaces, its arguments checked against the definition. */
-    public record Call(MethodCall message, String sender, InterfaceDefinition iface, InterfaceDefinition.Member method, Object[] args) {
+    /**
+     * A method call to one of an object's interfaces, its arguments checked against the definition; what the
+     * object wants done once the caller has its reply (signals the caller could only match after it) goes in
+     * {@code afterReply}.
+     */
+    public record Call(MethodCall message, String sender, InterfaceDefinition iface, InterfaceDefinition.Member method, Object[] args,
+            List<Runnable> afterReply) {
         /** The name the definition gives argument {@code index}. */
         public String argName(int index) {
             return method.in().get(index).name();
+        }
+
+        /** Runs {@code r} after the reply is sent (and only if it is a reply, not an error). */
+        public void afterReply(Runnable r) {
+            afterReply.add(r);
         }
     }
 
@@ -136,8 +146,10 @@ public final class BusObjects {
     private void answer(MethodCall call) {
         try {
             try {
-                Reply r = handle(call);
+                List<Runnable> after = new ArrayList<>();
+                Reply r = handle(call, after);
                 bus.reply(call, r.signature(), r.values());
+                after.forEach(Runnable::run);
             } catch (BusException e) {
                 bus.replyError(call, e.name(), e.getMessage());
             } catch (RuntimeException e) {
@@ -151,7 +163,7 @@ public final class BusObjects {
     private record Reply(String signature, Object[] values) {
     }
 
-    private Reply handle(MethodCall call) throws BusException {
+    private Reply handle(MethodCall call, List<Runnable> after) throws BusException {
         String path = call.getPath();
         String iface = call.getInterface();
         String member = call.getName();
@@ -189,7 +201,7 @@ public final class BusObjects {
             throw new BusException(BusException.UNKNOWN_METHOD, "No method " + member + (iface == null ? "" : " in " + iface) + " at " + path);
         }
         checkSignature(method, call.getSig());
-        Object[] out = o.invoke(new Call(call, call.getSource(), def, method, args));
+        Object[] out = o.invoke(new Call(call, call.getSource(), def, method, args, after));
         return new Reply(method.outSignature().isEmpty() ? null : method.outSignature(), marshallable(method.out(), out));
     }
 

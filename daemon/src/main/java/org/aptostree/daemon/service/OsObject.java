@@ -9,6 +9,7 @@ import org.aptostree.daemon.dbus.BusConnection;
 import org.aptostree.daemon.dbus.BusException;
 import org.aptostree.daemon.dbus.BusObjects;
 import org.aptostree.daemon.dbus.InterfaceDefinition;
+import org.aptostree.daemon.system.DiffOutput;
 import org.aptostree.daemon.system.PackageDiff;
 import org.aptostree.daemon.system.PackageQueries;
 import org.aptostree.daemon.system.StatusOutput;
@@ -93,13 +94,11 @@ final class OsObject implements BusObjects.BusObject {
                     String format = o.string("format").orElse("block");
                     PackageDiff diff = new PackageQueries(open(system, o.nonEmptyString("os"))).diff(revision((String) a[0]),
                             revision((String) a[1]));
-                    yield new Object[] {switch (format) {
-                        case "block" -> diff.block();
-                        case "diff" -> diff.diff();
-                        case "json" -> diff.json() + "\n";
-                        default -> throw OsRequests.invalid(method + ": argument 'options': 'format' must be block, diff or json, not '"
-                                + format + "'");
-                    }};
+                    try {
+                        yield new Object[] {DiffOutput.render(diff, format)};
+                    } catch (IllegalArgumentException e) {
+                        throw OsRequests.invalid(method + ": argument 'options': 'format': " + e.getMessage());
+                    }
                 }
                 case "show_kernel_args" -> {
                     CallOptions o = CallOptions.check(method, call.argName(0), a[0], KARGS_OPTIONS);
@@ -148,7 +147,9 @@ final class OsObject implements BusObjects.BusObject {
                 throw new BusException(OsRequests.ERROR_PREFIX + "Failed", "cannot ask the bus who is calling: " + e.getMessage());
             }
             daemon.authorization().check(caller, request.actions());
-            return daemon.queue().submit(request, caller).address();
+            QueuedTransaction t = daemon.queue().submit(request, caller);
+            call.afterReply(() -> daemon.queue().enqueue(t));
+            return t.address();
         } catch (BusException | TransactionException | RuntimeException e) {
             OsRequests.deleteQuietly(request.localFiles());
             throw e;

@@ -169,7 +169,9 @@ final class OsRequests {
                 }
                 case "upgrade_system" -> deployment(method, "upgrade", List.of("upgrade"),
                         UpdateDeploymentTransaction.Changes.none().withBase(Optional.empty(), Optional.empty(), true),
-                        layering(o, o.flag("allow-downgrade"), o.flag("check-only")), os, described, system, files);
+                        // An upgrade keeps requests the new base fulfils (inactive) rather than failing on them.
+                        new UpdateDeploymentTransaction.Options(o.flag("allow-downgrade"), o.flag("dry-run"), o.flag("cache-only"),
+                                o.flag("download-only"), false, true, false, o.flag("check-only")), os, described, system, files);
                 case "deploy" -> {
                     String revision = nonEmpty(call, 0);
                     yield deployment(method, "deploy " + revision, List.of("deploy"),

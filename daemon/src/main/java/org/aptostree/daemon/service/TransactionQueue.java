@@ -81,7 +81,10 @@ final class TransactionQueue {
         worker.start();
     }
 
-    /** Queues {@code request} for {@code caller}, exports its object and says it is queued. */
+    /**
+     * Makes the transaction of {@code request} for {@code caller} and exports its object; {@link #enqueue} then
+     * queues it, once the caller has its address.
+     */
     QueuedTransaction submit(OsRequests.Request request, Caller caller) {
         Initiator initiator = caller.initiator(request.described().orElse(null));
         QueuedTransaction t;
@@ -92,15 +95,23 @@ final class TransactionQueue {
             self[0] = t;
             objects.export(t.address(), t);
             kept.put(t.address(), t);
+        }
+        return t;
+    }
+
+    /** Queues {@code t} and says so: {@code queued}, with what is ahead of it. */
+    void enqueue(QueuedTransaction t) {
+        synchronized (this) {
             int ahead = waiting.size() + (running != null ? 1 : 0);
-            t.update(TransactionState.QUEUED, ahead == 0 ? "Queued" : "Waiting for " + ahead + " transaction(s) ahead", 0);
+            String message = ahead == 0 ? "Queued" : "Waiting for " + ahead + " transaction(s) ahead";
+            t.update(TransactionState.QUEUED, message, 0);
             history.record(t.entry());
+            // Said before the worker can see it, so no later state overtakes it.
+            emitChanged(t, TransactionState.QUEUED, message, 0);
             waiting.addLast(t);
         }
-        DaemonLog.info("Transaction " + t.address() + " queued: " + t.title() + "; initiator " + caller);
-        emitChanged(t);
+        DaemonLog.info("Transaction " + t.address() + " queued: " + t.title() + "; initiator " + t.initiator() + " (" + t.callerBusName() + ")");
         events.queueChanged();
-        return t;
     }
 
     Optional<QueuedTransaction> find(String address) {
@@ -210,9 +221,10 @@ final class TransactionQueue {
     }
 
     private void finish(QueuedTransaction t, TransactionState end, String text, String json) {
-        t.end(end, text, end == TransactionState.COMPLETED ? 100 : t.percentage(), json);
+        int percentage = end == TransactionState.COMPLETED ? 100 : t.percentage();
+        t.end(end, text, percentage, json);
         history.record(t.entry());
-        emitChanged(t);
+        emitChanged(t, end, text, percentage);
         try {
             bus.signal(OsObject.PATH, OsObject.INTERFACE, "TransactionCompleted", "sbs", t.address(), end == TransactionState.COMPLETED, json);
         } catch (IOException e) {
@@ -227,13 +239,12 @@ final class TransactionQueue {
 
     private void progress(QueuedTransaction t, TransactionState state, String message, int percentage) {
         t.update(state, message, percentage);
-        emitChanged(t);
+        emitChanged(t, state, message, t.percentage());
     }
 
-    private void emitChanged(QueuedTransaction t) {
+    private void emitChanged(QueuedTransaction t, TransactionState state, String message, int percentage) {
         try {
-            bus.signal(OsObject.PATH, OsObject.INTERFACE, "TransactionChanged", "sssi", t.address(), t.state().wireName(), t.message(),
-                    t.percentage());
+            bus.signal(OsObject.PATH, OsObject.INTERFACE, "TransactionChanged", "sssi", t.address(), state.wireName(), message, percentage);
             objects.propertiesChanged(t.address(), QueuedTransaction.INTERFACE, List.of("State", "Message", "Percentage", "Result"));
         } catch (IOException e) {
             DaemonLog.warning("cannot send the progress of " + t.address() + ": " + e.getMessage());
