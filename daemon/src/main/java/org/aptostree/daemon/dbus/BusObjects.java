@@ -30,6 +30,7 @@ public final class BusObjects {
     public static final String INTROSPECTABLE = "org.freedesktop.DBus.Introspectable";
     public static final String PEER = "org.freedesktop.DBus.Peer";
     public static final String PROPERTIES = "org.freedesktop.DBus.Properties";
+    private static final String FAILED = "org.freedesktop.DBus.Error.Failed";
 
     private static final String DOCTYPE = "<!DOCTYPE node PUBLIC \"-//freedesktop//DTD D-BUS Object Introspection 1.0//EN\"\n"
             + " \"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd\">\n";
@@ -145,16 +146,24 @@ public final class BusObjects {
 
     private void answer(MethodCall call) {
         try {
+            List<Runnable> after = new ArrayList<>();
+            Reply r;
             try {
-                List<Runnable> after = new ArrayList<>();
-                Reply r = handle(call, after);
-                bus.reply(call, r.signature(), r.values());
-                after.forEach(Runnable::run);
+                r = handle(call, after);
             } catch (BusException e) {
                 bus.replyError(call, e.name(), e.getMessage());
+                return;
             } catch (RuntimeException e) {
-                bus.replyError(call, "org.freedesktop.DBus.Error.Failed", String.valueOf(e.getMessage()));
+                bus.replyError(call, FAILED, "internal error: " + e);
+                return;
             }
+            try {
+                bus.reply(call, r.signature(), r.values());
+            } catch (IllegalArgumentException e) {
+                bus.replyError(call, FAILED, "internal error: the reply cannot be sent: " + e.getMessage());
+                return;
+            }
+            after.forEach(Runnable::run);
         } catch (IOException e) {
             // The bus is gone; there is nobody to answer.
         }

@@ -52,6 +52,9 @@ public final class DaemonMain {
         LibraryLog.sendTo((level, message) -> DaemonLog.log(level == Level.ERROR ? DaemonLog.Level.ERROR : DaemonLog.Level.WARNING,
                 "dbus-java: " + message));
         String address = bus != null ? bus : BusAddress.systemOrStarter(System.getenv());
+        if (bus == null && System.getenv("DBUS_STARTER_ADDRESS") != null) {
+            DaemonLog.info("started by D-Bus activation");
+        }
         try {
             Daemon.start(sysroot, address, idleExit, started);
         } catch (IOException e) {

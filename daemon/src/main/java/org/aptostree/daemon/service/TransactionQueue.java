@@ -108,9 +108,10 @@ final class TransactionQueue {
             history.record(t.entry());
             // Said before the worker can see it, so no later state overtakes it.
             emitChanged(t, TransactionState.QUEUED, message, 0);
+            DaemonLog.info("Transaction " + t.address() + " queued: " + t.title() + "; initiator " + t.initiator() + " (" + t.callerBusName()
+                    + ")");
             waiting.addLast(t);
         }
-        DaemonLog.info("Transaction " + t.address() + " queued: " + t.title() + "; initiator " + t.initiator() + " (" + t.callerBusName() + ")");
         events.queueChanged();
     }
 
