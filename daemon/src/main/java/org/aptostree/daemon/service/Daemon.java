@@ -21,6 +21,7 @@ import org.aptostree.daemon.dbus.BusConnection;
 import org.aptostree.daemon.dbus.BusException;
 import org.aptostree.daemon.dbus.BusObjects;
 import org.aptostree.daemon.dbus.InterfaceDefinition;
+import org.aptostree.daemon.system.AutomaticUpdatePolicy;
 import org.aptostree.daemon.system.SystemRoot;
 import org.aptostree.daemon.system.SystemStatus;
 import org.aptostree.daemon.system.TransactionLock;
@@ -64,6 +65,8 @@ public final class Daemon implements BusObjects.BusObject {
     private volatile TransactionQueue queue;
     private volatile StatusSnapshot snapshot;
     private volatile TransactionHistory history = TransactionHistory.inMemory();
+    /** The transaction lock of the system's stateroot, which a CLI in direct mode holds while it works. */
+    private volatile Path lockFile;
     private SysrootObject sysrootObject;
 
     private Daemon(Path sysroot, BusConnection bus, Map<String, InterfaceDefinition> definitions, DaemonConfig config,
@@ -177,6 +180,7 @@ public final class Daemon implements BusObjects.BusObject {
             queue = new TransactionQueue(bus, objects, definitions.get(QueuedTransaction.INTERFACE), authorization, s, snap, h, timer,
                     new QueueEvents());
             queue.start();
+            lockFile = s.transactionLockFile(osname);
             system = s;
             environmentError = "";
             DaemonLog.info("managing " + sysroot + " (stateroot " + osname + ", " + snap.get(true).deployments().size() + " deployments)");
@@ -251,8 +255,10 @@ public final class Daemon implements BusObjects.BusObject {
         return authorization;
     }
 
+    /** The automatic update policy, read as direct mode reads it. */
     String policy() {
-        return config.automaticUpdatePolicy();
+        SystemRoot s = system;
+        return s == null ? config.automaticUpdatePolicy() : AutomaticUpdatePolicy.read(s);
     }
 
     Path sysrootPath() {
@@ -279,9 +285,9 @@ public final class Daemon implements BusObjects.BusObject {
             holder = Optional.of(new TransactionLock.Holder(running.get().title(), ProcessHandle.current().pid()));
         } else {
             try {
-                SystemRoot sys = system;
-                holder = sys == null ? Optional.empty() : TransactionLock.holder(sys.transactionLockFile(sys.osname(sys.load())));
-            } catch (IOException | TransactionException e) {
+                Path lock = lockFile;
+                holder = lock == null ? Optional.empty() : TransactionLock.holder(lock);
+            } catch (IOException e) {
                 holder = Optional.empty();
             }
         }
