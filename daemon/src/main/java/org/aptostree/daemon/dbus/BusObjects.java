@@ -87,21 +87,32 @@ public final class BusObjects {
 
         /** The current value of a property of one of its interfaces (a plain value of the property's type). */
         Object property(String iface, String name) throws BusException;
+
+        /**
+         * Whether a method answers at once without waiting for anything (no bus call, no lock, no disk), so that it
+         * may run on the reading thread and spare the hand-over to another.
+         */
+        default boolean isQuick(String member) {
+            return false;
+        }
     }
 
     private final BusConnection bus;
     private final Executor executor;
     private final String invalidArgumentError;
+    private final Runnable onCall;
     private final Map<String, BusObject> objects = new ConcurrentSkipListMap<>();
 
     /**
      * @param invalidArgumentError the error name for a call of one of the objects' interfaces with arguments of
      *                             the wrong types
+     * @param onCall               told of every call as it arrives (the daemon's idle timer)
      */
-    public BusObjects(BusConnection bus, Executor executor, String invalidArgumentError) {
+    public BusObjects(BusConnection bus, Executor executor, String invalidArgumentError, Runnable onCall) {
         this.bus = bus;
         this.executor = executor;
         this.invalidArgumentError = invalidArgumentError;
+        this.onCall = onCall;
         bus.onMethodCall(this::dispatch);
     }
 
@@ -137,6 +148,13 @@ public final class BusObjects {
     }
 
     private void dispatch(MethodCall call) {
+        onCall.run();
+        String iface = call.getInterface();
+        BusObject o = objects.get(call.getPath());
+        if (INTROSPECTABLE.equals(iface) || PEER.equals(iface) || o != null && !PROPERTIES.equals(iface) && o.isQuick(call.getName())) {
+            answer(call);
+            return;
+        }
         try {
             executor.execute(() -> answer(call));
         } catch (RejectedExecutionException e) {

@@ -1,6 +1,7 @@
 package org.aptostree.daemon.service;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,14 +79,11 @@ public final class Daemon implements BusObjects.BusObject {
         this.idleExitSeconds = idleExit.orElse(config.idleExitSeconds());
         this.startedNanos = startedNanos;
         this.timer = Executors.newSingleThreadScheduledExecutor(named("timer"));
-        ExecutorService pool = Executors.newFixedThreadPool(8, named("call"));
-        this.calls = pool;
-        Executor touching = r -> {
+        this.calls = Executors.newFixedThreadPool(8, named("call"));
+        this.objects = new BusObjects(bus, calls, OsRequests.ERROR_PREFIX + "InvalidArgument", () -> {
             lastActivity = System.nanoTime();
             idleAnnounced = false;
-            pool.execute(r);
-        };
-        this.objects = new BusObjects(bus, touching, OsRequests.ERROR_PREFIX + "InvalidArgument");
+        });
         this.authorization = new Authorization(bus);
     }
 
@@ -107,7 +104,15 @@ public final class Daemon implements BusObjects.BusObject {
      * @throws IOException if the bus cannot be reached or the name is taken
      */
     public static Daemon start(Path sysroot, String busAddress, Optional<Long> idleExit, long startedNanos) throws IOException {
-        Map<String, InterfaceDefinition> defs = loadDefinitions();
+        // Parsing the interface file and connecting to the bus each spend most of their time loading classes (the
+        // XML parser's, dbus-java's); side by side, the name is owned sooner.
+        CompletableFuture<Map<String, InterfaceDefinition>> definitions = CompletableFuture.supplyAsync(() -> {
+            try {
+                return loadDefinitions();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         DaemonConfig config;
         try {
             config = DaemonConfig.read(DaemonConfig.file(sysroot));
@@ -116,6 +121,16 @@ public final class Daemon implements BusObjects.BusObject {
             config = DaemonConfig.defaults();
         }
         BusConnection bus = BusConnection.open(busAddress);
+        Map<String, InterfaceDefinition> defs;
+        try {
+            defs = definitions.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            bus.close();
+            throw e.getCause().getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
         Daemon d = new Daemon(sysroot, bus, defs, config, idleExit, startedNanos);
         d.objects.export(PATH, d);
         d.sysrootObject = new SysrootObject(d, defs.get(SysrootObject.INTERFACE));
@@ -402,6 +417,11 @@ public final class Daemon implements BusObjects.BusObject {
     @Override
     public List<InterfaceDefinition> interfaces() {
         return List.of(definitions.get(INTERFACE));
+    }
+
+    @Override
+    public boolean isQuick(String member) {
+        return member.equals("Ping");
     }
 
     @Override
