@@ -53,6 +53,8 @@ cat > "$work/bus.conf" <<EOF
     <allow user="*"/>
     <allow send_type="method_call"/>
     <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
     <allow receive_type="method_call"/>
     <allow receive_type="method_return"/>
     <allow receive_type="error"/>

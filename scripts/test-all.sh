@@ -25,11 +25,21 @@ tools=(
   zstd:zstd
   bzip2:bzip2
   lzma:xz-utils
+  dbus-monitor:dbus-bin
+  dbus-send:dbus-bin
+  /usr/lib/polkit-1/polkitd:polkitd
+  gdbus-codegen:libglib2.0-dev
+  pkg-config:pkg-config
+  gcc:gcc
+  setpriv:util-linux
+  useradd:passwd
 )
 missing=()
 for entry in "${tools[@]}"; do
   command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry#*:}")
 done
+# The daemon tests' Python client uses Gio (not a command).
+/usr/bin/python3 -c 'from gi.repository import Gio' >/dev/null 2>&1 || missing+=(python3-gi)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "test-all: installing ${missing[*]}" >&2
@@ -40,6 +50,7 @@ if ((${#missing[@]})); then
   for entry in "${tools[@]}"; do
     command -v "${entry%%:*}" >/dev/null 2>&1 || still+=("${entry%%:*}")
   done
+  /usr/bin/python3 -c 'from gi.repository import Gio' >/dev/null 2>&1 || still+=(python3-gi)
   if ((${#still[@]})); then
     if [ "${CI:-}" = true ]; then
       echo "test-all: missing tools with CI=true: ${still[*]}" >&2
