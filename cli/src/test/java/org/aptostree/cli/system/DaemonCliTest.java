@@ -3,11 +3,15 @@ package org.aptostree.cli.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.aptostree.cli.Main;
 import org.aptostree.ostree.sysroot.Sysroot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The CLI through apt-ostreed and in direct mode gives the same output, exit code and {@code --json}: the same
  * verbs run on two sysroots made alike, one managed by the daemon and one with {@code --direct}, and are compared
  * (stdout, stderr and the exit code, the sysroot's path aside). Without a daemon root falls back with the design
- * note's words; a user asking for a change gets an error.
+ * note's words; a user asking for a change gets an error. The direct runs of the comparison are in this JVM
+ * ({@code Main.execute}, as {@code main} runs it): a process of its own for each would only add a JVM's start.
  */
 class DaemonCliTest {
     @TempDir
@@ -56,12 +61,32 @@ class DaemonCliTest {
         b.add("--sysroot=" + direct);
         b.add("--direct");
         Commands.Result d = CliProcess.run(bus.address, a.toArray(String[]::new));
-        Commands.Result x = CliProcess.run(bus.address, b.toArray(String[]::new));
+        Commands.Result x = inProcess(b.toArray(String[]::new));
         String what = String.join(" ", verb);
         assertEquals(x.code(), d.code(), what + ": exit code; daemon's stderr: " + d.err());
         assertEquals(x.out().replace(direct.toString(), "SYSROOT"), d.out().replace(viaDaemon.toString(), "SYSROOT"), what + ": stdout");
         assertEquals(x.err().replace(direct.toString(), "SYSROOT"), d.err().replace(viaDaemon.toString(), "SYSROOT"), what + ": stderr");
         return d;
+    }
+
+    /** {@code apt-ostree ARGS} in this JVM, its stdout and stderr caught. */
+    private static Commands.Result inProcess(String... args) {
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.execute(args);
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+        return new Commands.Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
