@@ -42,16 +42,19 @@ class DaemonRecoveryTest {
         int interrupted = 0;
         try (PrivateSystemBus bus = PrivateSystemBus.start(dir.resolve("bus"), Optional.empty());
                 BusConnection client = BusConnection.open(bus.address)) {
-            for (int i = 0; i < kills; i++) {
-                List<String> before = deployments(sysroot);
-                DaemonProcess d = DaemonProcess.start(bus, sysroot, dir.resolve("daemon.log"), "--idle-exit=0");
-                String karg = "run" + i + "=" + i;
-                String address = (String) client.call(DaemonClient.NAME, DaemonClient.OS_PATH, DaemonClient.OS_INTERFACE, "kargs", "a{sv}",
-                        Map.of("append", Values.variant(List.of(karg), "as")))[0];
-                Thread.sleep(random.nextInt(1200));
-                d.kill9();
-                DaemonProcess again = DaemonProcess.start(bus, sysroot, dir.resolve("daemon.log"), "--idle-exit=0");
-                try {
+            // The daemon restarted after a kill is the one the next kill stops: one start per kill.
+            DaemonProcess d = DaemonProcess.start(bus, sysroot, dir.resolve("daemon.log"), "--idle-exit=0");
+            try {
+                for (int i = 0; i < kills; i++) {
+                    List<String> before = deployments(sysroot);
+                    awaitReady(client);
+                    String karg = "run" + i + "=" + i;
+                    String address = (String) client.call(DaemonClient.NAME, DaemonClient.OS_PATH, DaemonClient.OS_INTERFACE, "kargs", "a{sv}",
+                            Map.of("append", Values.variant(List.of(karg), "as")))[0];
+                    Thread.sleep(random.nextInt(1200));
+                    d.kill9();
+                    DaemonProcess again = DaemonProcess.start(bus, sysroot, dir.resolve("daemon.log"), "--idle-exit=0");
+                    d = again;
                     awaitReady(client);
                     Map<String, Object> record = transaction(client, address);
                     String state = String.valueOf(record.get("state"));
@@ -79,9 +82,9 @@ class DaemonRecoveryTest {
                             && !"preparing".equals(transaction(client, next).get("state")) && isFinal(transaction(client, next)),
                             next + " to end");
                     assertEquals("completed", transaction(client, next).get("state"), "the next transaction succeeds: " + again.log());
-                } finally {
-                    again.close();
                 }
+            } finally {
+                d.close();
             }
         } finally {
             SmallSysroot.unlock(dir);
