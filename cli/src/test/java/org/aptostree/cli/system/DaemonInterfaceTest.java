@@ -63,8 +63,8 @@ class DaemonInterfaceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        RequiredTools.requireTools("dbus-daemon", "gdbus", "busctl", "dbus-monitor", "ostree", "gdbus-codegen", "gcc", "pkg-config",
-                "/usr/bin/python3");
+        RequiredTools.require(List.of("dbus-daemon", "gdbus", "busctl", "dbus-monitor", "ostree", "gdbus-codegen", "gcc", "pkg-config",
+                "/usr/bin/python3"), List.of(RequiredTools.PYTHON_GIO, RequiredTools.GIO_DEV));
         sysroot = SmallSysroot.create(dir.resolve("host"));
         bus = PrivateSystemBus.start(dir.resolve("bus"), Optional.empty());
         daemon = DaemonProcess.start(bus, sysroot, dir.resolve("daemon.log"), "--idle-exit=0");
