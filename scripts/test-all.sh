@@ -41,6 +41,14 @@ tools=(
   qemu-system-x86_64:qemu-system-x86
   mkfs.ext4:e2fsprogs
   debugfs:e2fsprogs
+  dbus-monitor:dbus-bin
+  dbus-send:dbus-bin
+  /usr/lib/polkit-1/polkitd:polkitd
+  gdbus-codegen:libglib2.0-dev
+  pkg-config:pkg-config
+  gcc:gcc
+  setpriv:util-linux
+  useradd:passwd
 )
 present() {
   case $1 in
@@ -52,6 +60,8 @@ missing=()
 for entry in "${tools[@]}"; do
   present "${entry%%:*}" || missing+=("${entry#*:}")
 done
+# The daemon tests' Python client uses Gio (not a command).
+/usr/bin/python3 -c 'from gi.repository import Gio' >/dev/null 2>&1 || missing+=(python3-gi)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "test-all: installing ${missing[*]}" >&2
@@ -62,6 +72,7 @@ if ((${#missing[@]})); then
   for entry in "${tools[@]}"; do
     present "${entry%%:*}" || still+=("${entry%%:*}")
   done
+  /usr/bin/python3 -c 'from gi.repository import Gio' >/dev/null 2>&1 || still+=(python3-gi)
   if ((${#still[@]})); then
     if [ "${CI:-}" = true ]; then
       echo "test-all: missing tools with CI=true: ${still[*]}" >&2

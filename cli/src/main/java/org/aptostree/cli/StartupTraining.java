@@ -106,7 +106,8 @@ final class StartupTraining {
         int loaded = 0;
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
-            boolean ours = name.equals("apt-ostree.jar") || Stream.of("ostree-java-", "deb-java-", "solver-", "daemon-")
+            // dbus-java too: the system verbs connect to apt-ostreed, and the training has no bus to connect to.
+            boolean ours = name.equals("apt-ostree.jar") || Stream.of("ostree-java-", "deb-java-", "solver-", "daemon-", "dbus-java-", "slf4j-api-")
                     .anyMatch(name::startsWith);
             if (!ours) {
                 continue;

@@ -7,7 +7,6 @@ import java.util.List;
 
 import org.aptostree.cli.ExitCodeException;
 import org.aptostree.daemon.system.SystemRoot;
-import org.aptostree.daemon.transaction.TransactionException;
 import org.aptostree.daemon.transaction.UpdateDeploymentTransaction;
 
 /** Runs the deploy transaction for a verb, and reboots afterwards when asked. */
@@ -35,26 +34,33 @@ final class Changes {
         }
     }
 
+    /**
+     * Runs a deployment change: {@code call} through the daemon, or {@code changes} with {@code options} in
+     * direct mode; then reboots when asked.
+     */
     static int run(SystemOptions system, String title, UpdateDeploymentTransaction.Changes changes,
-            UpdateDeploymentTransaction.Options options, LayeringOptions layering) {
-        try {
-            SystemRoot root = system.open();
-            if (layering.reboot && !root.isBooted()) {
-                throw new ExitCodeException(1, "--reboot needs a booted host, not a --sysroot directory");
-            }
-            int code = TransactionRunner.run(root, new UpdateDeploymentTransaction(title, TransactionRunner.initiator(), root, changes,
-                    options), layering.unchangedExit77);
-            if (layering.reboot && code == 0 && !options.dryRun() && !options.downloadOnly()) {
-                new ProcessBuilder("systemctl", "reboot").inheritIO().start().waitFor();
-            }
-            return code;
-        } catch (TransactionException e) {
-            throw TransactionRunner.failure(e);
-        } catch (java.io.IOException e) {
-            throw new ExitCodeException(1, "cannot reboot: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ExitCodeException(1, "interrupted");
+            UpdateDeploymentTransaction.Options options, LayeringOptions layering, TransactionRunner.DaemonCall call) {
+        if (layering.reboot && !TransactionRunner.query(system,
+                d -> !"/".equals(d.property(DaemonClient.SYSROOT_PATH, DaemonClient.SYSROOT_INTERFACE, "Booted")), SystemRoot::isBooted)) {
+            throw new ExitCodeException(1, "--reboot needs a booted host, not a --sysroot directory");
         }
+        int code = TransactionRunner.run(system, call, root -> new UpdateDeploymentTransaction(title, TransactionRunner.initiator(), root,
+                changes, options), layering.unchangedExit77);
+        if (layering.reboot && code == 0 && !options.dryRun() && !options.downloadOnly()) {
+            try {
+                new ProcessBuilder("systemctl", "reboot").inheritIO().start().waitFor();
+            } catch (java.io.IOException e) {
+                throw new ExitCodeException(1, "cannot reboot: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ExitCodeException(1, "interrupted");
+            }
+        }
+        return code;
+    }
+
+    /** A change that needs rpm-ostree's general method: several kinds at once. */
+    static TransactionRunner.DaemonCall updateDeployment(DaemonOptions modifiers, DaemonOptions options) {
+        return new TransactionRunner.DaemonCall("update_deployment", "a{sv}a{sv}", modifiers.map(), options.flag("no-pull-base", true).map());
     }
 }

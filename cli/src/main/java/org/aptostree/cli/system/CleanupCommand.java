@@ -2,9 +2,8 @@ package org.aptostree.cli.system;
 
 import java.util.concurrent.Callable;
 
-import org.aptostree.daemon.system.SystemRoot;
+import org.aptostree.cli.ExitCodeException;
 import org.aptostree.daemon.transaction.CleanupTransaction;
-import org.aptostree.daemon.transaction.TransactionException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,12 +28,13 @@ final class CleanupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            SystemRoot root = system.open();
-            return TransactionRunner.run(root, new CleanupTransaction(TransactionRunner.initiator(), root,
-                    new CleanupTransaction.What(pending, rollback, base, repomd)), false);
-        } catch (TransactionException e) {
-            throw TransactionRunner.failure(e);
+        CleanupTransaction.What what = new CleanupTransaction.What(pending, rollback, base, repomd);
+        if (!what.any()) {
+            // The engine's own words, before any system or daemon is involved.
+            throw new ExitCodeException(1, "Cleanup requires at least one of -p, -r, -b, -m");
         }
+        return TransactionRunner.run(system, new TransactionRunner.DaemonCall("cleanup", "a{sv}", system.daemonOptions().flag("pending", pending)
+                .flag("rollback", rollback).flag("base", base).flag("repomd", repomd).described().map()),
+                root -> new CleanupTransaction(TransactionRunner.initiator(), root, what), false);
     }
 }

@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.aptostree.cli.ExitCodeException;
-import org.aptostree.daemon.system.PackageDiff;
+import org.aptostree.daemon.dbus.Values;
+import org.aptostree.daemon.system.DiffOutput;
 import org.aptostree.daemon.system.PackageQueries;
-import org.aptostree.daemon.transaction.TransactionException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,19 +36,17 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try {
-                PackageDiff diff = new PackageQueries(system.open()).diff(revs.isEmpty() ? Optional.empty() : Optional.of(revs.get(0)),
-                        revs.size() < 2 ? Optional.empty() : Optional.of(revs.get(1)));
-                switch (format) {
-                    case "block" -> System.out.print(diff.block());
-                    case "diff" -> System.out.print(diff.diff());
-                    case "json" -> System.out.println(diff.json());
-                    default -> throw new ExitCodeException(1, "--format: expected block, diff or json, not '" + format + "'");
-                }
-                return 0;
-            } catch (TransactionException e) {
-                throw TransactionRunner.failure(e);
+            if (!DiffOutput.FORMATS.contains(format)) {
+                throw new ExitCodeException(1, "--format: expected block, diff or json, not '" + format + "'");
             }
+            String from = revs.isEmpty() ? "" : revs.get(0);
+            String to = revs.size() < 2 ? "" : revs.get(1);
+            String diff = TransactionRunner.query(system, d -> (String) d.os("db_diff", "ssa{sv}", from, to,
+                    system.daemonOptions().string("format", format).map())[0],
+                    root -> DiffOutput.render(new PackageQueries(root).diff(from.isEmpty() ? Optional.empty() : Optional.of(from),
+                            to.isEmpty() ? Optional.empty() : Optional.of(to)), format));
+            System.out.print(diff);
+            return 0;
         }
     }
 
@@ -62,15 +60,13 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try {
-                Optional<String> rev = !args.isEmpty() && (args.get(0).matches("[0-9a-f]{64}") || args.get(0).contains("/")
-                        || args.get(0).contains(":")) ? Optional.of(args.get(0)) : Optional.empty();
-                List<String> patterns = rev.isPresent() ? args.subList(1, args.size()) : args;
-                new PackageQueries(system.open()).list(rev, patterns).forEach(System.out::println);
-                return 0;
-            } catch (TransactionException e) {
-                throw TransactionRunner.failure(e);
-            }
+            Optional<String> rev = !args.isEmpty() && (args.get(0).matches("[0-9a-f]{64}") || args.get(0).contains("/")
+                    || args.get(0).contains(":")) ? Optional.of(args.get(0)) : Optional.empty();
+            List<String> patterns = rev.isPresent() ? args.subList(1, args.size()) : args;
+            TransactionRunner.query(system, d -> Values.strings(d.os("list_packages", "a{sv}", system.daemonOptions()
+                    .string("revision", rev.orElse(null)).strings("patterns", patterns).map())[0]),
+                    root -> new PackageQueries(root).list(rev, patterns)).forEach(System.out::println);
+            return 0;
         }
     }
 }

@@ -3,7 +3,6 @@ package org.aptostree.cli.system;
 import java.util.concurrent.Callable;
 
 import org.aptostree.daemon.system.PackageQueries;
-import org.aptostree.daemon.transaction.TransactionException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,11 +18,17 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            System.out.print(new PackageQueries(system.open()).info(name, false));
-            return 0;
-        } catch (TransactionException e) {
-            throw TransactionRunner.failure(e);
+        // show_package_info takes no options: a stateroot other than the default one is read in this process.
+        SystemOptions options = system;
+        if (system.os != null) {
+            options = new SystemOptions();
+            options.sysroot = system.sysroot;
+            options.os = system.os;
+            options.direct = true;
         }
+        String info = TransactionRunner.query(options, d -> (String) d.os("show_package_info", "s", name)[0],
+                root -> new PackageQueries(root).info(name, false));
+        System.out.print(info);
+        return 0;
     }
 }

@@ -38,8 +38,15 @@ final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Changes.Split split = Changes.Split.of(packages);
+        DaemonOptions options = layering.daemonOptions(system).flag("idempotent-layering", idempotent)
+                .flag("allow-inactive-requests", allowInactive).flag("force-replacefiles", forceReplaceFiles);
+        TransactionRunner.DaemonCall call = uninstall.isEmpty()
+                ? new TransactionRunner.DaemonCall("install_packages", "asa{sv}", split.names(),
+                        options.files("local-packages", split.local()).map())
+                : Changes.updateDeployment(new DaemonOptions().strings("install-packages", split.names())
+                        .files("install-local-packages", split.local()).strings("uninstall-packages", uninstall), options);
         return Changes.run(system, "install " + String.join(" ", packages),
                 UpdateDeploymentTransaction.Changes.none().withInstall(split.names(), split.local()).withUninstall(uninstall, false),
-                layering.options(idempotent, allowInactive, forceReplaceFiles, false, false), layering);
+                layering.options(idempotent, allowInactive, forceReplaceFiles, false, false), layering, call);
     }
 }

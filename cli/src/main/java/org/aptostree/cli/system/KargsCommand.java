@@ -5,11 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.aptostree.daemon.system.SystemRoot;
+import org.aptostree.daemon.transaction.KernelArgsEdit;
 import org.aptostree.daemon.transaction.KernelArgsTransaction;
-import org.aptostree.daemon.transaction.TransactionException;
 import org.aptostree.ostree.sysroot.Deployment;
-import org.aptostree.ostree.sysroot.KernelArgs;
 import org.aptostree.ostree.sysroot.Sysroot;
 
 import picocli.CommandLine.Command;
@@ -44,41 +42,20 @@ final class KargsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            SystemRoot root = system.open();
-            if (append.isEmpty() && replace.isEmpty() && delete.isEmpty() && appendIfMissing.isEmpty() && deleteIfPresent.isEmpty()) {
-                Sysroot s = root.load();
-                Deployment d = deployIndex != null ? s.deployments().get(deployIndex) : root.mergeDeployment(s);
-                System.out.println(d.kernelArgs());
-                return 0;
-            }
-            return TransactionRunner.run(root, new KernelArgsTransaction(TransactionRunner.initiator(), root,
-                    Optional.ofNullable(deployIndex), this::edit), unchangedExit77);
-        } catch (TransactionException e) {
-            throw TransactionRunner.failure(e);
+        KernelArgsEdit edit = new KernelArgsEdit(append, replace, delete, appendIfMissing, deleteIfPresent);
+        if (edit.isEmpty()) {
+            String args = TransactionRunner.query(system, d -> (String) d.os("show_kernel_args", "a{sv}",
+                    system.daemonOptions().integer("deploy-index", deployIndex).map())[0], root -> {
+                        Sysroot s = root.load();
+                        Deployment d = deployIndex != null ? s.deployments().get(deployIndex) : root.mergeDeployment(s);
+                        return d.kernelArgs().toString();
+                    });
+            System.out.println(args);
+            return 0;
         }
-    }
-
-    private KernelArgs edit(KernelArgs k) {
-        for (String a : delete) {
-            k = k.delete(a);
-        }
-        for (String a : deleteIfPresent) {
-            if (k.args().contains(a) || !a.contains("=") && k.value(a).isPresent()) {
-                k = k.delete(a);
-            }
-        }
-        for (String a : replace) {
-            k = k.replace(a);
-        }
-        for (String a : append) {
-            k = k.append(a);
-        }
-        for (String a : appendIfMissing) {
-            if (!k.args().contains(a)) {
-                k = k.append(a);
-            }
-        }
-        return k;
+        return TransactionRunner.run(system, new TransactionRunner.DaemonCall("kargs", "a{sv}", system.daemonOptions().strings("append", append)
+                .strings("replace", replace).strings("delete", delete).strings("append-if-missing", appendIfMissing)
+                .strings("delete-if-present", deleteIfPresent).integer("deploy-index", deployIndex).described().map()),
+                root -> new KernelArgsTransaction(TransactionRunner.initiator(), root, Optional.ofNullable(deployIndex), edit), unchangedExit77);
     }
 }

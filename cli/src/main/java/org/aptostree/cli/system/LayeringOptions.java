@@ -26,4 +26,9 @@ final class LayeringOptions {
         return new UpdateDeploymentTransaction.Options(allowDowngrade, dryRun, cacheOnly, downloadOnly, idempotent, allowInactive,
                 forceReplaceFiles, checkOnly);
     }
+
+    /** The daemon's options for these flags (and the stateroot and command line). */
+    DaemonOptions daemonOptions(SystemOptions system) {
+        return system.daemonOptions().flag("dry-run", dryRun).flag("cache-only", cacheOnly).flag("download-only", downloadOnly).described();
+    }
 }

@@ -35,9 +35,15 @@ final class OverrideCommand implements Runnable {
 
         @Override
         public Integer call() {
+            List<java.nio.file.Path> local = Changes.Split.of(replace).local();
+            DaemonOptions options = layering.daemonOptions(system);
+            TransactionRunner.DaemonCall call = local.isEmpty()
+                    ? new TransactionRunner.DaemonCall("override_remove", "asa{sv}", packages, options.map())
+                    : Changes.updateDeployment(new DaemonOptions().strings("override-remove-packages", packages)
+                            .files("override-replace-local-packages", local), options);
             return Changes.run(system, "override remove " + String.join(" ", packages),
-                    UpdateDeploymentTransaction.Changes.none().withOverrides(packages, Changes.Split.of(replace).local(), List.of(), false),
-                    layering.options(false, false, false, false, false), layering);
+                    UpdateDeploymentTransaction.Changes.none().withOverrides(packages, local, List.of(), false),
+                    layering.options(false, false, false, false, false), layering, call);
         }
     }
 
@@ -60,9 +66,14 @@ final class OverrideCommand implements Runnable {
             if (!split.names().isEmpty()) {
                 throw new ExitCodeException(1, "override replace takes local .deb files; not: " + String.join(", ", split.names()));
             }
+            DaemonOptions options = layering.daemonOptions(system);
+            TransactionRunner.DaemonCall call = remove.isEmpty()
+                    ? new TransactionRunner.DaemonCall("override_replace", "aaya{sv}", DaemonOptions.contents(split.local()), options.map())
+                    : Changes.updateDeployment(new DaemonOptions().strings("override-remove-packages", remove)
+                            .files("override-replace-local-packages", split.local()), options);
             return Changes.run(system, "override replace " + String.join(" ", packages),
                     UpdateDeploymentTransaction.Changes.none().withOverrides(remove, split.local(), List.of(), false),
-                    layering.options(false, false, false, false, false), layering);
+                    layering.options(false, false, false, false, false), layering, call);
         }
     }
 
@@ -86,7 +97,8 @@ final class OverrideCommand implements Runnable {
             }
             return Changes.run(system, "override reset " + (all ? "--all" : String.join(" ", packages)),
                     UpdateDeploymentTransaction.Changes.none().withOverrides(List.of(), List.of(), packages, all),
-                    layering.options(false, false, false, false, false), layering);
+                    layering.options(false, false, false, false, false), layering,
+                    new TransactionRunner.DaemonCall("override_reset", "asa{sv}", packages, layering.daemonOptions(system).flag("all", all).map()));
         }
     }
 }

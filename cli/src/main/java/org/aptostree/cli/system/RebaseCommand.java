@@ -26,6 +26,7 @@ final class RebaseCommand implements Callable<Integer> {
     public Integer call() {
         return Changes.run(system, "rebase " + refspec, UpdateDeploymentTransaction.Changes.none()
                         .withBase(Optional.of(refspec), Optional.ofNullable(revision), true),
-                layering.options(false, true, false, true, false), layering);
+                layering.options(false, true, false, true, false), layering,
+                new TransactionRunner.DaemonCall("rebase", "sa{sv}", refspec, layering.daemonOptions(system).string("revision", revision).map()));
     }
 }

@@ -2,9 +2,7 @@ package org.aptostree.cli.system;
 
 import java.util.concurrent.Callable;
 
-import org.aptostree.daemon.system.SystemRoot;
 import org.aptostree.daemon.transaction.RefreshMetadataTransaction;
-import org.aptostree.daemon.transaction.TransactionException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,11 +18,7 @@ final class RefreshMdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            SystemRoot root = system.open();
-            return TransactionRunner.run(root, new RefreshMetadataTransaction(TransactionRunner.initiator(), root, force), false);
-        } catch (TransactionException e) {
-            throw TransactionRunner.failure(e);
-        }
+        return TransactionRunner.run(system, new TransactionRunner.DaemonCall("refresh_md", "a{sv}", system.daemonOptions().flag("force", force)
+                .described().map()), root -> new RefreshMetadataTransaction(TransactionRunner.initiator(), root, force), false);
     }
 }

@@ -25,6 +25,8 @@ final class ResetCommand implements Callable<Integer> {
     public Integer call() {
         boolean all = !overlays && !overrides;
         return Changes.run(system, "reset", UpdateDeploymentTransaction.Changes.none().withReset(all || overlays, all || overrides),
-                layering.options(false, false, false, false, false), layering);
+                layering.options(false, false, false, false, false), layering,
+                new TransactionRunner.DaemonCall("reset", "a{sv}", layering.daemonOptions(system).flag("overlays", overlays)
+                        .flag("overrides", overrides).map()));
     }
 }

@@ -2,9 +2,7 @@ package org.aptostree.cli.system;
 
 import java.util.concurrent.Callable;
 
-import org.aptostree.daemon.system.SystemRoot;
 import org.aptostree.daemon.transaction.RollbackTransaction;
-import org.aptostree.daemon.transaction.TransactionException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,11 +14,7 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            SystemRoot root = system.open();
-            return TransactionRunner.run(root, new RollbackTransaction(TransactionRunner.initiator(), root), false);
-        } catch (TransactionException e) {
-            throw TransactionRunner.failure(e);
-        }
+        return TransactionRunner.run(system, new TransactionRunner.DaemonCall("rollback", "a{sv}", system.daemonOptions().described().map()),
+                root -> new RollbackTransaction(TransactionRunner.initiator(), root), false);
     }
 }

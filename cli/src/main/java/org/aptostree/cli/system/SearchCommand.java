@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.aptostree.daemon.system.PackageQueries;
-import org.aptostree.daemon.transaction.TransactionException;
+import org.aptostree.daemon.dbus.Values;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,16 +20,14 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            List<String> results = new PackageQueries(system.open()).search(query, false);
-            if (results.isEmpty()) {
-                System.out.println("No matches found.");
-                return 1;
-            }
-            results.forEach(System.out::println);
-            return 0;
-        } catch (TransactionException e) {
-            throw TransactionRunner.failure(e);
+        String words = String.join(" ", query).strip();
+        List<String> results = TransactionRunner.query(system, d -> Values.strings(d.os("search_packages", "sa{sv}", words,
+                system.daemonOptions().map())[0]), root -> new PackageQueries(root).search(List.of(words.split("\\s+")), false));
+        if (results.isEmpty()) {
+            System.out.println("No matches found.");
+            return 1;
         }
+        results.forEach(System.out::println);
+        return 0;
     }
 }

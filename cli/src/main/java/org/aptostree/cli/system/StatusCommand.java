@@ -1,14 +1,17 @@
 package org.aptostree.cli.system;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.aptostree.cli.ExitCodeException;
+import org.aptostree.daemon.dbus.Values;
 import org.aptostree.daemon.system.AutomaticUpdatePolicy;
-import org.aptostree.daemon.system.SystemStatus;
 import org.aptostree.daemon.system.StatusJson;
-import org.aptostree.daemon.system.StatusText;
-import org.aptostree.daemon.system.SystemRoot;
-import org.aptostree.daemon.transaction.TransactionException;
+import org.aptostree.daemon.system.StatusOutput;
+import org.aptostree.daemon.system.SystemStatus;
+import org.freedesktop.dbus.types.Variant;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,19 +40,34 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            SystemRoot root = system.open();
-            SystemStatus status = SystemStatus.read(root, AutomaticUpdatePolicy.read(root));
-            if (json) {
-                System.out.println(StatusJson.render(status, booted));
-            } else {
-                SystemStatus shown = booted ? new SystemStatus(status.booted().stream().toList(), status.transaction(),
-                        status.automaticUpdatePolicy()) : status;
-                System.out.print(StatusText.render(shown, verbose || main != null && main.verbose()));
+        String text = TransactionRunner.query(system, d -> (String) d.os("show_status", "a{sv}", system.daemonOptions().flag("json", json)
+                .flag("verbose", verbose()).flag("booted", booted).map())[0],
+                root -> StatusOutput.render(SystemStatus.read(root, AutomaticUpdatePolicy.read(root)), json, verbose(), booted));
+        System.out.print(text);
+        System.out.flush();
+        return pendingExit77 && pending() ? 77 : 0;
+    }
+
+    private boolean verbose() {
+        return verbose || main != null && main.verbose();
+    }
+
+    /**
+     * Whether a deployment waits to be booted (staged, or a default that is not the booted one), from the
+     * deployments as the Sysroot's Deployments property and {@code --json} give them, both ways.
+     */
+    private boolean pending() {
+        List<Map<String, Object>> deployments = TransactionRunner.query(system, d -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Object o : Values.list(d.property(DaemonClient.SYSROOT_PATH, DaemonClient.SYSROOT_INTERFACE, "Deployments"))) {
+                Map<String, Object> m = new HashMap<>();
+                ((Map<?, ?>) o).forEach((k, v) -> m.put((String) k, ((Variant<?>) v).getValue()));
+                out.add(m);
             }
-            return pendingExit77 && status.hasPending() ? 77 : 0;
-        } catch (TransactionException e) {
-            throw TransactionRunner.failure(e);
-        }
+            return out;
+        }, root -> SystemStatus.read(root, AutomaticUpdatePolicy.read(root)).deployments().stream().map(StatusJson::deployment).toList());
+        boolean staged = deployments.stream().anyMatch(m -> Boolean.TRUE.equals(m.get("staged")));
+        boolean booted = deployments.stream().anyMatch(m -> Boolean.TRUE.equals(m.get("booted")));
+        return staged || booted && !Boolean.TRUE.equals(deployments.get(0).get("booted"));
     }
 }

@@ -37,8 +37,13 @@ final class UninstallCommand implements Callable<Integer> {
         if (packages.isEmpty() && !all) {
             throw new ExitCodeException(1, "At least one PACKAGE must be specified (or --all)");
         }
+        DaemonOptions options = layering.daemonOptions(system).flag("idempotent-layering", idempotent);
+        TransactionRunner.DaemonCall call = install.isEmpty()
+                ? new TransactionRunner.DaemonCall("remove_packages", "asa{sv}", packages, options.flag("all", all).map())
+                : Changes.updateDeployment(new DaemonOptions().strings("uninstall-packages", packages).flag("uninstall-all", all)
+                        .strings("install-packages", install), options);
         return Changes.run(system, "uninstall " + (all ? "--all" : String.join(" ", packages)),
                 UpdateDeploymentTransaction.Changes.none().withUninstall(packages, all).withInstall(install, List.of()),
-                layering.options(idempotent, false, false, false, false), layering);
+                layering.options(idempotent, false, false, false, false), layering, call);
     }
 }

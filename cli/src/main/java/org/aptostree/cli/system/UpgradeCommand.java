@@ -28,6 +28,8 @@ final class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return Changes.run(system, "upgrade", UpdateDeploymentTransaction.Changes.none().withBase(Optional.empty(), Optional.empty(), true),
-                layering.options(false, true, false, allowDowngrade, check || preview), layering);
+                layering.options(false, true, false, allowDowngrade, check || preview), layering,
+                new TransactionRunner.DaemonCall("upgrade_system", "a{sv}", layering.daemonOptions(system).flag("allow-downgrade", allowDowngrade)
+                        .flag("check-only", check || preview).map()));
     }
 }

@@ -21,6 +21,15 @@ public final class DirectMode {
 
     public static TransactionResult run(SystemRoot system, Transaction transaction, TransactionListener listener)
             throws TransactionException {
+        return run(system, transaction, new TransactionContext(listener));
+    }
+
+    /**
+     * Runs {@code transaction} in {@code context}, which its owner may {@link TransactionContext#cancel() cancel}
+     * from another thread (the daemon's Cancel, a CLI's Ctrl-C).
+     */
+    public static TransactionResult run(SystemRoot system, Transaction transaction, TransactionContext context)
+            throws TransactionException {
         String osname = system.osname(system.load());
         TransactionLock.Attempt attempt;
         try {
@@ -34,7 +43,7 @@ public final class DirectMode {
         }
         try (TransactionLock lock = attempt.lock().get()) {
             removeScratch(system);
-            return transaction.execute(new TransactionContext(listener));
+            return transaction.execute(context);
         } catch (IOException e) {
             throw new TransactionException(Kind.FAILED, "releasing the transaction lock: " + e.getMessage(), e);
         }
@@ -46,8 +55,11 @@ public final class DirectMode {
                 + ". You can cancel the current transaction with `apt-ostree cancel`");
     }
 
-    /** What interrupted transactions left in the repository's scratch directory (never anything a deployment uses). */
-    static void removeScratch(SystemRoot system) throws TransactionException {
+    /**
+     * Removes what interrupted transactions left in the repository's scratch directory (never anything a deployment
+     * uses). Only the holder of the transaction lock may call it.
+     */
+    public static void removeScratch(SystemRoot system) throws TransactionException {
         Path scratch = system.path().resolve("ostree/repo/tmp/apt-ostree");
         if (!Files.isDirectory(scratch)) {
             return;

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Benchmark of apt-ostreed on a private system bus, against the C parts in the same run:
+#  - daemon start (process start to its bus name acquired, as `gdbus wait` sees NameOwnerChanged);
+#  - Ping round trip: busctl's whole run for Daemon.Ping against busctl's run for dbus-daemon's own GetId (the
+#    difference is the daemon's share), and an in-process loop of a Gio client (python3-gi) against the same loop
+#    on GetId;
+#  - `apt-ostree status` through the daemon against `apt-ostree status --direct`, with the split: the JVM and
+#    CLI start (`--version`), the bus connection and Ping (`daemon-ping` minus that), the call (the rest).
+# Medians of RUNS runs (the compared commands take turns); a command that fails ends the benchmark. Needs root
+# and the built launchers (mvn -B package -DskipTests).
+# Usage: bench/daemon.sh [RUNS]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-21}
+work=$(mktemp -d /tmp/apt-ostreed-bench.XXXXXX)
+aptostree="$here/apt-ostree"
+aptostreed="$here/apt-ostreed"
+bus_pid=""; daemon_pid=""
+cleanup() {
+  [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null || true
+  [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null || true
+  chattr -R -f -i "$work" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+ms() { echo "($2 - $1) * 1000" | bc -l; }
+
+# A small directory sysroot: two commits deployed by ostree.
+tree=$work/tree; sysroot=$work/sysroot
+mkdir -p "$tree/usr/lib/modules/6.1.0-bench" "$tree/usr/etc" "$tree/usr/bin" "$sysroot"
+echo K > "$tree/usr/lib/modules/6.1.0-bench/vmlinuz"; echo I > "$tree/usr/lib/modules/6.1.0-bench/initramfs.img"
+printf 'ID=debian\nPRETTY_NAME="Debian"\n' > "$tree/usr/lib/os-release"; echo host > "$tree/usr/etc/hostname"
+ostree admin init-fs --modern "$sysroot" >/dev/null
+ostree admin os-init --sysroot="$sysroot" debian >/dev/null
+for v in 1 2; do
+  echo "v$v" > "$tree/usr/bin/version"
+  ostree commit --repo="$sysroot/ostree/repo" -b debian/test --tree=dir="$tree" --add-metadata-string=version=$v >/dev/null
+  ostree admin deploy --sysroot="$sysroot" --os=debian debian/test >/dev/null 2>&1
+done
+
+# The private bus: the system bus's policy, everyone may connect, the shipped policy for apt-ostreed's name.
+cat > "$work/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$work/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+  </policy>
+  <include>$here/daemon/src/main/dist/usr/share/dbus-1/system.d/org.aptostree.dev.conf</include>
+</busconfig>
+EOF
+dbus-daemon --config-file="$work/bus.conf" --nofork --print-address=1 > "$work/bus.addr" 2>/dev/null &
+bus_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/bus.addr" ] && break; sleep 0.05; done
+address="unix:path=$work/system_bus_socket"
+export DBUS_SYSTEM_BUS_ADDRESS=$address
+
+# Daemon start to name acquired. The first run makes the daemon's class-data-sharing archive (at its exit).
+start_daemon() {
+  "$aptostreed" --sysroot="$sysroot" --bus="$address" --idle-exit=0 --log-level=warning &
+  daemon_pid=$!
+}
+stop_daemon() {  # SIGTERM: the JVM exits normally, so a missing class-data-sharing archive is written
+  kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=""
+}
+start_daemon; gdbus wait --address "$address" --timeout 60 org.aptostree.dev; stop_daemon
+t_start=()
+for _ in $(seq 1 "$runs"); do
+  t0=$(now); start_daemon; gdbus wait --address "$address" --timeout 60 org.aptostree.dev; t1=$(now)
+  t_start+=("$(ms "$t0" "$t1")")
+  stop_daemon
+done
+printf "daemon start to name acquired   median %7.1f ms (target <= 1000)\n" "$(printf "%s\n" "${t_start[@]}" | median)"
+
+start_daemon; gdbus wait --address "$address" --timeout 60 org.aptostree.dev
+"$aptostree" status --sysroot="$sysroot" >/dev/null   # the daemon's status snapshot and the CLI's archive, once
+
+# Ping from busctl, against dbus-daemon's own GetId: whole runs of busctl, taking turns.
+t_ping=(); t_getid=()
+for _ in $(seq 1 "$runs"); do
+  t0=$(now); busctl --address="$address" call org.aptostree.dev /org/aptostree/dev org.aptostree.dev.Daemon Ping >/dev/null; t1=$(now)
+  busctl --address="$address" call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus GetId >/dev/null; t2=$(now)
+  t_ping+=("$(ms "$t0" "$t1")"); t_getid+=("$(ms "$t1" "$t2")")
+done
+p=$(printf "%s\n" "${t_ping[@]}" | median); g=$(printf "%s\n" "${t_getid[@]}" | median)
+printf "busctl Ping (whole run)         median %7.2f ms, busctl GetId %7.2f ms: the daemon's share %.2f ms (target p50 <= 1)\n" \
+  "$p" "$g" "$(echo "$p - $g" | bc -l)"
+
+# The same round trips in one client process (Gio), 2000 each after 200 to warm up.
+/usr/bin/python3 - "$address" <<'EOF'
+import sys, time
+from gi.repository import Gio, GLib
+bus = Gio.DBusConnection.new_for_address_sync(sys.argv[1],
+    Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+def loop(dest, path, iface, method):
+    out = []
+    for i in range(2200):
+        t0 = time.perf_counter()
+        bus.call_sync(dest, path, iface, method, None, None, Gio.DBusCallFlags.NONE, -1, None)
+        if i >= 200:
+            out.append((time.perf_counter() - t0) * 1000)
+    out.sort()
+    return out[len(out) // 2], out[int(len(out) * 0.99)]
+p50, p99 = loop("org.aptostree.dev", "/org/aptostree/dev", "org.aptostree.dev.Daemon", "Ping")
+g50, g99 = loop("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetId")
+print("Gio client Ping round trip      p50 %7.3f ms  p99 %7.3f ms; dbus-daemon GetId p50 %.3f ms  p99 %.3f ms" % (p50, p99, g50, g99))
+EOF
+
+# status through the daemon against --direct, with the split.
+t_daemon=(); t_direct=(); t_version=(); t_dping=()
+for _ in $(seq 1 "$runs"); do
+  t0=$(now); "$aptostree" status --sysroot="$sysroot" >/dev/null; t1=$(now)
+  "$aptostree" status --sysroot="$sysroot" --direct >/dev/null; t2=$(now)
+  "$aptostree" --version >/dev/null; t3=$(now)
+  "$aptostree" daemon-ping >/dev/null; t4=$(now)
+  t_daemon+=("$(ms "$t0" "$t1")"); t_direct+=("$(ms "$t1" "$t2")"); t_version+=("$(ms "$t2" "$t3")"); t_dping+=("$(ms "$t3" "$t4")")
+done
+d=$(printf "%s\n" "${t_daemon[@]}" | median); x=$(printf "%s\n" "${t_direct[@]}" | median)
+v=$(printf "%s\n" "${t_version[@]}" | median); pg=$(printf "%s\n" "${t_dping[@]}" | median)
+printf "status through the daemon       median %7.1f ms, --direct %7.1f ms: ratio %.2f (target <= 1.5)\n" "$d" "$x" "$(echo "$d / $x" | bc -l)"
+printf "  split: JVM and CLI start %.1f ms, bus connection and Ping %.1f ms, the status call %.1f ms\n" \
+  "$v" "$(echo "$pg - $v" | bc -l)" "$(echo "$d - $pg" | bc -l)"
