@@ -26,6 +26,10 @@ tools=(
   zstd:zstd
   bzip2:bzip2
   lzma:xz-utils
+  lintian:lintian
+  groff:groff-base
+  lexgrog:man-db
+  systemd-nspawn:systemd-container
 )
 missing=()
 for entry in "${tools[@]}"; do
