@@ -180,8 +180,19 @@ abstract class InstalledPackageTest {
         Files.writeString(root.resolve("var/cache/apt-ostree/sha256/0000"), "cached\n");
         Commands.Result r = inRoot("apt-get remove apt-ostree");
         assertEquals(0, r.code(), r.both());
-        assertEquals(Set.of("etc/apt-ostree", "etc/apt-ostree/apt-ostreed.conf", "var/cache/apt-ostree", "var/cache/apt-ostree/sha256",
-                "var/cache/apt-ostree/sha256/0000", "var/lib/apt-ostree", "var/lib/apt-ostree/transaction.lock"), added());
+        Set<String> kept = new TreeSet<>(Set.of("etc/apt-ostree", "etc/apt-ostree/apt-ostreed.conf", "var/cache/apt-ostree",
+                "var/cache/apt-ostree/sha256", "var/cache/apt-ostree/sha256/0000", "var/lib/apt-ostree", "var/lib/apt-ostree/transaction.lock",
+                "var/lib/systemd/deb-systemd-helper-masked"));
+        // deb-systemd-helper, as for every Debian package, keeps the units' enablement for a reinstallation and masks
+        // them while their files are gone; purging forgets both.
+        for (String unit : List.of("multi-user.target.wants/apt-ostree-bootstatus.service", "multi-user.target.wants/apt-ostree-finalize-staged.path",
+                "timers.target.wants/apt-ostreed-automatic.timer")) {
+            String name = unit.substring(unit.indexOf('/') + 1);
+            kept.addAll(List.of("etc/systemd/system/" + unit, "etc/systemd/system/" + name, "var/lib/systemd/deb-systemd-helper-enabled/" + unit,
+                    "var/lib/systemd/deb-systemd-helper-enabled/" + name + ".dsh-also", "var/lib/systemd/deb-systemd-helper-masked/" + name));
+            assertEquals(Path.of("/dev/null"), Files.readSymbolicLink(root.resolve("etc/systemd/system/" + name)), name + " is masked");
+        }
+        assertEquals(kept, added());
     }
 
     @Test

@@ -115,7 +115,7 @@ class ManPageTest {
     }
 
     static Path shippedConfiguration() {
-        return Path.of(System.getProperty("aptostree.conf", "src/deb/root/etc/apt-ostree/apt-ostreed.conf"));
+        return Path.of(System.getProperty("aptostree.conf", "../daemon/src/main/dist/etc/apt-ostree/apt-ostreed.conf"));
     }
 
     private static List<Integer> toList(byte[] b, int n) {
