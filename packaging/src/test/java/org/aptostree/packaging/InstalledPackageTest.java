@@ -112,9 +112,12 @@ abstract class InstalledPackageTest {
     void manShowsEveryCommandAndThePagesAreIndexed() throws Exception {
         String page = readmeOutput("man apt-ostree");
         List<String> absent = new ArrayList<>();
-        for (String verb : Main.fullModel().getSubcommands().keySet()) {
-            if (!page.contains("apt-ostree " + verb)) {
-                absent.add(verb);
+        for (CommandLine command : Main.fullModel().getSubcommands().values()) {
+            String name = command.getCommandSpec().name();
+            String[] aliases = command.getCommandSpec().aliases();
+            String title = "apt-ostree " + name + (aliases.length == 0 ? "" : " (also " + String.join(", ", aliases) + ")");
+            if (!page.contains(title)) {
+                absent.add(title);
             }
         }
         assertEquals(List.of(), absent, page);
