@@ -79,14 +79,15 @@ class BootedHostTest {
         machine = BootedMachine.boot(sysroot, OS, deployment(0), work, "aptostree-host");
         // apt-ostree-bootstatus.service logged the booted deployment at boot.
         Commands.Result journal = machine.root("journalctl -b -u apt-ostree-bootstatus.service --no-pager -o cat");
-        assertTrue(journal.out().contains("● ") && journal.out().contains(HostImage.REF), journal.both());
+        assertTrue(journal.out().contains("\u25cf ") && journal.out().contains(HostImage.REF), journal.both());
         assertEquals("active", machine.root("systemctl is-active apt-ostreed-automatic.timer").out().strip());
         assertEquals("active", machine.root("systemctl is-active apt-ostree-finalize-staged.path").out().strip());
-        assertEquals("loaded", machine.root("systemctl show -P LoadState apt-ostreed.service").out().strip());
-        // The configuration edits of this boot, which later deployments carry.
-        Commands.Result users = machine.root("useradd -m alice && groupadd aptadmins && useradd -m -G aptadmins admin"
-                + " && mkdir -p /etc/apt/keyrings && echo edited-in-first-boot > /etc/apt-ostree-test-edit");
-        assertEquals(0, users.code(), users.both());
+        // The admin's edits of this boot, which the later deployments carry: a user, an administrator whom the
+        // README's polkit rule allows (group sudo), the APT source of the layered package.
+        Commands.Result edits = machine.root("useradd -m alice && useradd -m -G sudo admin && echo edited-in-first-boot > /etc/apt-ostree-test-edit"
+                + " && mkdir -p /etc/apt/keyrings /etc/polkit-1/rules.d");
+        assertEquals(0, edits.code(), edits.both());
+        Files.writeString(deployment(0).resolve("etc/polkit-1/rules.d/50-apt-ostree.rules"), ReadmeSection.polkitRule());
         Files.copy(image.aptKeyring, deployment(0).resolve("etc/apt/keyrings/apt-test.gpg"));
         Files.writeString(deployment(0).resolve("etc/apt/sources.list.d/apt-test.sources"), "Types: deb\nURIs: " + nginx.url("apt")
                 + "\nSuites: " + HostImage.SUITE + "\nComponents: main\nSigned-By: /etc/apt/keyrings/apt-test.gpg\n");
@@ -94,19 +95,33 @@ class BootedHostTest {
 
     @Test
     @Order(3)
-    void installingHelloStagesADeploymentThatStatusShows() throws Exception {
-        Commands.Result install = machine.root("apt-ostree install hello");
-        assertEquals(0, install.code(), install.both());
-        Commands.Result status = machine.root("apt-ostree status");
-        assertTrue(status.out().contains("staged") || status.out().contains("Staged"), status.both());
-        assertTrue(status.out().contains("hello"), status.both());
-        assertTrue(machine.root("test -e /run/ostree/staged-deployment").code() == 0);
-        assertEquals("active", machine.root("systemctl is-active apt-ostree-finalize-staged.service").out().strip(),
-                "the path unit started the finalizer, which works when it stops");
+    void statusAsAUserStartsTheDaemonByDbusActivation() throws Exception {
+        assertEquals("inactive", machine.root("systemctl is-active apt-ostreed.service").out().strip());
+        Commands.Result status = machine.as("alice", "apt-ostree status");
+        assertEquals(0, status.code(), status.both());
+        assertTrue(status.out().contains("\u25cf " + OS + ":" + HostImage.REF), "the booted deployment is marked:\n" + status.both());
+        assertEquals("active", machine.root("systemctl is-active apt-ostreed.service").out().strip());
     }
 
     @Test
     @Order(4)
+    void polkitDeniesTheUserAndAllowsTheAdminWhoStagesHello() throws Exception {
+        Commands.Result denied = machine.as("alice", "apt-ostree install hello");
+        assertNotEquals(0, denied.code(), denied.both());
+        assertTrue(denied.err().contains("not allowed for user alice") || denied.err().contains("Not authorized"), denied.both());
+        Commands.Result install = machine.as("admin", "apt-ostree install hello");
+        assertEquals(0, install.code(), install.both());
+        long states = install.err().lines().filter(l -> l.matches("(preparing|resolving|downloading|unpacking|scripts|committing|deploying): .*")).count();
+        assertTrue(states >= 3, "progress, a line per state:\n" + install.err());
+        Commands.Result status = machine.as("alice", "apt-ostree status");
+        assertTrue(status.out().contains("(staged)") && status.out().contains("hello"), status.both());
+        assertEquals(0, machine.root("test -e /run/ostree/staged-deployment").code());
+        assertEquals("active", machine.root("systemctl is-active apt-ostree-finalize-staged.service").out().strip(),
+                "the path unit started the finalizer, which works when it is stopped");
+    }
+
+    @Test
+    @Order(5)
     void shuttingDownFinalizesTheStagedDeployment() throws Exception {
         machine.powerOff();
         String console = machine.console();
@@ -118,22 +133,22 @@ class BootedHostTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theNewDeploymentBootsWithHelloLayered() throws Exception {
         machine = BootedMachine.boot(sysroot, OS, deployment(0), work, "aptostree-host");
-        Commands.Result dpkg = machine.root("dpkg -l hello");
+        Commands.Result dpkg = machine.as("alice", "dpkg -l hello");
         assertEquals(0, dpkg.code(), dpkg.both());
         assertTrue(dpkg.out().lines().anyMatch(l -> l.startsWith("ii  hello")), dpkg.out());
-        Commands.Result status = machine.root("apt-ostree status");
+        assertEquals("Hello, world!", machine.as("alice", "hello").out().strip());
+        Commands.Result status = machine.as("alice", "apt-ostree status");
         assertTrue(status.out().contains("LayeredPackages: hello"), status.both());
         assertEquals("edited-in-first-boot", machine.root("cat /etc/apt-ostree-test-edit").out().strip());
-        assertEquals(0, machine.root("id alice && id admin").code());
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRollbackBootsTheFirstDeploymentAgainWithoutHelloAndWithTheEdits() throws Exception {
-        Commands.Result rollback = machine.root("apt-ostree rollback");
+        Commands.Result rollback = machine.as("admin", "apt-ostree rollback");
         assertEquals(0, rollback.code(), rollback.both());
         machine.powerOff();
         machine = null;

@@ -48,6 +48,17 @@ final class ReadmeSection {
         return lines;
     }
 
+    /** The section's polkit rule, its {@code js} block. */
+    static String polkitRule() throws IOException {
+        String s = text();
+        int open = s.indexOf("```js\n");
+        int close = s.indexOf("\n```", open);
+        if (open < 0 || close < 0) {
+            throw new IOException("the README's '" + TITLE + "' has no ```js block");
+        }
+        return s.substring(open + 6, close + 1);
+    }
+
     /** The lintian tags listed, as {@code - `tag`: why}, after the paragraph that starts with "lintian". */
     static Set<String> lintianWarnings() throws IOException {
         String s = text();
