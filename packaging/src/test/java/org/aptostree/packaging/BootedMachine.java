@@ -54,11 +54,16 @@ final class BootedMachine implements AutoCloseable {
             throw new IOException("systemd-nspawn started no systemd:\n" + Files.readString(log));
         }
         BootedMachine m = new BootedMachine(p, leader, log);
+        // Until systemd's own bus is up, systemctl cannot ask it and prints no state.
         Commands.Result state = m.root("systemctl is-system-running --wait");
+        for (int i = 0; i < 120 && state.out().isBlank() && p.isAlive(); i++) {
+            Thread.sleep(500);
+            state = m.root("systemctl is-system-running --wait");
+        }
         if (!state.out().strip().equals("running")) {
             String failed = m.root("systemctl --failed --no-legend; journalctl -b --no-pager -p warning | tail -n 50").out();
             m.close();
-            throw new IOException("the machine is " + state.out().strip() + ", not running; failed units and warnings:\n" + failed);
+            throw new IOException("the machine is " + state.both().strip() + ", not running; failed units and warnings:\n" + failed);
         }
         return m;
     }

@@ -122,8 +122,9 @@ abstract class InstalledPackageTest {
         }
         assertEquals(List.of(), absent, page);
         CommandLine admin = Main.fullModel().getSubcommands().get("ostree").getSubcommands().get("admin");
-        for (String verb : admin.getSubcommands().keySet()) {
-            assertTrue(page.contains("apt-ostree ostree admin " + verb), verb);
+        for (CommandLine verb : admin.getSubcommands().values()) {
+            String name = "apt-ostree ostree admin " + verb.getCommandSpec().name();
+            assertTrue(page.contains(name), name);
         }
         String daemon = inRoot("man 8 apt-ostreed").out();
         assertTrue(daemon.contains("org.aptostree.dev"), daemon);
