@@ -96,6 +96,8 @@ class BootedHostTest {
     @Test
     @Order(3)
     void statusAsAUserStartsTheDaemonByDbusActivation() throws Exception {
+        // apt-ostree-bootstatus.service's status started it at boot; stopped, the next call starts it again.
+        machine.root("systemctl stop apt-ostreed.service");
         assertEquals("inactive", machine.root("systemctl is-active apt-ostreed.service").out().strip());
         Commands.Result status = machine.as("alice", "apt-ostree status");
         assertEquals(0, status.code(), status.both());
