@@ -49,6 +49,10 @@ tools=(
   gcc:gcc
   setpriv:util-linux
   useradd:passwd
+  lintian:lintian
+  groff:groff-base
+  lexgrog:man-db
+  systemd-nspawn:systemd-container
 )
 present() {
   case $1 in

@@ -124,6 +124,22 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /** The whole command tree, every group with all its verbs, for what documents it (man page, completion). */
+    public static CommandLine fullModel() {
+        CommandLine cl = new CommandLine(new Main());
+        SYSTEM_VERBS.forEach(v -> cl.addSubcommand(new CommandLine(v)));
+        for (Map.Entry<String, Group> g : GROUPS.entrySet()) {
+            CommandLine group = new CommandLine(g.getValue().factory().get());
+            for (Class<?> verb : g.getValue().verbs()) {
+                CommandLine line = new CommandLine(verb);
+                g.getValue().nested().getOrDefault(verb, List.of()).forEach(v -> line.addSubcommand(new CommandLine(v)));
+                group.addSubcommand(line);
+            }
+            cl.addSubcommand(g.getKey(), group);
+        }
+        return cl;
+    }
+
     /** The verb the command line names at {@code position} among its positionals, or all when it names none of them. */
     private static List<Class<?>> named(List<Class<?>> verbs, List<String> positionals, int position) {
         String name = positionals.size() > position ? positionals.get(position) : null;

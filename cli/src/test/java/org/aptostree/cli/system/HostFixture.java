@@ -3,8 +3,6 @@ package org.aptostree.cli.system;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +15,7 @@ import org.aptostree.cli.Main;
 import org.aptostree.fixtures.deb.DebBuilder;
 import org.aptostree.fixtures.deb.RepositoryBuilder;
 import org.aptostree.fixtures.deb.SigningKey;
+import org.aptostree.fixtures.http.Nginx;
 
 /**
  * A deployed host to run the system verbs on, made of real parts: a directory sysroot that follows a base served by
@@ -55,9 +54,9 @@ final class HostFixture implements AutoCloseable {
         final int port;
         final String first;
         final String second;
-        private final Process nginx;
+        private final Nginx nginx;
 
-        private Served(Path work, Path repo, int port, Process nginx, String first, String second) {
+        private Served(Path work, Path repo, int port, Nginx nginx, String first, String second) {
             this.work = work;
             this.repo = repo;
             this.port = port;
@@ -91,11 +90,8 @@ final class HostFixture implements AutoCloseable {
             String fpr = colons.lines().filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
             Files.write(work.resolve("base.pub.gpg"), runBytes(List.of("gpg", "--homedir", gpgHome.toString(), "--export", fpr)));
 
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            Process nginx = startNginx(root, work.resolve("nginx"), port);
+            Nginx nginx = Nginx.serve(root, work.resolve("nginx"));
+            int port = nginx.port();
             try {
                 Path repo = root.resolve("ostree");
                 cli("ostree", "--repo=" + repo, "init", "--mode=archive");
@@ -110,7 +106,7 @@ final class HostFixture implements AutoCloseable {
                 served.point(REF, first);
                 return served;
             } catch (Exception | Error e) {
-                nginx.destroy();
+                nginx.close();
                 throw e;
             }
         }
@@ -146,9 +142,8 @@ final class HostFixture implements AutoCloseable {
         }
 
         private void stop() {
-            nginx.destroy();
             try {
-                nginx.waitFor();
+                nginx.close();
                 run(List.of("rm", "-rf", work.toString()));
             } catch (IOException | InterruptedException e) {
                 // The JVM is ending; a temporary directory may stay behind.
@@ -273,46 +268,6 @@ final class HostFixture implements AutoCloseable {
             throw new IOException(String.join(" ", command) + " exited " + rc + ": " + stderr + new String(out, StandardCharsets.UTF_8));
         }
         return out;
-    }
-
-    private static Process startNginx(Path root, Path dir, int port) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        String conf = """
-                user root root;
-                daemon off;
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log;
-                events { worker_connections 64; }
-                http {
-                  access_log off;
-                  client_body_temp_path %1$s/body;
-                  proxy_temp_path %1$s/proxy;
-                  fastcgi_temp_path %1$s/fastcgi;
-                  uwsgi_temp_path %1$s/uwsgi;
-                  scgi_temp_path %1$s/scgi;
-                  types { application/octet-stream bin; }
-                  server {
-                    listen 127.0.0.1:%2$d;
-                    root %3$s;
-                  }
-                }
-                """.formatted(dir.toAbsolutePath(), port, root.toAbsolutePath());
-        Files.writeString(dir.resolve("nginx.conf"), conf);
-        Process p = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        for (int i = 0; i < 100; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return p;
-            } catch (IOException e) {
-                if (!p.isAlive()) {
-                    throw new IOException("nginx failed to start: " + Files.readString(dir.resolve("stdout.log")));
-                }
-                Thread.sleep(50);
-            }
-        }
-        p.destroyForcibly();
-        throw new IOException("nginx did not listen on port " + port);
     }
 
     @Override

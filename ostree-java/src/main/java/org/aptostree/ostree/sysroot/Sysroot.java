@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,22 +127,28 @@ public final class Sysroot {
         return new Deployment(osname, commit, serial, m.group(3), Integer.parseInt(m.group(4)), entry, origin);
     }
 
-    /** On a booted system, the deployment named by {@code ostree=} in {@code /proc/cmdline}. */
+    /**
+     * On a booted system ({@code /run/ostree-booted}, the sysroot at {@code /}), the deployment whose directory is
+     * {@code /}: as libostree finds it, by the (device, inode) of {@code /}, which ostree-prepare-root made a bind
+     * mount of the deployment's directory. The kernel command line's {@code ostree=} would name the same one after a
+     * boot through the initramfs, but not in a container booted from the deployment, which shares the host's.
+     */
     private static Optional<Deployment> findBooted(Path root, List<Deployment> list) throws IOException {
         if (!root.toAbsolutePath().normalize().equals(Path.of("/")) || !Files.exists(Path.of("/run/ostree-booted"))) {
             return Optional.empty();
         }
-        Optional<String> arg = KernelArgs.parse(Files.readString(Path.of("/proc/cmdline")).strip()).value("ostree");
-        if (arg.isEmpty()) {
-            return Optional.empty();
-        }
-        Path link = root.resolve(arg.get().substring(1)).toRealPath();
+        Object rootId = deviceAndInode(Path.of("/"));
         for (Deployment d : list) {
-            if (d.dir(root).toRealPath().equals(link)) {
+            if (deviceAndInode(d.dir(root)).equals(rootId)) {
                 return Optional.of(d);
             }
         }
         return Optional.empty();
+    }
+
+    private static List<Object> deviceAndInode(Path dir) throws IOException {
+        Map<String, Object> a = Files.readAttributes(dir, "unix:dev,ino");
+        return List.of(a.get("dev"), a.get("ino"));
     }
 
     public Path root() {
