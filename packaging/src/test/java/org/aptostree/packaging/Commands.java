@@ -7,8 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import org.aptostree.testkit.Requirements;
 
 /** Running the real tools the tests judge the package with. */
 final class Commands {
@@ -51,24 +50,9 @@ final class Commands {
      * naming what is missing.
      */
     static void require(List<String> tools, boolean root) {
-        List<String> missing = tools.stream().filter(t -> !onPath(t)).toList();
-        String why = (missing.isEmpty() ? "" : "missing tools: " + String.join(", ", missing))
-                + (root && !"root".equals(System.getProperty("user.name")) ? " needs root" : "");
-        if (why.isEmpty()) {
-            return;
+        Requirements.tools(tools.toArray(String[]::new));
+        if (root) {
+            Requirements.root();
         }
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail("CI=true: " + why.strip());
-        }
-        Assumptions.abort(why.strip());
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
