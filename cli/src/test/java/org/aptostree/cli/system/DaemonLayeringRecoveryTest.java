@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.Set;
 
 import org.aptostree.daemon.dbus.BusConnection;
+import org.aptostree.testkit.DebianData;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,17 +31,15 @@ class DaemonLayeringRecoveryTest {
 
     @Test
     void killedAtRandomPointsOfInstallsAndUpgrades() throws Exception {
-        Path shared = Path.of(System.getProperty("aptostree.shared", "../shared"));
-        Path mirror = shared.resolve("data/debian-mirror").toAbsolutePath().normalize();
-        RequiredTools.require(List.of("dbus-daemon", "ostree", "nginx"),
-                List.of(new RequiredTools.Probe("the Debian mirror in " + mirror, List.of("test", "-d", mirror.toString()))));
+        RequiredTools.require(List.of("dbus-daemon", "ostree", "nginx"), List.of());
+        Path mirror = DebianData.mirror();
         int kills = Integer.getInteger("aptostree.daemon.kills", 50);
         Path work = Files.createTempDirectory(Path.of("/var/tmp"), "daemon-recovery");
         Random random = new Random(1414);
         int interrupted = 0;
         List<String> outcomes = new ArrayList<>();
         try (HostFixture host = HostFixture.create(Files.createDirectories(work.resolve("host")), mirror,
-                shared.resolve("data/keyrings/debian-archive-keyring.gpg").toAbsolutePath().normalize(), HostFixture.SMALL);
+                DebianData.keyring(), HostFixture.SMALL);
                 PrivateSystemBus bus = PrivateSystemBus.start(work.resolve("bus"), Optional.empty());
                 BusConnection client = BusConnection.open(bus.address)) {
             for (int i = 0; i < kills; i++) {

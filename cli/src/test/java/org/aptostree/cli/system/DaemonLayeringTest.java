@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.aptostree.daemon.dbus.BusConnection;
 import org.aptostree.daemon.dbus.Values;
+import org.aptostree.testkit.DebianData;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,11 +53,9 @@ class DaemonLayeringTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path shared = Path.of(System.getProperty("aptostree.shared", "../shared"));
-        Path mirror = shared.resolve("data/debian-mirror").toAbsolutePath().normalize();
-        RequiredTools.require(List.of("dbus-daemon", "gdbus", "ostree", "nginx", "/usr/bin/python3"),
-                List.of(RequiredTools.PYTHON_GIO, new RequiredTools.Probe("the Debian mirror in " + mirror, List.of("test", "-d", mirror.toString()))));
-        Path keyring = shared.resolve("data/keyrings/debian-archive-keyring.gpg").toAbsolutePath().normalize();
+        RequiredTools.require(List.of("dbus-daemon", "gdbus", "ostree", "nginx", "/usr/bin/python3"), List.of(RequiredTools.PYTHON_GIO));
+        Path mirror = DebianData.mirror();
+        Path keyring = DebianData.keyring();
         work = Files.createTempDirectory(Path.of("/var/tmp"), "daemon-layering");
         host = HostFixture.create(Files.createDirectories(work.resolve("a")), mirror, keyring, HostFixture.SMALL);
         twin = HostFixture.create(Files.createDirectories(work.resolve("b")), mirror, keyring, HostFixture.SMALL);
