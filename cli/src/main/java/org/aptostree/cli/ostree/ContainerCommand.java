@@ -13,7 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code apt-ostree ostree container}: ostree-ext's verbs for OSTree commits as container images. */
 @Command(name = "container", mixinStandardHelpOptions = true,
         description = "Export OSTree commits as container images and import them (ostree-ext's format).",
-        subcommands = {ContainerCommand.Encapsulate.class, ContainerCommand.Unencapsulate.class})
+        subcommands = {ContainerCommand.Encapsulate.class, ContainerCommand.Unencapsulate.class, ContainerImageCommand.class,
+            ContainerLintCommand.class})
 final class ContainerCommand {
     @ParentCommand
     OstreeCommand ostree;
@@ -72,9 +73,10 @@ final class ContainerCommand {
         public Integer call() throws Exception {
             org.aptostree.ostree.repo.Repository repo = container.ostree.open();
             org.aptostree.ostree.container.OstreeImageReference ref = org.aptostree.ostree.container.OstreeImageReference.parse(imgref);
-            try (org.aptostree.ostree.oci.ImageSource source = ContainerRegistry.open(ref.image(), repo, authfile)) {
+            try (org.aptostree.ostree.oci.ImageSource source = org.aptostree.ostree.oci.ImageSource.open(ref.image(),
+                    repo.path().resolve("tmp"), authfile)) {
                 org.aptostree.ostree.container.ImageImporter.Unencapsulated u =
-                        org.aptostree.ostree.container.ImageImporter.unencapsulate(repo, source);
+                        org.aptostree.ostree.container.ImageImporter.unencapsulate(repo, ref, source);
                 PrintWriter out = spec.commandLine().getOut();
                 if (writeRef != null) {
                     repo.refs().set(writeRef, u.commit());

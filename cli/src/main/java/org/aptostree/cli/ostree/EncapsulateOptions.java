@@ -47,8 +47,18 @@ public final class EncapsulateOptions {
     @Option(names = "--authfile", paramLabel = "FILE", description = "Registry credentials (containers auth.json format).")
     Path authfile;
 
+    /** The registry credentials file given, or null. */
+    public Path authfile() {
+        return authfile;
+    }
+
     /** Exports {@code rev} to {@code dest}; prints and returns the manifest digest. */
     public Digest run(Repository repo, String rev, String dest, PrintWriter out) throws Exception {
+        return run(repo, rev, dest, out, Optional.empty());
+    }
+
+    /** As {@link #run(Repository, String, String, PrintWriter)}, keeping the layer grouping of {@code prior} when given. */
+    public Digest run(Repository repo, String rev, String dest, PrintWriter out, Optional<ImageManifest> prior) throws Exception {
         Map<String, String> labelMap = new LinkedHashMap<>();
         for (String kv : labels) {
             int eq = kv.indexOf('=');
@@ -70,6 +80,8 @@ public final class EncapsulateOptions {
         }
         if (previousBuildManifest != null) {
             opts = opts.withPriorBuild(ImageManifest.parse(Files.readAllBytes(previousBuildManifest)));
+        } else if (prior.isPresent()) {
+            opts = opts.withPriorBuild(prior.get());
         }
         ImageReference ref = ImageReference.parse(dest);
         Digest digest = Encapsulator.encapsulate(repo, commit.hex(), ref, opts, ContainerRegistry.pusher(authfile));

@@ -16,7 +16,8 @@ final class RebaseCommand implements Callable<Integer> {
     @Mixin
     LayeringOptions layering = new LayeringOptions();
 
-    @Parameters(index = "0", paramLabel = "REFSPEC", description = "REMOTE:REF (or REF, on the current remote)")
+    @Parameters(index = "0", paramLabel = "REFSPEC", description = {"REMOTE:REF (or REF, on the current remote), or a container image:",
+        "ostree-unverified-registry:HOST/NAME:TAG, ostree-unverified-image:oci:DIR, ostree-remote-registry:REMOTE:HOST/NAME:TAG"})
     String refspec;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "REVISION", description = "A checksum or version=VERSION")

@@ -24,11 +24,13 @@ import java.util.Optional;
  * @param baseRemovals             base packages taken out, {@code name version}
  * @param baseLocalReplacements    base packages replaced, {@code name old -> new}
  * @param kernelArguments          the boot entry's options
+ * @param imageDigest              for a container image's commit (or one layered on it), the image's manifest digest
  */
 public record DeploymentStatus(String id, String osname, int serial, String checksum, Optional<String> version, long timestamp,
         Optional<Origin> origin, boolean booted, boolean staged, boolean pinned, Optional<String> baseChecksum,
         Optional<String> baseVersion, Optional<Long> baseTimestamp, List<String> packages, List<String> inactiveRequests,
-        List<String> localPackages, List<String> baseRemovals, List<String> baseLocalReplacements, String kernelArguments) {
+        List<String> localPackages, List<String> baseRemovals, List<String> baseLocalReplacements, String kernelArguments,
+        Optional<String> imageDigest) {
 
     public DeploymentStatus {
         packages = List.copyOf(packages);

@@ -52,6 +52,7 @@ public final class StatusJson {
         m.put("timestamp", d.timestamp());
         d.origin().flatMap(Origin::refspec).ifPresent(r -> m.put("origin", r));
         d.origin().flatMap(Origin::containerImageReference).ifPresent(r -> m.put("container-image-reference", r));
+        d.imageDigest().ifPresent(r -> m.put("container-image-reference-digest", r));
         m.put("booted", d.booted());
         m.put("staged", d.staged());
         m.put("pinned", d.pinned());

@@ -31,6 +31,7 @@ public final class StatusText {
                 out.append(" (staged)");
             }
             out.append('\n');
+            d.imageDigest().ifPresent(digest -> field(out, "Digest", digest));
             d.version().ifPresent(v -> field(out, "Version", v + " (" + ISO.format(Instant.ofEpochSecond(d.timestamp())) + ")"));
             if (d.baseChecksum().isPresent()) {
                 field(out, "BaseCommit", d.baseChecksum().get());

@@ -10,6 +10,7 @@ import org.aptostree.daemon.compose.PackageLayering;
 import org.aptostree.daemon.transaction.TransactionException;
 import org.aptostree.daemon.transaction.TransactionException.Kind;
 import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.container.ImageStore;
 import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.KeyFile;
@@ -104,9 +105,13 @@ public record SystemStatus(List<DeploymentStatus> deployments, Optional<Transact
                 replacements.add(nva[0] + " " + old + " -> " + (nva.length > 1 ? nva[1] : "?"));
             }
         }
-        return new DeploymentStatus(id, osname, serial, commitId.hex(), commit.metadata().getString("version"), commit.timestamp(),
+        // An image's merge commit has no version of its own: rpm-ostree shows the image's.
+        Optional<ImageStore.ImageState> image = ImageStore.describe(repo, baseId.orElse(commitId));
+        Optional<String> version = commit.metadata().getString("version").or(() -> image.flatMap(ImageStore.ImageState::version));
+        return new DeploymentStatus(id, osname, serial, commitId.hex(), version, commit.timestamp(),
                 origin, booted, staged, pinned, baseId.map(ObjectId::hex), base.flatMap(b -> b.metadata().getString("version")),
-                base.map(Commit::timestamp), active, inactive, locals, removals, replacements, kargs);
+                base.map(Commit::timestamp), active, inactive, locals, removals, replacements, kargs,
+                image.map(i -> i.manifestDigest().toString()));
     }
 
     /** The deployment the system runs, if it is booted. */

@@ -26,6 +26,8 @@ import org.aptostree.daemon.system.PackageRequest;
 import org.aptostree.daemon.system.SystemRoot;
 import org.aptostree.daemon.transaction.TransactionException.Kind;
 import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.container.ImageStore;
+import org.aptostree.ostree.container.OstreeImageReference;
 import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.pull.PullProgress;
@@ -281,7 +283,9 @@ public final class UpdateDeploymentTransaction extends Transaction {
     /** The origin with the changes made, each checked against it as rpm-ostree checks them. */
     private Origin applyChanges(Origin origin, String osname, List<String> notes) throws TransactionException {
         Origin o = origin;
-        if (changes.rebase().isPresent()) {
+        if (changes.rebase().isPresent() && OstreeImageReference.isOstreeImageReference(changes.rebase().get())) {
+            o = o.withContainerImageReference(imageReference(changes.rebase().get()));
+        } else if (changes.rebase().isPresent()) {
             // A bare ref stays on the current remote, as rpm-ostree rebases it.
             String to = changes.rebase().get();
             String current = o.refspec().orElse("");
@@ -416,8 +420,11 @@ public final class UpdateDeploymentTransaction extends Transaction {
      * remote's signature checks), or the requested revision; older than the current base only when allowed.
      */
     private ObjectId newBase(TransactionContext context, Repository repo, Origin origin, ObjectId currentBase) throws TransactionException {
+        if (origin.containerImageReference().isPresent()) {
+            return pullImage(context, repo, origin.containerImageReference().get());
+        }
         String refspec = origin.refspec().orElseThrow(() -> new TransactionException(Kind.INVALID_ARGUMENT,
-                "the deployment follows a container image; image upgrades are not available here"));
+                "the deployment's origin names no base"));
         int colon = refspec.indexOf(':');
         String remote = colon > 0 ? refspec.substring(0, colon) : null;
         String ref = colon > 0 ? refspec.substring(colon + 1) : refspec;
@@ -460,6 +467,40 @@ public final class UpdateDeploymentTransaction extends Transaction {
             throw new TransactionException(Kind.NETWORK, "pulling " + refspec + " failed: " + e.getMessage(), e);
         } catch (OstreeFormatException e) {
             throw new TransactionException(Kind.FAILED, "pulling " + refspec + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** An image reference as the origin keeps it (ostree-ext's canonical form); a form that is not supported is refused. */
+    private static String imageReference(String given) throws TransactionException {
+        try {
+            return OstreeImageReference.parse(given).toString();
+        } catch (IllegalArgumentException e) {
+            throw new TransactionException(Kind.INVALID_ARGUMENT, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The base of an image-based deployment: the image's merge commit, pulled into the sysroot's repository as
+     * ostree-ext stores images (a layer already stored is not fetched again; an unchanged manifest fetches nothing).
+     * The commit's metadata holds the manifest digest that status shows.
+     */
+    private ObjectId pullImage(TransactionContext context, Repository repo, String reference) throws TransactionException {
+        if (changes.revision().isPresent()) {
+            throw new TransactionException(Kind.INVALID_ARGUMENT, "A container image deployment has no revisions: rebase to the image"
+                    + " by digest (NAME@sha256:...) instead");
+        }
+        context.update(TransactionState.DOWNLOADING, "Pulling " + reference, 5);
+        try {
+            ImageStore.Pulled pulled = ImageStore.pull(repo, OstreeImageReference.parse(reference), (Path) null, ImageStore.Options.defaults()
+                    .withRequireBootable(true).withOffline(options.cacheOnly()).withLog(context::message));
+            pulled.filteredWarning().ifPresent(context::message);
+            return pulled.state().mergeCommit();
+        } catch (IllegalArgumentException e) {
+            throw new TransactionException(Kind.INVALID_ARGUMENT, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new TransactionException(Kind.NETWORK, "pulling " + reference + " failed: " + e.getMessage(), e);
+        } catch (OstreeFormatException e) {
+            throw new TransactionException(Kind.FAILED, "pulling " + reference + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -19,7 +19,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Jazzer targets for the container image parsers: manifests, indexes and configurations (JSON), the layout of
- * an ostree image, image references, and the import of a layer's tar stream into a repository. On any input they
+ * an ostree image, image references, and the import of a layer's tar stream into a repository (an ostree layer, or a
+ * derived layer with its paths filtered and its whiteouts applied). On any input they
  * parse or fail with {@link OstreeFormatException} (or {@link IOException} for streams, and
  * {@link IllegalArgumentException} for references); anything else is a bug.
  */
@@ -75,6 +76,16 @@ class ContainerParsersFuzzTest {
         byte[] tar = data.consumeRemainingAsBytes();
         try {
             ImageImporter.importLayerTar(repo(), new ByteArrayInputStream(tar), commitLayer, "fuzz");
+        } catch (OstreeFormatException | IOException expected) {
+            // rejected
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void derivedLayerTarImport(FuzzedDataProvider data) throws IOException, OstreeFormatException {
+        byte[] tar = data.consumeRemainingAsBytes();
+        try {
+            ImageImporter.importDerivedLayerTar(repo(), new ByteArrayInputStream(tar), "fuzz");
         } catch (OstreeFormatException | IOException expected) {
             // rejected
         }

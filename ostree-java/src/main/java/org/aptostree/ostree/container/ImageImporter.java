@@ -8,11 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+
+import org.aptostree.openpgp.Keyring;
+import org.aptostree.openpgp.Verification;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.object.DirTree;
@@ -79,6 +84,19 @@ public final class ImageImporter {
 
     /** {@code ostree container unencapsulate}: the image's commit, exactly, into {@code repo}; no refs are written. */
     public static Unencapsulated unencapsulate(Repository repo, ImageSource source) throws IOException, OstreeFormatException {
+        return unencapsulate(repo, source, null);
+    }
+
+    /**
+     * As {@link #unencapsulate(Repository, ImageSource)}; for an {@code ostree-remote-image:} reference the commit must
+     * carry a good signature by one of that remote's keys.
+     */
+    public static Unencapsulated unencapsulate(Repository repo, OstreeImageReference ref, ImageSource source)
+            throws IOException, OstreeFormatException {
+        return unencapsulate(repo, source, ref.ostreeRemote().isPresent() ? ImageStore.keyring(repo, ref.ostreeRemote().get()) : null);
+    }
+
+    private static Unencapsulated unencapsulate(Repository repo, ImageSource source, Keyring keyring) throws IOException, OstreeFormatException {
         ImageSource.Fetched m = source.manifest(Platform.host());
         ImageConfig config = ImageConfig.parse(source.readBlob(m.manifest().config(), ImageConfig.MAX_SIZE));
         Layout l = layout(m.manifest(), config);
@@ -88,39 +106,67 @@ public final class ImageImporter {
         if (!l.derivedLayers().isEmpty()) {
             throw new OstreeFormatException("Image has " + l.derivedLayers().size() + " non-ostree layers");
         }
-        ObjectId commit = importBase(repo, source, l, config, false);
-        return new Unencapsulated(commit, m.digest());
+        try (WorkerPool pool = layerPool()) {
+            Base base = importBase(repo, source, l, config, false, keyring, pool, message -> { });
+            return new Unencapsulated(base.commit(), m.digest());
+        }
+    }
+
+    /** Threads for layers: each decompresses and hashes one layer; layers are independent until they are merged. */
+    static WorkerPool layerPool() {
+        return new WorkerPool("ostree-container-layer", Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The imported commit of an image's ostree layers, its good signatures (if checked), and what was fetched. */
+    record Base(ObjectId commit, Verification verification, int fetched, long bytes) {
     }
 
     /**
      * Imports the chunk layers (object sets) and the commit layer; with {@code writeRefs} each layer's commit gets
      * its {@code ostree/container/blob/…} ref and layers already there are not fetched again.
      */
-    static ObjectId importBase(Repository repo, ImageSource source, Layout l, ImageConfig config, boolean writeRefs)
-            throws IOException, OstreeFormatException {
+    static Base importBase(Repository repo, ImageSource source, Layout l, ImageConfig config, boolean writeRefs, Keyring keyring,
+            WorkerPool pool, Consumer<String> log) throws IOException, OstreeFormatException {
         Path tmp = repo.path().resolve("tmp");
-        try (WorkerPool pool = new WorkerPool("ostree-container-import", Runtime.getRuntime().availableProcessors());
-             ObjectInserter inserter = repo.newInserter()) {
+        try (ObjectInserter inserter = repo.newInserter()) {
             List<Future<ObjectId>> chunks = new ArrayList<>();
+            int fetched = 0;
+            long bytes = 0;
             for (Descriptor d : l.chunkLayers()) {
+                Optional<ObjectId> have = writeRefs ? repo.refs().resolve(layerRef(d.digest())) : Optional.empty();
+                if (have.isPresent()) {
+                    chunks.add(CompletableFuture.completedFuture(have.get()));
+                    continue;
+                }
+                fetched++;
+                bytes += d.size();
                 chunks.add(pool.submit(() -> {
-                    String ref = layerRef(d.digest());
-                    Optional<ObjectId> have = writeRefs ? repo.refs().resolve(ref) : Optional.empty();
-                    if (have.isPresent()) {
-                        return have.get();
-                    }
+                    log.accept("Fetching ostree chunk " + d.digest() + " (" + d.size() + " bytes)");
                     TarImporter imp = new TarImporter(repo, inserter, TarImporter.Mode.OBJECT_SET, source.describe() + " layer " + d.digest());
                     importLayer(source, d, tmp, imp);
                     return imp.finishObjectSet();
                 }));
             }
+            Descriptor ostree = l.ostreeLayer();
+            Optional<ObjectId> haveCommit = writeRefs ? repo.refs().resolve(layerRef(ostree.digest())) : Optional.empty();
+            Future<ObjectId> commitFuture;
+            TarImporter commitImporter = new TarImporter(repo, inserter, TarImporter.Mode.COMMIT, source.describe() + " layer "
+                    + ostree.digest(), keyring);
+            if (haveCommit.isPresent()) {
+                commitFuture = CompletableFuture.completedFuture(haveCommit.get());
+            } else {
+                fetched++;
+                bytes += ostree.size();
+                commitFuture = pool.submit(() -> {
+                    log.accept("Fetching ostree commit layer " + ostree.digest() + " (" + ostree.size() + " bytes)");
+                    return importLayer(source, ostree, tmp, commitImporter);
+                });
+            }
             List<ObjectId> chunkCommits = new ArrayList<>();
             for (Future<ObjectId> f : chunks) {
                 chunkCommits.add(WorkerPool.join(f));
             }
-            Descriptor ostree = l.ostreeLayer();
-            TarImporter imp = new TarImporter(repo, inserter, TarImporter.Mode.COMMIT, source.describe() + " layer " + ostree.digest());
-            ObjectId commit = importLayer(source, ostree, tmp, imp);
+            ObjectId commit = WorkerPool.join(commitFuture);
             String label = config.labels().get(Encapsulator.LABEL_COMMIT);
             if (label != null && !label.equals(commit.hex())) {
                 throw new OstreeFormatException("the image's commit layer holds commit " + commit + " but its " + Encapsulator.LABEL_COMMIT
@@ -134,7 +180,7 @@ public final class ImageImporter {
                 }
                 repo.refs().set(layerRef(ostree.digest()), commit);
             }
-            return commit;
+            return new Base(commit, commitImporter.verification(), fetched, bytes);
         }
     }
 
@@ -153,17 +199,43 @@ public final class ImageImporter {
         }
     }
 
+    /**
+     * Stores an uncompressed derived (non-ostree) layer tar as a commit and lays it over an empty tree with the
+     * whiteout rules, as an image pull does; returns the layer's commit. Objects are durable when this returns.
+     */
+    public static ObjectId importDerivedLayerTar(Repository repo, InputStream tar, String where) throws IOException, OstreeFormatException {
+        try (ObjectInserter inserter = repo.newInserter(); WorkerPool content = WorkerPool.perCore("ostree-container-content")) {
+            ObjectId layer = DerivedLayer.write(repo, inserter, content, tar, false, ImageStore.IMPORTER_VERSION, where).commit();
+            LayerMerge.merge(repo, Optional.empty(), List.of(layer)).write(inserter);
+            inserter.commit();
+            return layer;
+        }
+    }
+
     static String layerRef(Digest d) {
         return RefEscape.escape(LAYER_REF_PREFIX, d.toString());
     }
 
     /** Verifies the blob, then reads its tar (gzip or plain) into the importer. */
     private static ObjectId importLayer(ImageSource source, Descriptor d, Path tmp, TarImporter imp) throws IOException, OstreeFormatException {
+        return readLayer(source, d, tmp, imp::importTar);
+    }
+
+    /** What is done with a layer's uncompressed tar stream. */
+    @FunctionalInterface
+    interface LayerReader<T> {
+        T read(InputStream tar) throws IOException, OstreeFormatException;
+    }
+
+    /** Fetches and verifies a layer blob, then gives its uncompressed tar to {@code reader}; the fetched blob is removed. */
+    static <T> T readLayer(ImageSource source, Descriptor d, Path tmp, LayerReader<T> reader) throws IOException, OstreeFormatException {
         Path blob = source.fetchBlob(d, tmp);
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 1 << 16)) {
-            InputStream tar = decompress(d, raw);
-            ObjectId id = imp.importTar(tar);
-            return id;
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 1 << 16);
+             InputStream tar = decompress(d, raw)) {
+            T result = reader.read(tar);
+            // Whatever follows the tar's end (padding, zstd skippable frames) is read so a bad stream still fails.
+            tar.transferTo(java.io.OutputStream.nullOutputStream());
+            return result;
         } finally {
             if (!source.isOwnFile(blob)) {
                 Files.deleteIfExists(blob);
@@ -180,7 +252,13 @@ public final class ImageImporter {
             } catch (java.util.zip.ZipException e) {
                 throw new OstreeFormatException("layer " + d.digest() + " is not gzip: " + e.getMessage());
             }
-        } else if (t.equals(MediaTypes.OCI_LAYER_TAR)) {
+        } else if (t.equals(MediaTypes.OCI_LAYER_ZSTD) || t.equals(MediaTypes.DOCKER_LAYER_ZSTD)) {
+            try {
+                out = new ZstdInputStreamNoFinalizer(raw);
+            } catch (IOException e) {
+                throw new OstreeFormatException("layer " + d.digest() + " is not zstd: " + e.getMessage());
+            }
+        } else if (t.equals(MediaTypes.OCI_LAYER_TAR) || t.equals(MediaTypes.DOCKER_LAYER_TAR)) {
             out = raw;
         } else {
             throw new OstreeFormatException("unsupported layer media type " + t + " (" + d.digest() + ")");
@@ -212,7 +290,7 @@ public final class ImageImporter {
             int n;
             try {
                 n = in.read(b, off, len);
-            } catch (java.util.zip.ZipException e) {
+            } catch (java.util.zip.ZipException | com.github.luben.zstd.ZstdIOException e) {
                 throw new IOException("layer " + digest + ": corrupt compressed data: " + e.getMessage(), e);
             }
             if (n > 0) {
@@ -256,7 +334,4 @@ public final class ImageImporter {
         }
     }
 
-    static Map<String, String> labelsOf(ImageConfig c) throws OstreeFormatException {
-        return c.labels();
-    }
 }

@@ -17,6 +17,12 @@ public record OstreeImageReference(Optional<String> ostreeRemote, ImageReference
         Objects.requireNonNull(image, "image");
     }
 
+    /** Whether {@code s} is written in one of the {@code ostree-…:} forms (rather than as an ostree refspec). */
+    public static boolean isOstreeImageReference(String s) {
+        return s.startsWith("ostree-unverified-registry:") || s.startsWith("ostree-unverified-image:")
+                || s.startsWith("ostree-remote-registry:") || s.startsWith("ostree-remote-image:") || s.startsWith("ostree-image-signed:");
+    }
+
     public static OstreeImageReference parse(String s) {
         int colon = s.indexOf(':');
         if (colon < 0) {

@@ -10,6 +10,10 @@ import java.util.TreeSet;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.aptostree.openpgp.Keyring;
+import org.aptostree.openpgp.RejectedSignatureException;
+import org.aptostree.openpgp.SignaturePolicy;
+import org.aptostree.openpgp.Verification;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.gvariant.GVariantCodec;
 import org.aptostree.ostree.gvariant.VariantDict;
@@ -23,6 +27,7 @@ import org.aptostree.ostree.object.ObjectType;
 import org.aptostree.ostree.object.Xattr;
 import org.aptostree.ostree.repo.ObjectInserter;
 import org.aptostree.ostree.repo.Repository;
+import org.aptostree.ostree.sign.CommitSignatures;
 
 /**
  * Reads the objects of an ostree-container layer into a repository, as ostree-ext's tar importer: only entries
@@ -30,7 +35,9 @@ import org.aptostree.ostree.repo.Repository;
  * {@code .file} must follow its xattrs reference, in any of the forms ostree-ext has written (v1
  * {@code .file-xattrs-link} as a regular file or as a hard link to a shared {@code .file-xattrs}, v0
  * {@code .file.xattrs} links to {@code xattrs/<sha256>}). Every object is checked against the checksum its
- * name gives before it is renamed into the store, so a mismatch fails the import and stores nothing.
+ * name gives before it is renamed into the store, so a mismatch fails the import and stores nothing. With a keyring
+ * (an {@code ostree-remote-image:} reference), the {@code .commitmeta} must follow the commit and carry a good
+ * signature before either is stored, as ostree-ext's importer requires of a signing remote.
  */
 final class TarImporter {
     static final String REPO_PREFIX = "sysroot/ostree/repo/";
@@ -50,13 +57,27 @@ final class TarImporter {
     /** v0 streams write no reference for objects without xattrs. */
     private boolean v0;
     private ObjectId commit;
+    /** With a keyring: the commit's bytes, stored only once its signature is checked. */
+    private byte[] unverifiedCommit;
+    private final Keyring keyring;
+    private Verification verification;
     final TreeSet<ObjectId> objectSet = new TreeSet<>();
 
     TarImporter(Repository repo, ObjectInserter inserter, Mode mode, String where) {
+        this(repo, inserter, mode, where, null);
+    }
+
+    TarImporter(Repository repo, ObjectInserter inserter, Mode mode, String where, Keyring keyring) {
         this.repo = repo;
         this.inserter = inserter;
         this.mode = mode;
         this.where = where;
+        this.keyring = keyring;
+    }
+
+    /** The good signatures of the commit, when a keyring was given. */
+    Verification verification() {
+        return verification;
     }
 
     private OstreeFormatException error(String message) {
@@ -92,6 +113,9 @@ final class TarImporter {
                 importCommit(tar, e, path);
                 continue;
             }
+            if (unverifiedCommit != null && !path.endsWith(".commitmeta")) {
+                throw error("Expected commitmeta object (the signature of commit " + commit + "), found " + e.getName());
+            }
             if (path.startsWith("objects/")) {
                 importObject(tar, e, path.substring("objects/".length()));
             } else if (path.startsWith("xattrs/")) {
@@ -104,6 +128,9 @@ final class TarImporter {
         }
         if (mode == Mode.COMMIT && commit == null) {
             throw error("Commit object not found");
+        }
+        if (unverifiedCommit != null) {
+            throw error("Expected commitmeta object (the signature of commit " + commit + ")");
         }
         if (nextFile != null) {
             throw error("xattrs for " + nextFile + " but no such object follows");
@@ -170,6 +197,13 @@ final class TarImporter {
         byte[] data = readSmall(tar, e, MAX_METADATA, "commit object");
         Commit.decode(data);
         commit = ObjectId.fromHex(op.checksum());
+        if (keyring != null) {
+            if (!ObjectId.sha256Of(data).equals(commit)) {
+                throw error("Checksum mismatch, expected '" + commit + "' but computed '" + ObjectId.sha256Of(data) + "' for " + e.getName());
+            }
+            unverifiedCommit = data;
+            return;
+        }
         inserter.writeMetadata(ObjectType.COMMIT, data, commit);
     }
 
@@ -189,7 +223,13 @@ final class TarImporter {
                 if (commit == null || !commit.hex().equals(op.checksum())) {
                     throw error("detached metadata " + op.checksum() + " is not for commit " + commit);
                 }
-                inserter.writeDetachedMetadata(commit, VariantDict.decode(data));
+                VariantDict detached = VariantDict.decode(data);
+                if (unverifiedCommit != null) {
+                    verify(detached);
+                    inserter.writeMetadata(ObjectType.COMMIT, unverifiedCommit, commit);
+                    unverifiedCommit = null;
+                }
+                inserter.writeDetachedMetadata(commit, detached);
             }
             case "dirtree", "dirmeta" -> {
                 if (mode == Mode.OBJECT_SET) {
@@ -205,6 +245,18 @@ final class TarImporter {
                 inserter.writeMetadata(type, data, ObjectId.fromHex(op.checksum()));
             }
             default -> throw error("Invalid object type " + op.extension() + " (" + e.getName() + ")");
+        }
+    }
+
+    private void verify(VariantDict detached) throws OstreeFormatException {
+        List<byte[]> sigs = CommitSignatures.of(detached);
+        if (sigs.isEmpty()) {
+            throw error("commit " + commit + " has no signature, and the remote's keys are required");
+        }
+        try {
+            verification = CommitSignatures.verify(unverifiedCommit, sigs, keyring, SignaturePolicy.at(java.time.Instant.now()));
+        } catch (RejectedSignatureException e) {
+            throw error("commit " + commit + " has signatures, but none is good: " + RejectedSignatureException.describe(e.checks()));
         }
     }
 

@@ -35,4 +35,19 @@ public interface ImageSource extends Closeable {
 
     /** Where the image comes from, for messages. */
     String describe();
+
+    /** Layers downloaded at once from a registry. */
+    int PARALLEL_DOWNLOADS = 4;
+
+    /**
+     * The source of an image reference: layouts and archives are read locally (an archive is extracted under
+     * {@code tmp}), registries through the client with credentials from {@code authfile} or the auth.json files.
+     */
+    static ImageSource open(ImageReference ref, Path tmp, Path authfile) throws IOException, OstreeFormatException {
+        if (ref.transport() == ImageReference.Transport.REGISTRY) {
+            RegistryClient.Reference r = RegistryClient.Reference.parse(ref.name());
+            return new RegistryImageSource(RegistryClient.forReference(r, authfile, false), r, PARALLEL_DOWNLOADS);
+        }
+        return LocalImageSource.open(ref, tmp);
+    }
 }

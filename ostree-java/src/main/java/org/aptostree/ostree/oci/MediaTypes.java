@@ -12,6 +12,9 @@ public final class MediaTypes {
     public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
     public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
     public static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    /** containers/image's names for Docker layers that are zstd or not compressed. */
+    public static final String DOCKER_LAYER_ZSTD = "application/vnd.docker.image.rootfs.diff.tar.zstd";
+    public static final String DOCKER_LAYER_TAR = "application/vnd.docker.image.rootfs.diff.tar";
 
     private MediaTypes() {
     }

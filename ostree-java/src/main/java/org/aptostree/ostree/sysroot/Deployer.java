@@ -799,10 +799,13 @@ public final class Deployer implements AutoCloseable {
         }
     }
 
-    /** Refs {@code ostree/<B>/<S>/<i>} keep deployed commits safe from prune. */
+    /**
+     * Refs {@code ostree/<B>/<S>/<i>} keep deployed commits safe from prune. Only those are replaced: other refs under
+     * {@code ostree/} (ostree-ext's {@code ostree/container/...}) belong to their writers.
+     */
     private static void writeDeploymentRefs(Repository repo, List<ObjectId> commits, int boot, int sub) throws IOException {
         for (String ref : repo.refs().listLocal().keySet()) {
-            if (ref.startsWith("ostree/")) {
+            if (ref.matches("ostree/[0-9]+/[0-9]+/[0-9]+")) {
                 repo.refs().delete(ref);
             }
         }

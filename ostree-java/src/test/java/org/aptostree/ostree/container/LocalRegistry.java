@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Debian's docker-registry (the distribution registry) on loopback, with an optional token-auth configuration. */
-final class LocalRegistry implements AutoCloseable {
-    final int port;
-    final Path storage;
+public final class LocalRegistry implements AutoCloseable {
+    public final int port;
+    public final Path storage;
     private final Process process;
 
     private LocalRegistry(int port, Path storage, Process process) {
@@ -21,14 +21,14 @@ final class LocalRegistry implements AutoCloseable {
         this.process = process;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
     /** Starts a registry in {@code dir}; {@code authYaml} is the {@code auth:} section or empty. */
-    static LocalRegistry start(Path dir, String authYaml) throws Exception {
+    public static LocalRegistry start(Path dir, String authYaml) throws Exception {
         RequiredTool.require("docker-registry");
         int port = freePort();
         Path storage = dir.resolve("storage");
@@ -59,12 +59,12 @@ final class LocalRegistry implements AutoCloseable {
         throw new IOException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
     }
 
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
     /** The blobs the registry stores, by digest directory. */
-    List<String> blobs() throws IOException {
+    public List<String> blobs() throws IOException {
         Path b = storage.resolve("docker/registry/v2/blobs/sha256");
         if (!Files.isDirectory(b)) {
             return List.of();
