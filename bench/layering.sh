@@ -45,7 +45,7 @@ if [ ! -f "$work/ready" ]; then
   $A ostree --repo="$work/composed" init --mode=bare-user
   $A compose tree "$work/base.yaml" --repo="$work/composed" --cachedir="$work/cache" --workdir="$work/tmp" >>"$work/log" 2>&1
   for side in ours theirs; do
-    sr="$work/$side"
+    sr="$work/$side"; mkdir -p "$sr"
     ostree admin init-fs --modern "$sr" >/dev/null
     ostree admin os-init --sysroot="$sr" debian >/dev/null
     ostree --repo="$sr/ostree/repo" pull-local "$work/composed" bench/base >/dev/null
