@@ -296,10 +296,14 @@ class BootInQemuTest {
         assertTrue(report.contains(line), "no report line '" + line + "' in:\n" + String.join("\n", report));
     }
 
-    /** The lines the reporting unit printed (a line may start with what the serial getty printed before it). */
+    /**
+     * The lines the reporting unit printed. A line may start with what the serial getty printed before it, and end with
+     * a kernel message that the console wrote into it ("[   89.208348] kvm_amd: ...").
+     */
     private static List<String> report(String console) {
         return console.lines().filter(l -> l.contains(REPORT))
-                .map(l -> l.substring(l.lastIndexOf(REPORT) + REPORT.length()).stripTrailing()).toList();
+                .map(l -> l.substring(l.lastIndexOf(REPORT) + REPORT.length()).replaceFirst("\\[\\s*\\d+\\.\\d{6}\\] .*$", "")
+                        .stripTrailing()).toList();
     }
 
     private static String tail(String text, int lines) {
