@@ -16,26 +16,31 @@ import java.util.Optional;
 import java.util.Random;
 
 import org.aptostree.cli.Main;
+import org.aptostree.fixtures.tree.FileTree;
+import org.aptostree.fixtures.tree.FileTrees;
 import org.aptostree.ostree.gvariant.DictEntry;
 import org.aptostree.ostree.gvariant.GVariantText;
 import org.aptostree.ostree.gvariant.GVariantType;
 import org.aptostree.ostree.gvariant.Variant;
-import org.aptostree.ostree.repo.RandomTree;
 import org.aptostree.ostree.repo.Trees;
 import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
 
 /**
  * Our {@code apt-ostree ostree} read verbs print what the real ostree 2022.7 prints, byte for byte on stdout and
  * stderr, with the same exit code: on a fixed repository, and on repositories that ostree itself makes from
- * generated trees (RandomTree: interleaved files and directories, names that sort differently as UTF-8 and UTF-16,
+ * generated trees (fixtures' FileTrees: interleaved files and directories, names that sort differently as UTF-8 and UTF-16,
  * xattrs), with generated commit messages, metadata of every GVariant type, refs, remote refs, aliases and a summary.
  */
 class OstreeCliInteropTest {
@@ -149,7 +154,8 @@ class OstreeCliInteropTest {
      */
     @Property(tries = 4)
     void readVerbsMatchOstreeOnGeneratedRepositories(@ForAll @LongRange(min = 1, max = 1_000_000) long seed,
-            @ForAll @IntRange(min = 0, max = 1) int bareUser) throws Exception {
+            @ForAll @IntRange(min = 0, max = 1) int bareUser, @ForAll @Size(3) List<@From("trees") FileTree> trees)
+            throws Exception {
         // jqwik runs outside JUnit Jupiter's lifecycle, so it makes and removes its own directory.
         Path work = Files.createTempDirectory("generated");
         try {
@@ -160,7 +166,7 @@ class OstreeCliInteropTest {
             Map<String, String> metadataKeys = new LinkedHashMap<>();
             for (int c = 0; c < 3; c++) {
                 Path tree = work.resolve("tree" + c);
-                new RandomTree(seed + c).write(tree, true);
+                trees.get(c).write(tree);
                 List<String> args = new ArrayList<>(List.of("commit", "--repo=" + r, "-b", c == 2 ? "other/branch" : "main",
                         "--tree=dir=" + tree, "--timestamp=@" + (1_600_000_000L + random.nextInt(100_000_000)),
                         "--subject=" + pick(random, SUBJECTS), "--body=" + pick(random, BODIES)));
@@ -240,7 +246,9 @@ class OstreeCliInteropTest {
     @Test
     void fsckReportsProblemsAsOstree() throws Exception {
         Path tree = dir.resolve("fsck-tree");
-        new RandomTree(7).write(tree, false);
+        FileTrees.sample(7, false).write(tree);
+        // A non-empty file for the damage below, whatever the sample holds.
+        Files.writeString(tree.resolve("damaged-file"), "content\n");
         for (String damage : List.of("missing", "corrupt")) {
             for (String option : List.of("", "--all", "--delete")) {
                 Path a = dir.resolve("fsck-" + damage + option + "-ostree");
@@ -382,5 +390,10 @@ class OstreeCliInteropTest {
                     "\uD83D\uDE00", "\uE000", " ", "\u0001")));
         }
         return s.toString();
+    }
+
+    @Provide
+    Arbitrary<FileTree> trees() {
+        return FileTrees.trees();
     }
 }

@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Asks the real {@code dpkg --compare-versions} about many pairs in one shell process (spawning a JVM
  * process per pair would be far slower). Answers per pair: "<", "=", ">" or "E" (dpkg exit 2: bad syntax).
+ * Public for fixtures' version property, through deb-java's test jar.
  */
-final class DpkgVersionOracle {
+public final class DpkgVersionOracle {
     private static final String SCRIPT = """
             tab=$(printf '\\t')
             while IFS="$tab" read -r a b; do
@@ -28,7 +29,7 @@ final class DpkgVersionOracle {
     }
 
     /** dpkg's answer for each pair {a, b}; the strings must not contain tab or newline. */
-    static List<String> compare(List<String[]> pairs) throws IOException, InterruptedException {
+    public static List<String> compare(List<String[]> pairs) throws IOException, InterruptedException {
         Path input = Files.createTempFile("version-pairs", ".tsv");
         try {
             StringBuilder b = new StringBuilder();
@@ -54,7 +55,7 @@ final class DpkgVersionOracle {
     }
 
     /** Our answer in the oracle's vocabulary. */
-    static String ours(String a, String b) {
+    public static String ours(String a, String b) {
         try {
             int c = Version.parse(a).compareTo(Version.parse(b));
             return c < 0 ? "<" : c == 0 ? "=" : ">";

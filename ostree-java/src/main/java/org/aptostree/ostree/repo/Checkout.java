@@ -83,6 +83,18 @@ public final class Checkout {
         return this;
     }
 
+    /**
+     * ostree copies empty files rather than link them (a checkout of an empty sticky file from bare-user keeps its
+     * sticky bit, which the stored file lacks).
+     */
+    private boolean isEmpty(ObjectId id) throws IOException {
+        try {
+            return FileStore.stat(repo.objectPath(id, ObjectType.FILE)).size() == 0;
+        } catch (NoSuchFileException e) {
+            throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
+        }
+    }
+
     /** Whether the object's file can be linked into the checkout; its mode is read only when that decides it. */
     private boolean canHardlink(ObjectId id) throws IOException, OstreeFormatException {
         if (copies) {
@@ -90,15 +102,15 @@ public final class Checkout {
         }
         switch (repo.mode()) {
             case BARE:
-                return !userMode || (repo.contentMode(id) & 06000) == 0;
+                return (!userMode || (repo.contentMode(id) & 06000) == 0) && !isEmpty(id);
             case BARE_USER:
                 if (!userMode) {
                     return false;
                 }
                 int mode = repo.contentMode(id);
-                return !FileMode.isSymlink(mode) && (mode & 06000) == 0;
+                return !FileMode.isSymlink(mode) && (mode & 06000) == 0 && !isEmpty(id);
             case BARE_USER_ONLY:
-                return true;
+                return !isEmpty(id);
             default:
                 return false;
         }
@@ -352,7 +364,7 @@ public final class Checkout {
             Path staged = union ? target.resolveSibling(".tmp-" + UUID.randomUUID()) : target;
             try {
                 if (h.isSymlink()) {
-                    Files.createSymbolicLink(staged, Path.of(h.symlinkTarget()));
+                    Symlinks.create(staged, h.symlinkTarget());
                 } else {
                     try (InputStream in = obj.stream()) {
                         Files.copy(in, staged);

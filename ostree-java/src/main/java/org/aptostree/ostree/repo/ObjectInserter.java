@@ -225,7 +225,7 @@ public final class ObjectInserter implements AutoCloseable {
             throws IOException {
         boolean userOnly = repo.mode() == RepoMode.BARE_USER_ONLY;
         if (header.isSymlink()) {
-            Files.createSymbolicLink(staged, Path.of(header.symlinkTarget()));
+            Symlinks.create(staged, header.symlinkTarget());
         } else {
             if (userOnly && (header.mode() & ~(FileMode.S_IFMT | 0775)) != 0) {
                 throw new IOException(String.format("Invalid mode 0%o for bare-user-only repository", header.mode()));

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.aptostree.fixtures.tree.FileTrees;
 import org.aptostree.openpgp.CraftedKey;
 import org.aptostree.openpgp.Keyring;
 import org.aptostree.openpgp.RealVerifiers;
@@ -21,7 +22,6 @@ import org.aptostree.ostree.object.ObjectType;
 import org.aptostree.ostree.repo.Checkout;
 import org.aptostree.ostree.repo.CommitBuilder;
 import org.aptostree.ostree.repo.Fsck;
-import org.aptostree.ostree.repo.RandomTree;
 import org.aptostree.ostree.repo.RealOstree;
 import org.aptostree.ostree.repo.RepoMode;
 import org.aptostree.ostree.repo.Repository;
@@ -63,7 +63,7 @@ class HttpPullTest {
         stranger = TestGpg.create(dir, "stranger@example.org");
         served = dir.resolve("www");
         Files.createDirectories(served);
-        new RandomTree(42).write(dir.resolve("tree"), false);
+        FileTrees.sample(42, false).write(dir.resolve("tree"));
 
         Path upstream = served.resolve("upstream");
         RealOstree.run("init", "--repo=" + upstream, "--mode=archive");

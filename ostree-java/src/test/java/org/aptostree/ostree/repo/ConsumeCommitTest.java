@@ -8,21 +8,24 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
+import org.aptostree.fixtures.tree.FileTree;
+import org.aptostree.fixtures.tree.FileTrees;
 import org.aptostree.ostree.object.ObjectId;
 
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.Provide;
 
 /** Committing with CONSUME moves the tree's files into the object store and gives the same commit as copying. */
 class ConsumeCommitTest {
     @Property(tries = 8)
-    void consumingGivesTheSameCommitAsCopying(@ForAll @LongRange(min = 1, max = 1_000_000) long seed)
+    void consumingGivesTheSameCommitAsCopying(@ForAll("trees") FileTree generated)
             throws Exception {
         for (RepoMode mode : new RepoMode[] {RepoMode.BARE_USER, RepoMode.BARE_USER_ONLY}) {
             Path base = Files.createTempDirectory("consume-commit");
             Path tree = base.resolve("tree");
-            new RandomTree(seed).write(tree, true);
+            generated.write(tree);
             // Two names of one file, and two files with the same content: both must survive the moves.
             Files.writeString(tree.resolve("same-1"), "same");
             Files.writeString(tree.resolve("same-2"), "same");
@@ -47,5 +50,10 @@ class ConsumeCommitTest {
             }
             Trees.deleteTree(base);
         }
+    }
+
+    @Provide
+    Arbitrary<FileTree> trees() {
+        return FileTrees.trees();
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
+import org.aptostree.fixtures.tree.FileTrees;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class CrashSafetyTest {
         Requirements.tool("ostree");
         Path trees = dir.resolve("trees");
         for (int t = 0; t < 4; t++) {
-            new RandomTree(1000 + t).write(trees.resolve("t" + t), false);
+            FileTrees.sample(1000 + t, false).write(trees.resolve("t" + t));
         }
         Repository repo = Repository.init(dir.resolve("repo"), RepoMode.ARCHIVE);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

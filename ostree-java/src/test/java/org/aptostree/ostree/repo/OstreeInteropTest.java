@@ -7,14 +7,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
 
+import org.aptostree.fixtures.tree.FileTree;
+import org.aptostree.fixtures.tree.FileTrees;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
 /**
@@ -31,35 +34,35 @@ class OstreeInteropTest {
     }
 
     @Property(tries = 12)
-    void archiveCommitsMatchOstree(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) throws Exception {
-        checkAgainstOstree(seed, RepoMode.ARCHIVE);
+    void archiveCommitsMatchOstree(@ForAll("trees") FileTree generated) throws Exception {
+        checkAgainstOstree(generated, RepoMode.ARCHIVE);
     }
 
     @Property(tries = 12)
-    void bareUserCommitsMatchOstree(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) throws Exception {
-        checkAgainstOstree(seed, RepoMode.BARE_USER);
+    void bareUserCommitsMatchOstree(@ForAll("trees") FileTree generated) throws Exception {
+        checkAgainstOstree(generated, RepoMode.BARE_USER);
     }
 
     @Property(tries = 6)
-    void bareUserOnlyCommitsMatchOstree(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) throws Exception {
-        checkAgainstOstree(seed, RepoMode.BARE_USER_ONLY);
+    void bareUserOnlyCommitsMatchOstree(@ForAll("trees") FileTree generated) throws Exception {
+        checkAgainstOstree(generated, RepoMode.BARE_USER_ONLY);
     }
 
     /** bare mode stores real owners, so it needs root, as with ostree. */
     @Property(tries = 6)
-    void bareCommitsMatchOstreeAsRoot(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) throws Exception {
+    void bareCommitsMatchOstreeAsRoot(@ForAll("trees") FileTree generated) throws Exception {
         Requirements.root();
         Path work = Files.createTempDirectory("interop-bare");
         try {
             Path tree = work.resolve("tree");
-            new RandomTree(seed).writeWithOwners(tree);
+            generated.writeWithOwners(tree);
             Repository ours = Repository.init(work.resolve("ours"), RepoMode.BARE);
             ObjectId ourCommit = new CommitBuilder(ours).branch("b").timestamp(0).commitDirectory(tree);
             Path theirs = work.resolve("theirs");
             RealOstree.run("init", "--repo=" + theirs, "--mode=bare");
             String theirCommit = RealOstree.run("commit", "--repo=" + theirs, "-b", "b", "--timestamp=@0",
                     "--tree=dir=" + tree).strip();
-            assertEquals(theirCommit, ourCommit.hex(), "bare commit checksum for seed " + seed);
+            assertEquals(theirCommit, ourCommit.hex(), "bare commit checksum");
             RealOstree.run("fsck", "--repo=" + ours.path());
             // A full (not user-mode) checkout restores owners, modes and setuid bits, hardlinked or not.
             Path co = work.resolve("co");
@@ -116,23 +119,23 @@ class OstreeInteropTest {
         }
     }
 
-    private void checkAgainstOstree(long seed, RepoMode mode) throws Exception {
+    private void checkAgainstOstree(FileTree generated, RepoMode mode) throws Exception {
         Path work = Files.createTempDirectory("interop");
         try {
             Path tree = work.resolve("tree");
-            new RandomTree(seed).write(tree, true);
+            generated.write(tree);
 
             Repository ours = Repository.init(work.resolve("ours"), mode);
-            ObjectId ourCommit = new CommitBuilder(ours).branch("test/ref").subject("s " + seed).body("b")
+            ObjectId ourCommit = new CommitBuilder(ours).branch("test/ref").subject("s " + generated.size()).body("b")
                     .timestamp(Long.parseLong(TIMESTAMP))
                     .modifier(CommitModifier.NONE.withOwner(OptionalInt.of(0), OptionalInt.of(0)))
                     .commitDirectory(tree);
 
             Path theirs = work.resolve("theirs");
             RealOstree.run("init", "--repo=" + theirs, "--mode=" + mode.configName());
-            String theirCommit = RealOstree.run("commit", "--repo=" + theirs, "-b", "test/ref", "-s", "s " + seed,
+            String theirCommit = RealOstree.run("commit", "--repo=" + theirs, "-b", "test/ref", "-s", "s " + generated.size(),
                     "--body=b", "--timestamp=@" + TIMESTAMP, "--owner-uid=0", "--owner-gid=0", "--tree=dir=" + tree).strip();
-            assertEquals(theirCommit, ourCommit.hex(), "commit checksum for seed " + seed);
+            assertEquals(theirCommit, ourCommit.hex(), "commit checksum");
 
             // Each tool accepts the other's repository.
             RealOstree.run("fsck", "--repo=" + ours.path());
@@ -150,5 +153,10 @@ class OstreeInteropTest {
         } finally {
             Trees.deleteTree(work);
         }
+    }
+
+    @Provide
+    Arbitrary<FileTree> trees() {
+        return FileTrees.trees();
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import org.aptostree.fixtures.tree.FileTree;
 import org.aptostree.ostree.object.Xattr;
 
 /**
@@ -35,7 +36,7 @@ public final class PaxTar {
      * The tree under {@code root}, the root first as {@code ./}, then each directory's entries in name order,
      * owned by {@code uid}/{@code gid}; {@code symlinkXattrs} gives the symlinks' xattrs by relative path.
      */
-    public static void write(Path root, Map<String, List<Xattr>> symlinkXattrs, int uid, int gid, Random random, OutputStream out)
+    public static void write(Path root, Map<String, List<FileTree.Xattr>> symlinkXattrs, int uid, int gid, Random random, OutputStream out)
             throws IOException {
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(root)) {
@@ -51,7 +52,7 @@ public final class PaxTar {
             if (Files.isSymbolicLink(p)) {
                 type = '2';
                 link = Files.readSymbolicLink(p).toString();
-                xattrs = symlinkXattrs.getOrDefault(rel, List.of());
+                xattrs = symlinkXattrs.getOrDefault(rel, List.of()).stream().map(x -> new Xattr(x.name(), x.value())).toList();
             } else if (Files.isDirectory(p, NOFOLLOW)) {
                 type = '5';
                 xattrs = diskXattrs(p);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.aptostree.fixtures.tree.FileTrees;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.pull.LocalSource;
 import org.aptostree.ostree.pull.Puller;
@@ -32,11 +33,11 @@ class PruneAndPullLocalTest {
         RealOstree.run("init", "--repo=" + repo, "--mode=archive");
         for (int i = 1; i <= 5; i++) {
             Path tree = dir.resolve("tree" + i);
-            new RandomTree(i).write(tree, false);
+            FileTrees.sample(i, false).write(tree);
             RealOstree.run("commit", "--repo=" + repo, "-b", "main", "--tree=dir=" + tree, "--timestamp=@" + (i * 1000));
         }
         Path other = dir.resolve("other");
-        new RandomTree(99).write(other, false);
+        FileTrees.sample(99, false).write(other);
         RealOstree.run("commit", "--repo=" + repo, "-b", "gone", "--tree=dir=" + other, "--timestamp=@9000");
         RealOstree.run("refs", "--repo=" + repo, "--delete", "gone");
         return repo;
