@@ -87,3 +87,5 @@ if ((${#missing[@]})); then
 fi
 
 mvn -B verify "$@"
+# The generators as an outside project uses them: fixtures/examples/consumer against the installed artifact.
+bash scripts/fixtures-consumer.sh
