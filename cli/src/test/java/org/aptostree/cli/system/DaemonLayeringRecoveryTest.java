@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * SIGKILL of the daemon at random points of running installs, uninstalls and upgrades (a rebase to the served
- * newer base and back), {@code -Daptostree.daemon.kills=N} times (default 50), on a deployed host: after each
+ * newer base and back), {@code -Daptostree.daemon.layering.kills=N} times (default 20, for the CI time budget), on a deployed host: after each
  * restart the checks of {@link DaemonRecoveryTest#consistent} hold, the default deployment is the old one or the one
  * the transaction makes, an interrupted transaction is reported failed (Transactions property and the log), and the
  * next transaction succeeds.
@@ -33,7 +33,7 @@ class DaemonLayeringRecoveryTest {
     void killedAtRandomPointsOfInstallsAndUpgrades() throws Exception {
         RequiredTools.require(List.of("dbus-daemon", "ostree", "nginx"), List.of());
         Path mirror = DebianData.mirror();
-        int kills = Integer.getInteger("aptostree.daemon.kills", 50);
+        int kills = Integer.getInteger("aptostree.daemon.layering.kills", 20);
         Path work = Files.createTempDirectory(Path.of("/var/tmp"), "daemon-recovery");
         Random random = new Random(1414);
         int interrupted = 0;
