@@ -20,7 +20,7 @@ class NotOstreeSystemTest {
     Path plain;
 
     @ParameterizedTest
-    @ValueSource(strings = {"status", "rollback", "cleanup", "ostree admin status", "ostree admin cleanup", "ostree admin undeploy 0"})
+    @ValueSource(strings = {"status", "rollback", "cleanup -b", "ostree admin status", "ostree admin cleanup", "ostree admin undeploy 0"})
     void systemVerbsRefusePlainRoot(String verb) {
         PrintStream savedErr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -36,7 +36,8 @@ class NotOstreeSystemTest {
             System.setErr(savedErr);
         }
         assertNotEquals(0, code);
-        String message = err.toString(StandardCharsets.UTF_8);
+        // Without a daemon, root's verbs run directly and say so first, as the design note has it.
+        String message = err.toString(StandardCharsets.UTF_8).replaceFirst("^Daemon is not running\\. Using direct system calls\\.\n", "");
         // apt-ostree's own verbs use the design note's wording; the ostree verbs keep ostree's.
         String expected = verb.startsWith("ostree ")
                 ? "error: This is not an OSTree system: " + plain.resolve("ostree/deploy") + " is missing."
