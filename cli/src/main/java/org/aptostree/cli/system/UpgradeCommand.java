@@ -3,6 +3,9 @@ package org.aptostree.cli.system;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.aptostree.cli.ExitCodeException;
+import org.aptostree.daemon.system.AutomaticUpdatePolicy;
+import org.aptostree.daemon.transaction.TransactionException;
 import org.aptostree.daemon.transaction.UpdateDeploymentTransaction;
 
 import picocli.CommandLine.Command;
@@ -25,8 +28,32 @@ final class UpgradeCommand implements Callable<Integer> {
     @Option(names = {"--preview", "--check-diff"}, description = "Just print the package diff of the upgrade")
     boolean preview;
 
+    @Option(names = "--trigger-automatic-update-policy",
+            description = "Do what AutomaticUpdatePolicy= of apt-ostreed.conf says: nothing (none), --check (check) or an upgrade (stage)")
+    boolean automatic;
+
     @Override
     public Integer call() {
+        if (automatic) {
+            String policy;
+            try {
+                policy = AutomaticUpdatePolicy.read(system.open());
+            } catch (TransactionException e) {
+                throw TransactionRunner.failure(e);
+            }
+            switch (policy) {
+                case "none" -> {
+                    System.out.println("Automatic updates are not enabled; exiting...");
+                    return 0;
+                }
+                case "check" -> check = true;
+                case "stage" -> {
+                    // On a booted host every upgrade is staged; nothing else to choose.
+                }
+                default -> throw new ExitCodeException(1, "AutomaticUpdatePolicy=" + policy
+                        + " in /etc/apt-ostree/apt-ostreed.conf is not one of none, check, stage");
+            }
+        }
         return Changes.run(system, "upgrade", UpdateDeploymentTransaction.Changes.none().withBase(Optional.empty(), Optional.empty(), true),
                 layering.options(false, true, false, allowDowngrade, check || preview), layering,
                 new TransactionRunner.DaemonCall("upgrade_system", "a{sv}", layering.daemonOptions(system).flag("allow-downgrade", allowDowngrade)

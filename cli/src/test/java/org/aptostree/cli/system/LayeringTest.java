@@ -312,7 +312,19 @@ class LayeringTest {
         String second = host.served.second;
         host.served.point(HostFixture.REF, second);
         ok(host.verb("override", "remove", "apt"));
-        Result r = host.verb("upgrade");
+        // The automatic update timer's command, under each policy of apt-ostreed.conf.
+        String before = defaultDeployment().get("id").asText();
+        Result none = host.verb("upgrade", "--trigger-automatic-update-policy");
+        assertEquals(0, none.code(), none.err());
+        assertTrue(none.out().contains("Automatic updates are not enabled"), none.out());
+        Path conf = Files.createDirectories(host.sysroot.resolve("etc/apt-ostree")).resolve("apt-ostreed.conf");
+        Files.writeString(conf, "[Daemon]\nAutomaticUpdatePolicy=check\n");
+        Result check = host.verb("upgrade", "--trigger-automatic-update-policy");
+        assertEquals(0, check.code(), check.err());
+        assertEquals(before, defaultDeployment().get("id").asText(), "check deploys nothing");
+        Files.writeString(conf, "[Daemon]\nAutomaticUpdatePolicy=stage\n");
+        Result r = host.verb("upgrade", "--trigger-automatic-update-policy");
+        Files.delete(conf);
         assertEquals(0, r.code(), r.err());
         JsonNode d = defaultDeployment();
         assertEquals(List.of("apt"), strings(d.get("requested-base-removals")), "removals survive an upgrade");
