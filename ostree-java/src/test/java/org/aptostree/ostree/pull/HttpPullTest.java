@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.aptostree.fixtures.http.Nginx;
 import org.aptostree.fixtures.tree.FileTrees;
 import org.aptostree.openpgp.CraftedKey;
 import org.aptostree.openpgp.Keyring;
