@@ -46,6 +46,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * time stamps on the console) go to {@code target/boot-test/timings.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// The class runs beside the other classes (mostly QEMU's waiting); its steps run in order, in its own thread.
 @Execution(ExecutionMode.CONCURRENT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BootInQemuTest {
@@ -128,6 +129,7 @@ class BootInQemuTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(1)
     void theComposedExampleBootsFromADirectorySysrootDeployedByUs() throws Exception {
         commit1 = compose("base.yaml", repo);
@@ -146,6 +148,7 @@ class BootInQemuTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(2)
     void aSecondDeploymentWithOneMorePackageBootsWithTheFirstAsRollbackAndTheEtcEdit() throws Exception {
         assertNotNull(commit1, "boot 1 did not run");
@@ -167,6 +170,7 @@ class BootInQemuTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(3)
     void aRollbackBootsTheFirstDeploymentAgain() throws Exception {
         assertNotNull(commit2, "boot 2 did not run");
