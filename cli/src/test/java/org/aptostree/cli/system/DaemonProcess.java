@@ -64,7 +64,7 @@ final class DaemonProcess implements AutoCloseable {
         DaemonProcess d = new DaemonProcess(p, log);
         try (BusConnection c = BusConnection.open(bus.address)) {
             for (int i = 0; i < 600; i++) {
-                if (owned(c)) {
+                if (ownedBy(c, p.pid())) {
                     return d;
                 }
                 if (!p.isAlive()) {
@@ -82,6 +82,18 @@ final class DaemonProcess implements AutoCloseable {
             return Boolean.TRUE.equals(c.callDriver("NameHasOwner", "s", DaemonClient.NAME)[0]);
         } catch (BusException e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the process {@code pid} owns the name: right after a kill the bus may still list the dead daemon as
+     * its owner, and a call would then end in "disconnected without replying".
+     */
+    static boolean ownedBy(BusConnection c, long pid) throws IOException {
+        try {
+            return ((Number) c.callDriver("GetConnectionUnixProcessID", "s", DaemonClient.NAME)[0]).longValue() == pid;
+        } catch (BusException e) {
+            return false; // no owner yet
         }
     }
 
