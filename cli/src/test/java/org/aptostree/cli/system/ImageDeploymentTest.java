@@ -80,8 +80,14 @@ class ImageDeploymentTest {
         }
     }
 
+    /**
+     * The served bases carry a stand-in kernel and are committed as not bootable (no initramfs could boot them), so the
+     * images say they are, as a bootable base's commit would make them say.
+     */
+    private static final String BOOTABLE = "--label=ostree.bootable=true";
+
     private void encapsulate(String commit, String dest, String... extra) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("ostree", "--repo=" + host.served.repo, "container", "encapsulate"));
+        List<String> args = new java.util.ArrayList<>(List.of("ostree", "--repo=" + host.served.repo, "container", "encapsulate", BOOTABLE));
         args.addAll(List.of(extra));
         args.addAll(List.of(commit, dest));
         HostFixture.cli(args.toArray(String[]::new));
@@ -234,7 +240,7 @@ class ImageDeploymentTest {
         HostFixture.run(List.of("ostree", "--repo=" + unsigned, "init", "--mode=archive"));
         HostFixture.run(List.of("ostree", "--repo=" + unsigned, "pull-local", host.served.repo.toString(), small));
         Files.delete(unsigned.resolve("objects").resolve(small.substring(0, 2)).resolve(small.substring(2) + ".commitmeta"));
-        HostFixture.cli("ostree", "--repo=" + unsigned, "container", "encapsulate", small, "oci:" + images + ":unsigned");
+        HostFixture.cli("ostree", "--repo=" + unsigned, "container", "encapsulate", BOOTABLE, small, "oci:" + images + ":unsigned");
         Path fresh = work.resolve("verifying-repo-2");
         HostFixture.cli("ostree", "--repo=" + fresh, "init", "--mode=bare-user");
         HostFixture.cli("ostree", "--repo=" + fresh, "remote", "add", "--set=gpgkeypath=" + host.served.work.resolve("base.pub.gpg"), "origin",
