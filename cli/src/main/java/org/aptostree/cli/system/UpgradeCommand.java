@@ -1,10 +1,11 @@
 package org.aptostree.cli.system;
 
+import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.aptostree.cli.ExitCodeException;
-import org.aptostree.daemon.system.AutomaticUpdatePolicy;
+import org.aptostree.daemon.service.DaemonConfig;
 import org.aptostree.daemon.transaction.TransactionException;
 import org.aptostree.daemon.transaction.UpdateDeploymentTransaction;
 
@@ -35,24 +36,21 @@ final class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (automatic) {
+            // The daemon's own reader of apt-ostreed.conf: a bad value is an error naming the file.
             String policy;
             try {
-                policy = AutomaticUpdatePolicy.read(system.open());
+                policy = DaemonConfig.read(DaemonConfig.file(system.open().path())).automaticUpdatePolicy();
             } catch (TransactionException e) {
                 throw TransactionRunner.failure(e);
+            } catch (IOException e) {
+                throw new ExitCodeException(1, e.getMessage());
             }
-            switch (policy) {
-                case "none" -> {
-                    System.out.println("Automatic updates are not enabled; exiting...");
-                    return 0;
-                }
-                case "check" -> check = true;
-                case "stage" -> {
-                    // On a booted host every upgrade is staged; nothing else to choose.
-                }
-                default -> throw new ExitCodeException(1, "AutomaticUpdatePolicy=" + policy
-                        + " in /etc/apt-ostree/apt-ostreed.conf is not one of none, check, stage");
+            if (policy.equals("none")) {
+                System.out.println("Automatic updates are not enabled; exiting...");
+                return 0;
             }
+            // stage: an upgrade as any other (staged on a booted host); check: only look.
+            check |= policy.equals("check");
         }
         return Changes.run(system, "upgrade", UpdateDeploymentTransaction.Changes.none().withBase(Optional.empty(), Optional.empty(), true),
                 layering.options(false, true, false, allowDowngrade, check || preview), layering,
