@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.aptostree.daemon.dbus.Values;
-import org.aptostree.daemon.system.AutomaticUpdatePolicy;
 import org.aptostree.daemon.system.StatusJson;
 import org.aptostree.daemon.system.StatusOutput;
 import org.aptostree.daemon.system.SystemStatus;
@@ -42,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         String text = TransactionRunner.query(system, d -> (String) d.os("show_status", "a{sv}", system.daemonOptions().flag("json", json)
                 .flag("verbose", verbose()).flag("booted", booted).map())[0],
-                root -> StatusOutput.render(SystemStatus.read(root, AutomaticUpdatePolicy.read(root)), json, verbose(), booted));
+                root -> StatusOutput.render(SystemStatus.read(root), json, verbose(), booted));
         System.out.print(text);
         System.out.flush();
         return pendingExit77 && pending() ? 77 : 0;
@@ -65,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
                 out.add(m);
             }
             return out;
-        }, root -> SystemStatus.read(root, AutomaticUpdatePolicy.read(root)).deployments().stream().map(StatusJson::deployment).toList());
+        }, root -> SystemStatus.read(root).deployments().stream().map(StatusJson::deployment).toList());
         boolean staged = deployments.stream().anyMatch(m -> Boolean.TRUE.equals(m.get("staged")));
         boolean booted = deployments.stream().anyMatch(m -> Boolean.TRUE.equals(m.get("booted")));
         return staged || booted && !Boolean.TRUE.equals(deployments.get(0).get("booted"));

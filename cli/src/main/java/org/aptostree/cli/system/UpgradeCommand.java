@@ -1,12 +1,9 @@
 package org.aptostree.cli.system;
 
-import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.aptostree.cli.ExitCodeException;
-import org.aptostree.daemon.service.DaemonConfig;
-import org.aptostree.daemon.transaction.TransactionException;
+import org.aptostree.daemon.transaction.AutomaticUpdateTransaction;
 import org.aptostree.daemon.transaction.UpdateDeploymentTransaction;
 
 import picocli.CommandLine.Command;
@@ -30,27 +27,15 @@ final class UpgradeCommand implements Callable<Integer> {
     boolean preview;
 
     @Option(names = "--trigger-automatic-update-policy",
-            description = "Do what AutomaticUpdatePolicy= of apt-ostreed.conf says: nothing (none), --check (check) or an upgrade (stage)")
+            description = "Do what AutomaticUpdatePolicy= of apt-ostreed.conf says: nothing (none), --check (check) or an upgrade"
+                    + " (stage); status shows the run")
     boolean automatic;
 
     @Override
     public Integer call() {
         if (automatic) {
-            // The daemon's own reader of apt-ostreed.conf: a bad value is an error naming the file.
-            String policy;
-            try {
-                policy = DaemonConfig.read(DaemonConfig.file(system.open().path())).automaticUpdatePolicy();
-            } catch (TransactionException e) {
-                throw TransactionRunner.failure(e);
-            } catch (IOException e) {
-                throw new ExitCodeException(1, e.getMessage());
-            }
-            if (policy.equals("none")) {
-                System.out.println("Automatic updates are not enabled; exiting...");
-                return 0;
-            }
-            // stage: an upgrade as any other (staged on a booted host); check: only look.
-            check |= policy.equals("check");
+            return TransactionRunner.run(system, new TransactionRunner.DaemonCall("automatic_update_trigger", "a{sv}",
+                    system.daemonOptions().described().map()), root -> new AutomaticUpdateTransaction(TransactionRunner.initiator(), root), false);
         }
         return Changes.run(system, "upgrade", UpdateDeploymentTransaction.Changes.none().withBase(Optional.empty(), Optional.empty(), true),
                 layering.options(false, true, false, allowDowngrade, check || preview), layering,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,6 +119,17 @@ class DaemonCliTest {
         assertEquals(1, both("install", "hello-layer").code());
         assertEquals(1, both("search", "hello").code());
         both("info", "hello-layer");
+        both("upgrade", "--trigger-automatic-update-policy");
+        for (Path root : List.of(direct, viaDaemon)) {
+            Files.createDirectories(root.resolve("etc/apt-ostree"));
+            Files.writeString(root.resolve("etc/apt-ostree/apt-ostreed.conf"), "[Daemon]\nAutomaticUpdatePolicy=check\n");
+        }
+        both("upgrade", "--trigger-automatic-update-policy");
+        Commands.Result status = CliProcess.run(bus.address, "status", "--sysroot=" + viaDaemon);
+        assertTrue(status.out().contains("AutomaticUpdates: check; apt-ostreed-automatic.timer: last run "), status.out() + status.err());
+        for (Path root : List.of(direct, viaDaemon)) {
+            Files.delete(root.resolve("etc/apt-ostree/apt-ostreed.conf"));
+        }
         assertEquals(Sysroot.load(direct).deployments().size(), Sysroot.load(viaDaemon).deployments().size());
     }
 

@@ -57,6 +57,7 @@ class DaemonInterfaceTest {
             "kargs(in a{sv} options, out s transaction_address)",
             "cleanup(in a{sv} options, out s transaction_address)",
             "refresh_md(in a{sv} options, out s transaction_address)",
+            "automatic_update_trigger(in a{sv} options, out s transaction_address)",
             "cancel(in s transaction_address, in a{sv} options, out s cancelled_address)",
             "db_diff(in s from_revision, in s to_revision, in a{sv} options, out s diff)",
             "update_deployment(in a{sv} modifiers, in a{sv} options, out s transaction_address)");

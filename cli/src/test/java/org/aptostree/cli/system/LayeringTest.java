@@ -317,15 +317,33 @@ class LayeringTest {
         Result none = host.verb("upgrade", "--trigger-automatic-update-policy");
         assertEquals(0, none.code(), none.err());
         assertTrue(none.out().contains("Automatic updates are not enabled"), none.out());
+        assertTrue(host.verb("status").out().contains("AutomaticUpdates: disabled\n"));
         Path conf = Files.createDirectories(host.sysroot.resolve("etc/apt-ostree")).resolve("apt-ostreed.conf");
         Files.writeString(conf, "[Daemon]\nAutomaticUpdatePolicy=check\n");
+        assertTrue(host.verb("status").out().contains("AutomaticUpdates: check; apt-ostreed-automatic.timer: no runs yet\n"));
         Result check = host.verb("upgrade", "--trigger-automatic-update-policy");
         assertEquals(0, check.code(), check.err());
         assertEquals(before, defaultDeployment().get("id").asText(), "check deploys nothing");
+        // The run is recorded: status shows it and the update it found, as rpm-ostree shows its cached update.
+        String text = host.verb("status").out();
+        assertTrue(text.matches("(?s).*AutomaticUpdates: check; apt-ostreed-automatic\\.timer: last run \\S+Z: update available, " + second
+                + "\n.*AvailableUpdate:\n.*Commit: " + second + "\n.*"), text);
+        JsonNode json = status();
+        assertEquals(second, json.path("cached-update").path("checksum").asText(), json.toString());
+        assertTrue(json.path("automatic-update-last-run").path("success").asBoolean(), json.toString());
         Files.writeString(conf, "[Daemon]\nAutomaticUpdatePolicy=stage\n");
         Result r = host.verb("upgrade", "--trigger-automatic-update-policy");
-        Files.delete(conf);
         assertEquals(0, r.code(), r.err());
+        text = host.verb("status").out();
+        assertTrue(text.matches("(?s).*AutomaticUpdates: stage; apt-ostreed-automatic\\.timer: last run \\S+Z: deployed [0-9a-f]{64}\n.*"), text);
+        assertFalse(text.contains("AvailableUpdate:"), "the update found is deployed now:\n" + text);
+        Files.writeString(conf, "[Daemon]\nAutomaticUpdatePolicy=sometimes\n");
+        Result bad = host.verb("upgrade", "--trigger-automatic-update-policy");
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains(conf + ": [Daemon] AutomaticUpdatePolicy: expected none, check or stage, not 'sometimes'"), bad.err());
+        assertTrue(host.verb("status").out().contains("AutomaticUpdates: disabled (" + conf + ": [Daemon] AutomaticUpdatePolicy"),
+                "status names the broken file, and the daemon's fallback");
+        Files.delete(conf);
         JsonNode d = defaultDeployment();
         assertEquals(List.of("apt"), strings(d.get("requested-base-removals")), "removals survive an upgrade");
         assertEquals(1, d.get("base-removals").size());

@@ -21,7 +21,7 @@ import org.aptostree.daemon.dbus.BusConnection;
 import org.aptostree.daemon.dbus.BusException;
 import org.aptostree.daemon.dbus.BusObjects;
 import org.aptostree.daemon.dbus.InterfaceDefinition;
-import org.aptostree.daemon.system.AutomaticUpdatePolicy;
+import org.aptostree.daemon.system.DaemonConfig;
 import org.aptostree.daemon.system.SystemRoot;
 import org.aptostree.daemon.system.SystemStatus;
 import org.aptostree.daemon.system.TransactionLock;
@@ -277,10 +277,13 @@ public final class Daemon implements BusObjects.BusObject {
         return authorization;
     }
 
-    /** The automatic update policy, read as direct mode reads it. */
+    /** The automatic update policy, as {@code status} shows it; the configuration's when this is no OSTree system. */
     String policy() {
-        SystemRoot s = system;
-        return s == null ? config.automaticUpdatePolicy() : AutomaticUpdatePolicy.read(s);
+        try {
+            return currentStatus().automaticUpdates().policy();
+        } catch (BusException e) {
+            return config.automaticUpdatePolicy();
+        }
     }
 
     Path sysrootPath() {
@@ -313,7 +316,7 @@ public final class Daemon implements BusObjects.BusObject {
                 holder = Optional.empty();
             }
         }
-        return new SystemStatus(s.deployments(), holder, s.automaticUpdatePolicy());
+        return new SystemStatus(s.deployments(), holder, s.automaticUpdates());
     }
 
     /** Reads the sysroot again (Sysroot.Reload). */

@@ -67,7 +67,7 @@ final class OsObject implements BusObjects.BusObject {
                 case "show_status" -> {
                     CallOptions o = CallOptions.check(method, call.argName(0), a[0], STATUS_OPTIONS);
                     Optional<String> os = o.nonEmptyString("os");
-                    SystemStatus status = os.isPresent() ? daemon.withTransaction(SystemStatus.read(open(system, os), daemon.policy()))
+                    SystemStatus status = os.isPresent() ? daemon.withTransaction(SystemStatus.read(open(system, os)))
                             : daemon.currentStatus();
                     yield new Object[] {StatusOutput.render(status, o.flag("json"), o.flag("verbose"), o.flag("booted"))};
                 }

@@ -17,6 +17,7 @@ import org.aptostree.daemon.dbus.BusObjects.Call;
 import org.aptostree.daemon.dbus.Values;
 import org.aptostree.daemon.system.PackageRequest;
 import org.aptostree.daemon.system.SystemRoot;
+import org.aptostree.daemon.transaction.AutomaticUpdateTransaction;
 import org.aptostree.daemon.transaction.CleanupTransaction;
 import org.aptostree.daemon.transaction.Initiator;
 import org.aptostree.daemon.transaction.KernelArgsEdit;
@@ -68,7 +69,8 @@ final class OsRequests {
     static boolean isMutating(String method) {
         return switch (method) {
             case "install_packages", "remove_packages", "upgrade_system", "rollback", "deploy", "rebase", "override_remove",
-                    "override_replace", "override_reset", "reset", "kargs", "cleanup", "refresh_md", "update_deployment" -> true;
+                    "override_replace", "override_reset", "reset", "kargs", "cleanup", "refresh_md", "update_deployment",
+                    "automatic_update_trigger" -> true;
             default -> false;
         };
     }
@@ -106,7 +108,7 @@ final class OsRequests {
                 m.put("force-replacefiles", "b");
                 m.put("check-only", "b");
             }
-            case "rollback", "kargs", "cleanup", "refresh_md" -> {
+            case "rollback", "kargs", "cleanup", "refresh_md", "automatic_update_trigger" -> {
                 m.clear();
                 m.put("os", "s");
                 m.put("initiating-command-line", "s");
@@ -232,6 +234,8 @@ final class OsRequests {
                             os, described, system, files);
                 }
                 case "update_deployment" -> updateDeployment(call, o, os, described, system, files);
+                case "automatic_update_trigger" -> new Request("automatic update", List.of("upgrade"), os, described,
+                        initiator -> new AutomaticUpdateTransaction(initiator, open(system, os)), List.of());
                 case "rollback" -> new Request("rollback", List.of("rollback"), os, described,
                         initiator -> new RollbackTransaction(initiator, open(system, os)), List.of());
                 case "kargs" -> {

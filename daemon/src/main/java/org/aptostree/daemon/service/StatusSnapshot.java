@@ -10,7 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.aptostree.daemon.system.AutomaticUpdatePolicy;
+import org.aptostree.daemon.system.AutomaticUpdateRun;
 import org.aptostree.daemon.system.SystemRoot;
 import org.aptostree.daemon.system.SystemStatus;
 import org.aptostree.daemon.transaction.TransactionException;
@@ -45,7 +45,7 @@ final class StatusSnapshot {
     /** Reads the status again now. */
     synchronized void refresh() throws TransactionException {
         List<String> before = fingerprint();
-        status = SystemStatus.read(system, AutomaticUpdatePolicy.read(system));
+        status = SystemStatus.read(system);
         fingerprint = before;
     }
 
@@ -60,6 +60,7 @@ final class StatusSnapshot {
         try (DirectoryStream<Path> roots = Files.newDirectoryStream(root.resolve("ostree/deploy"))) {
             for (Path os : roots) {
                 stamp(out, os.resolve("deploy"));
+                stamp(out, os.resolve("var/lib/apt-ostree").resolve(AutomaticUpdateRun.FILE_NAME));
             }
         } catch (IOException e) {
             out.add("no stateroots: " + e.getMessage());

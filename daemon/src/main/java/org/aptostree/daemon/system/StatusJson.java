@@ -31,9 +31,11 @@ public final class StatusJson {
         }
         top.put("deployments", list);
         top.put("transaction", status.transaction().map(t -> List.of(t.title(), String.valueOf(t.pid()), "")).orElse(null));
-        top.put("cached-update", null);
+        top.put("cached-update", status.availableUpdate().map(run -> Map.of("checksum", run.availableCommit().orElseThrow(),
+                "found", run.time().toString())).orElse(null));
         top.put("update-driver", null);
-        top.put("automatic-update-policy", status.automaticUpdatePolicy());
+        top.put("automatic-update-policy", status.automaticUpdates().policy());
+        top.put("automatic-update-last-run", status.automaticUpdates().lastRun().map(AutomaticUpdateRun::toMap).orElse(null));
         try {
             return JSON.writeValueAsString(top);
         } catch (JsonProcessingException e) {

@@ -18,7 +18,7 @@ public final class StatusOutput {
             return StatusJson.render(status, bootedOnly) + "\n";
         }
         SystemStatus shown = bootedOnly ? new SystemStatus(status.booted().stream().toList(), status.transaction(),
-                status.automaticUpdatePolicy()) : status;
+                status.automaticUpdates()) : status;
         return StatusText.render(shown, verbose);
     }
 }

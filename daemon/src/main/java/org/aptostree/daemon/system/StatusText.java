@@ -19,10 +19,7 @@ public final class StatusText {
         StringBuilder out = new StringBuilder();
         out.append("State: ").append(status.transaction().isPresent() ? "busy" : "idle").append('\n');
         status.transaction().ifPresent(t -> out.append("Transaction: ").append(t.title()).append('\n'));
-        if (!status.automaticUpdatePolicy().isEmpty()) {
-            out.append("AutomaticUpdates: ").append(status.automaticUpdatePolicy().equals("none") ? "disabled"
-                    : status.automaticUpdatePolicy()).append('\n');
-        }
+        automaticUpdates(out, status.automaticUpdates());
         out.append("Deployments:\n");
         for (DeploymentStatus d : status.deployments()) {
             out.append(d.booted() ? "● " : "  ").append(d.osname()).append(':')
@@ -54,7 +51,23 @@ public final class StatusText {
             }
             out.append('\n');
         }
+        status.availableUpdate().ifPresent(run -> {
+            run.availableUpdate().forEach(l -> out.append(l).append('\n'));
+            out.append('\n');
+        });
         return out.toString();
+    }
+
+    /** rpm-ostree's line: the policy, then the timer's last run (ours is kept across boots, in /var). */
+    private static void automaticUpdates(StringBuilder out, AutomaticUpdates updates) {
+        out.append("AutomaticUpdates: ").append(updates.policy().equals("none") ? "disabled" : updates.policy());
+        if (!updates.policy().equals("none")) {
+            out.append("; apt-ostreed-automatic.timer: ");
+            updates.lastRun().ifPresentOrElse(run -> out.append("last run ").append(ISO.format(run.time()))
+                    .append(run.success() ? ": " : " failed: ").append(run.message()), () -> out.append("no runs yet"));
+        }
+        updates.problem().ifPresent(p -> out.append(" (").append(p).append(')'));
+        out.append('\n');
     }
 
     private static void list(StringBuilder out, String name, List<String> values) {

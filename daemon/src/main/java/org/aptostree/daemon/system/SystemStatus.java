@@ -22,21 +22,21 @@ import org.aptostree.ostree.sysroot.Sysroot;
 /**
  * The state of a system, in one place for the CLI's text and {@code --json} and the daemon's D-Bus properties: the
  * deployments (a staged one first, then in boot order), the transaction running, if any, and the automatic update
- * policy.
+ * policy with the timer's last run.
  *
  * @param deployments  staged first, then boot order
  * @param transaction  the transaction holding the system now
- * @param automaticUpdatePolicy {@code none}, {@code check} or {@code stage}
+ * @param automaticUpdates the policy and the timer's last run
  */
 public record SystemStatus(List<DeploymentStatus> deployments, Optional<TransactionLock.Holder> transaction,
-        String automaticUpdatePolicy) {
+        AutomaticUpdates automaticUpdates) {
 
     public SystemStatus {
         deployments = List.copyOf(deployments);
     }
 
     /** Reads the status of {@code system}; nothing is locked, so it never waits for a transaction. */
-    public static SystemStatus read(SystemRoot system, String automaticUpdatePolicy) throws TransactionException {
+    public static SystemStatus read(SystemRoot system) throws TransactionException {
         Sysroot sysroot = system.load();
         try {
             Repository repo = sysroot.repo();
@@ -56,10 +56,11 @@ public record SystemStatus(List<DeploymentStatus> deployments, Optional<Transact
                 out.add(describe(repo, d.osname(), d.commit(), d.deploySerial(), d.origin(), booted, false, d.pinned(),
                         d.kernelArgs().toString()));
             }
-            String os = out.isEmpty() ? null : out.get(0).osname();
-            Optional<TransactionLock.Holder> holder = os == null ? Optional.empty()
-                    : TransactionLock.holder(system.transactionLockFile(system.osname(sysroot)));
-            return new SystemStatus(out, holder, automaticUpdatePolicy);
+            if (out.isEmpty()) {
+                return new SystemStatus(out, Optional.empty(), AutomaticUpdates.disabled());
+            }
+            String os = system.osname(sysroot);
+            return new SystemStatus(out, TransactionLock.holder(system.transactionLockFile(os)), AutomaticUpdates.read(system, os));
         } catch (IOException | OstreeFormatException e) {
             throw new TransactionException(Kind.FAILED, "cannot read the status of " + system.path() + ": " + e.getMessage(), e);
         }
@@ -115,6 +116,16 @@ public record SystemStatus(List<DeploymentStatus> deployments, Optional<Transact
     }
 
     /** The deployment the system runs, if it is booted. */
+    /**
+     * The newer base the timer's last {@code check} found, while no deployment has it yet (rpm-ostree's cached
+     * update, {@code AvailableUpdate:}).
+     */
+    public Optional<AutomaticUpdateRun> availableUpdate() {
+        return automaticUpdates.lastRun().filter(run -> !run.availableUpdate().isEmpty() && run.availableCommit().isPresent())
+                .filter(run -> deployments.stream().noneMatch(d -> d.checksum().equals(run.availableCommit().get())
+                        || d.baseChecksum().equals(run.availableCommit())));
+    }
+
     public Optional<DeploymentStatus> booted() {
         return deployments.stream().filter(DeploymentStatus::booted).findFirst();
     }

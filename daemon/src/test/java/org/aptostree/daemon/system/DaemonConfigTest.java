@@ -1,4 +1,4 @@
-package org.aptostree.daemon.service;
+package org.aptostree.daemon.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

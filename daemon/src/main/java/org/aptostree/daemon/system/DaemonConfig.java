@@ -1,4 +1,4 @@
-package org.aptostree.daemon.service;
+package org.aptostree.daemon.system;
 
 import java.io.IOException;
 import java.nio.file.Files;
