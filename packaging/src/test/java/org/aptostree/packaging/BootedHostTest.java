@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.aptostree.fixtures.http.Nginx;
+import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.sysroot.Deployment;
 import org.aptostree.ostree.sysroot.Sysroot;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The life of a host that runs apt-ostree, with systemd as PID 1 (issue 15's booted test): an image composed with
  * this build's package, deployed by our {@code ostree admin deploy}, booted under systemd-nspawn; a package layered
  * from a signed repository that nginx serves on the host's loopback, staged, finalized at shutdown; the new deployment
- * booted; a rollback and a boot again. The steps share the sysroot and run in order.
+ * booted; a rollback and a boot again; the automatic update timer staging a newer base. The steps share the
+ * sysroot and run in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -161,6 +164,43 @@ class BootedHostTest {
         assertEquals(0, machine.root("id alice && id admin").code());
         machine.powerOff();
         machine = null;
+    }
+
+    @Test
+    @Order(8)
+    void underThePolicyStageTheTimerStagesANewerBase() throws Exception {
+        // A newer base on the deployment's ref, as a local compose into the host's repository makes one: the image
+        // with one file more.
+        Path repo = sysroot.resolve("ostree/repo");
+        Path tree = work.resolve("newer-base");
+        HostImage.cli("ostree", "checkout", "--repo=" + repo, HostImage.REF, tree.toString());
+        Files.writeString(Files.createDirectories(tree.resolve("usr/share/apt-ostree-test")).resolve("newer-base"), "newer\n");
+        HostImage.cli("ostree", "commit", "--repo=" + repo, "--branch=" + HostImage.REF, "--bootable", "--subject=newer base",
+                "--tree=dir=" + tree);
+        Commands.run(List.of("rm", "-rf", tree.toString()));
+        ObjectId newer = Repository.open(repo).refs().resolve(HostImage.REF).orElseThrow();
+        Files.writeString(deployment(0).resolve("etc/apt-ostree/apt-ostreed.conf"), "[Daemon]\nAutomaticUpdatePolicy=stage\n");
+        machine = BootedMachine.boot(sysroot, OS, deployment(0), work, "aptostree-host");
+        assertTrue(machine.as("alice", "apt-ostree status").out().contains("AutomaticUpdates: stage; apt-ostreed-automatic.timer: no runs yet"));
+        // The timer fires as on a host, only sooner: a drop-in makes it elapse a second after it is started again.
+        Commands.Result fire = machine.root("mkdir -p /run/systemd/system/apt-ostreed-automatic.timer.d"
+                + " && printf '[Timer]\\nOnActiveSec=1s\\n' > /run/systemd/system/apt-ostreed-automatic.timer.d/soon.conf"
+                + " && systemctl daemon-reload && systemctl restart apt-ostreed-automatic.timer");
+        assertEquals(0, fire.code(), fire.both());
+        Commands.Result ran = machine.root("for i in $(seq 1 600); do"
+                + " t=$(systemctl show -P ExecMainExitTimestampMonotonic apt-ostreed-automatic.service);"
+                + " [ -n \"$t\" ] && [ \"$t\" != 0 ] && exit 0; sleep 0.5; done; exit 1");
+        String journal = machine.root("journalctl -b -u apt-ostreed-automatic.service --no-pager -o cat").out();
+        assertEquals(0, ran.code(), "the timer started apt-ostreed-automatic.service, which ended:\n" + journal);
+        assertEquals("success", machine.root("systemctl show -P Result apt-ostreed-automatic.service").out().strip(), journal);
+        Commands.Result status = machine.as("alice", "apt-ostree status");
+        assertTrue(status.out().matches("(?s).*AutomaticUpdates: stage; apt-ostreed-automatic\\.timer: last run \\S+Z: staged " + newer.hex()
+                + "\n.*"), status.both());
+        assertEquals(newer, Sysroot.load(sysroot).staged().orElseThrow().commit(), status.both());
+        machine.powerOff();
+        machine = null;
+        assertEquals(newer, deployments().get(0).commit(), "the staged deployment was finalized at shutdown");
+        assertTrue(Files.exists(deployment(0).resolve("usr/share/apt-ostree-test/newer-base")));
     }
 
     private List<Deployment> deployments() throws Exception {
