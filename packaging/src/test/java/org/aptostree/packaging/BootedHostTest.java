@@ -196,7 +196,8 @@ class BootedHostTest {
         Commands.Result status = machine.as("alice", "apt-ostree status");
         assertTrue(status.out().matches("(?s).*AutomaticUpdates: stage; apt-ostreed-automatic\\.timer: last run \\S+Z: staged " + newer.hex()
                 + "\n.*"), status.both());
-        assertEquals(newer, Sysroot.load(sysroot).staged().orElseThrow().commit(), status.both());
+        assertTrue(status.out().contains("(staged)"), status.both());
+        assertEquals(0, machine.root("test -e /run/ostree/staged-deployment").code(), "staged, in the machine's /run");
         machine.powerOff();
         machine = null;
         assertEquals(newer, deployments().get(0).commit(), "the staged deployment was finalized at shutdown");
