@@ -15,6 +15,6 @@ fi
 # Only this checkout's artifacts, never ones someone else installed.
 rm -rf "$repo/org/aptostree"
 version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)
-mvn -B -o -q -Dmaven.repo.local="$repo" -pl fixtures,ostree-java -am install -DskipTests
+mvn -B -o -q -Dmaven.repo.local="$repo" -pl fixtures,fixtures-ostree,ostree-java -am install -DskipTests
 mvn -B -o -q -Dmaven.repo.local="$repo" -f fixtures/examples/consumer/pom.xml -Daptostree.version="$version" test "$@"
 echo "fixtures-consumer: the consumer's tests passed against org.aptostree:fixtures:$version"

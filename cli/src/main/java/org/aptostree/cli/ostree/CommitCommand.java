@@ -86,6 +86,11 @@ final class CommitCommand implements Callable<Integer> {
             }
             meta = meta.with(kv.substring(0, eq), Variant.ofString(kv.substring(eq + 1)));
         }
+        if (branch == null && !noBindings) {
+            // ostree commit --orphan binds the commit to no ref at all: an empty ostree.ref-binding (libostree's API,
+            // our CommitBuilder, writes none without a branch).
+            meta = meta.with("ostree.ref-binding", Variant.of("as", List.of())).inGVariantDictOrder();
+        }
         CommitBuilder builder = new CommitBuilder(r)
                 .subject(subject)
                 .body(body)

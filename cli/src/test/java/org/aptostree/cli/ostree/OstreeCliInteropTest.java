@@ -112,6 +112,29 @@ class OstreeCliInteropTest {
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * An orphan commit has ostree's checksum: ostree's --orphan writes an empty ostree.ref-binding, --no-bindings
+     * none (found by fixtures' ReferenceChecks.ostreeCommitChecksum).
+     */
+    @Test
+    void orphanCommitsMatchOstree() throws Exception {
+        for (List<String> options : List.<List<String>>of(List.of(), List.of("--no-bindings"), List.of("-s", "x", "--add-metadata-string=a=b"))) {
+            Path theirs = Files.createTempDirectory(dir, "orphan-theirs");
+            Path ours = Files.createTempDirectory(dir, "orphan-ours");
+            ostree("init", "--repo=" + theirs, "--mode=archive");
+            ostree("init", "--repo=" + ours, "--mode=archive");
+            List<String> args = new ArrayList<>(List.of("--orphan", "--tree=dir=" + dir.resolve("tree"), "--timestamp=@0"));
+            args.addAll(options);
+            List<String> theirArgs = new ArrayList<>(List.of("commit", "--repo=" + theirs));
+            theirArgs.addAll(args);
+            List<String> ourArgs = new ArrayList<>(List.of("commit", "--repo=" + ours));
+            ourArgs.addAll(args);
+            Run expected = runOstree(theirArgs);
+            assertEquals(0, expected.exit(), expected.err());
+            assertEquals(expected, runOurs(ourArgs), String.join(" ", args));
+        }
+    }
+
     /** The verb with {@code --repo=} inserted after it, run by both tools. */
     private static void same(Path repository, String... args) throws Exception {
         List<String> full = new ArrayList<>(List.of(args[0], "--repo=" + repository));

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.aptostree.fixtures.ostree.GVariants;
 import org.junit.jupiter.api.Test;
 
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -44,17 +44,6 @@ class SignatureTest {
 
     @Provide
     Arbitrary<List<String>> types() {
-        return completeType(3).list().ofMaxSize(6);
-    }
-
-    private static Arbitrary<String> completeType(int depth) {
-        Arbitrary<String> basic = Arbitraries.of("y", "b", "n", "q", "i", "u", "x", "t", "d", "s", "o", "g", "h", "v");
-        if (depth == 0) {
-            return basic;
-        }
-        Arbitrary<String> inner = completeType(depth - 1);
-        return Arbitraries.oneOf(basic, inner.map(t -> "a" + t),
-                Arbitraries.of("s", "u", "o", "y").flatMap(k -> inner.map(v -> "a{" + k + v + "}")),
-                inner.list().ofMinSize(1).ofMaxSize(3).map(l -> "(" + String.join("", l) + ")"));
+        return GVariants.dbusTypeStrings().list().ofMaxSize(6);
     }
 }

@@ -129,9 +129,24 @@ public final class TreeWriter implements AutoCloseable {
     public Root writeTar(InputStream tarStream) throws IOException, OstreeFormatException {
         MutableTree root = new MutableTree(modifier.apply(new DirMeta(0, 0, FileMode.S_IFDIR | 0755, List.of())));
         Map<String, Future<ObjectId>> byPath = new HashMap<>();
-        PaxTarInputStream tar = new PaxTarInputStream(tarStream);
+        long[] consumed = {0};
+        PaxTarInputStream tar = new PaxTarInputStream(new java.io.FilterInputStream(tarStream) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                consumed[0] += b < 0 ? 0 : 1;
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                consumed[0] += Math.max(n, 0);
+                return n;
+            }
+        });
         TarArchiveEntry e;
-        while ((e = tar.getNextEntry()) != null) {
+        while ((e = nextEntry(tar, consumed)) != null) {
             List<String> parts = splitPath(e.getName());
             String name = parts.isEmpty() ? null : parts.get(parts.size() - 1);
             MutableTree parent = root;
@@ -170,7 +185,13 @@ public final class TreeWriter implements AutoCloseable {
                 FileHeader h = modifier.apply(FileHeader.regular(uid, gid, perms, xattrs));
                 long size = e.getSize();
                 if (size <= TAR_BUFFER_LIMIT) {
-                    byte[] data = tar.readNBytes((int) size);
+                    byte[] data;
+                    try {
+                        data = tar.readNBytes((int) size);
+                    } catch (IOException truncated) {
+                        // commons-compress reports a stream that ends inside a member as an IOException.
+                        throw new OstreeFormatException("tar member '" + e.getName() + "' is truncated: " + truncated.getMessage());
+                    }
                     if (data.length != size) {
                         throw new OstreeFormatException("tar member '" + e.getName() + "' is truncated");
                     }
@@ -185,6 +206,23 @@ public final class TreeWriter implements AutoCloseable {
             parent.putFile(name, content);
         }
         return root.write(inserter);
+    }
+
+    /**
+     * The next member, or null at the end. commons-compress takes a stream that ends inside a header for the end of
+     * the archive; a tar is whole 512-byte blocks, so a stream that ended elsewhere was cut short.
+     */
+    private static TarArchiveEntry nextEntry(PaxTarInputStream tar, long[] consumed) throws IOException, OstreeFormatException {
+        TarArchiveEntry e;
+        try {
+            e = tar.getNextEntry();
+        } catch (IOException corrupt) {
+            throw new OstreeFormatException("tar stream is corrupt or truncated near byte " + consumed[0] + ": " + corrupt.getMessage());
+        }
+        if (e == null && consumed[0] % 512 != 0) {
+            throw new OstreeFormatException("tar stream is truncated: it ends inside a header, at byte " + consumed[0]);
+        }
+        return e;
     }
 
     private static List<String> splitPath(String name) throws OstreeFormatException {

@@ -85,8 +85,24 @@ public final class WorkerPool implements AutoCloseable {
         throw new IOException(failure);
     }
 
+    /**
+     * Stops the workers and waits (up to a minute) until none runs: after a failure, a task still writing into the
+     * repository's staging directory would race with whatever the caller does next (cleaning up, deleting it).
+     */
     @Override
     public void close() {
         executor.shutdownNow();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (!executor.isTerminated() && System.nanoTime() < deadline) {
+            try {
+                executor.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -19,6 +19,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.aptostree.fixtures.tree.FileTree;
 import org.aptostree.fixtures.tree.FileTrees;
+import org.aptostree.fixtures.tar.HostileTar;
+import org.aptostree.fixtures.tar.HostileTars;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.testkit.Requirements;
@@ -139,21 +141,44 @@ class TarCommitTest {
         }
     }
 
-    @Test
-    void refusesPathsEscapingTheRoot() throws Exception {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream out = new TarArchiveOutputStream(buf)) {
-            TarArchiveEntry e = new TarArchiveEntry("./a/../../etc/passwd");
-            e.setSize(1);
-            out.putArchiveEntry(e);
-            out.write('x');
-            out.closeArchiveEntry();
+    /** Members that climb out with '..' (fixtures' hostile tars) are refused by name, and no ref is made. */
+    @Property(tries = 30)
+    void refusesPathsEscapingTheRoot(@ForAll("dotDot") HostileTar tar) throws Exception {
+        Path work = Files.createTempDirectory("tar-escape");
+        try {
+            Repository repo = Repository.init(work.resolve("repo"), RepoMode.ARCHIVE);
+            OstreeFormatException ex = assertThrows(OstreeFormatException.class,
+                    () -> new CommitBuilder(repo).branch("t").commitTar(new ByteArrayInputStream(tar.bytes())));
+            assertEquals("tar member '" + tar.offending() + "' escapes the root with '..'", ex.getMessage());
+            assertEquals(java.util.Map.of(), repo.refs().listLocal());
+        } finally {
+            Trees.deleteTree(work);
         }
-        Repository repo = Repository.init(dir.resolve("repo"), RepoMode.ARCHIVE);
-        OstreeFormatException ex = assertThrows(OstreeFormatException.class,
-                () -> new CommitBuilder(repo).branch("t").commitTar(new ByteArrayInputStream(buf.toByteArray())));
-        assertEquals("tar member './a/../../etc/passwd' escapes the root with '..'", ex.getMessage());
-        assertEquals(java.util.Map.of(), repo.refs().listLocal());
+    }
+
+    /** A tar cut inside a header or inside data is a format error, and no ref is made. */
+    @Property(tries = 30)
+    void refusesTruncatedTars(@ForAll("truncated") HostileTar tar) throws Exception {
+        Path work = Files.createTempDirectory("tar-truncated");
+        try {
+            Repository repo = Repository.init(work.resolve("repo"), RepoMode.ARCHIVE);
+            assertThrows(OstreeFormatException.class,
+                    () -> new CommitBuilder(repo).branch("t").commitTar(new ByteArrayInputStream(tar.bytes())), tar.toString());
+            assertEquals(java.util.Map.of(), repo.refs().listLocal());
+        } finally {
+            Trees.deleteTree(work);
+        }
+    }
+
+    @Provide
+    Arbitrary<HostileTar> dotDot() {
+        // Committing writes only objects, so no victim directory is reached; the name is only for the member paths.
+        return HostileTars.dotDot("/victim");
+    }
+
+    @Provide
+    Arbitrary<HostileTar> truncated() {
+        return HostileTars.truncated();
     }
 
     @Provide
