@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -82,6 +83,36 @@ final class StartupTraining {
         run("ostree", "admin", sysroot, "cleanup");
         for (String group : List.of("ostree", "deb", "ex", "compose")) {
             run(group, "--help");
+        }
+        checkSignatures();
+    }
+
+    /**
+     * Signs and checks with the JDK's EdDSA and RSA, as the OpenPGP checks of APT indexes do through it: ~170 JDK
+     * classes of its security providers that no other command of the training loads.
+     */
+    private static void checkSignatures() {
+        try {
+            byte[] data = "training".getBytes(StandardCharsets.UTF_8);
+            for (String[] kind : List.of(new String[] {"Ed25519", "Ed25519"}, new String[] {"RSA", "SHA512withRSA"})) {
+                java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance(kind[0]);
+                if (kind[0].equals("RSA")) {
+                    generator.initialize(1024);
+                }
+                java.security.KeyPair pair = generator.generateKeyPair();
+                java.security.Signature signer = java.security.Signature.getInstance(kind[1]);
+                signer.initSign(pair.getPrivate());
+                signer.update(data);
+                byte[] signature = signer.sign();
+                java.security.Signature verifier = java.security.Signature.getInstance(kind[1]);
+                verifier.initVerify(pair.getPublic());
+                verifier.update(data);
+                if (!verifier.verify(signature)) {
+                    throw new IllegalStateException("startup training: a " + kind[1] + " signature did not verify");
+                }
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("startup training: signing with the JDK's providers failed", e);
         }
     }
 
@@ -162,8 +193,10 @@ final class StartupTraining {
     /**
      * Leaves out the signature files of the signed jars in {@code lib} (Bouncy Castle's), which the class-data-sharing
      * archive refuses: each command that checks a signature would otherwise read and verify ~330 of their classes,
-     * and digest each against a 0.8 MB signature file, at every start (0.3 s and more). The classes and the
-     * manifest stay as they are. Run by the build before the training, on the launcher's copies of the jars.
+     * and digest each against a 0.8 MB signature file, at every start (0.3 s and more). The manifest's per-entry
+     * sections that hold only the signature's digests go too (the JDK parses the whole manifest when
+     * it defines the jar's first package, 0.8 MB for bcprov). Run by the build before the training, on the launcher's
+     * copies of the jars.
      */
     private static void unsignJars(Path lib) throws IOException {
         List<Path> jars;
@@ -172,8 +205,10 @@ final class StartupTraining {
         }
         for (Path jar : jars) {
             boolean signed;
-            try (ZipFile zip = new ZipFile(jar.toFile())) {
-                signed = zip.stream().anyMatch(e -> isSignatureFile(e.getName()));
+            try (JarFile zip = new JarFile(jar.toFile(), false)) {
+                Manifest manifest = zip.getManifest();
+                signed = zip.stream().anyMatch(e -> isSignatureFile(e.getName()))
+                        || manifest != null && manifest.getEntries().values().stream().anyMatch(StartupTraining::onlyDigests);
             }
             if (!signed) {
                 continue;
@@ -183,6 +218,17 @@ final class StartupTraining {
                     ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp))) {
                 for (ZipEntry e : java.util.Collections.list(zip.entries())) {
                     if (isSignatureFile(e.getName())) {
+                        continue;
+                    }
+                    if (e.getName().equals(JarFile.MANIFEST_NAME)) {
+                        Manifest manifest;
+                        try (InputStream in = zip.getInputStream(e)) {
+                            manifest = new Manifest(in);
+                        }
+                        manifest.getEntries().values().removeIf(StartupTraining::onlyDigests);
+                        out.putNextEntry(new ZipEntry(e.getName()));
+                        manifest.write(out);
+                        out.closeEntry();
                         continue;
                     }
                     ZipEntry copy = new ZipEntry(e.getName());
@@ -196,6 +242,11 @@ final class StartupTraining {
             }
             Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
+    }
+
+    /** Whether a manifest's entry section holds nothing but a signature's digests ({@code SHA-256-Digest}, ...). */
+    private static boolean onlyDigests(java.util.jar.Attributes section) {
+        return section.keySet().stream().allMatch(k -> k.toString().endsWith("-Digest"));
     }
 
     /** A jar signature's files: {@code META-INF/NAME.SF} and its signature block (.DSA, .RSA, .EC). */
