@@ -104,8 +104,12 @@ public final class Checkout {
      * sticky bit, which the stored file lacks).
      */
     private boolean isEmpty(ObjectId id) throws IOException {
+        return objectStat(id).size() == 0;
+    }
+
+    private FileStore.Stat objectStat(ObjectId id) throws IOException {
         try {
-            return FileStore.stat(repo.objectPath(id, ObjectType.FILE)).size() == 0;
+            return FileStore.stat(repo.objectPath(id, ObjectType.FILE));
         } catch (NoSuchFileException e) {
             throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
         }
@@ -422,16 +426,18 @@ public final class Checkout {
         if (union && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("cannot replace directory " + target + " with a file");
         }
-        if (!crossDevice && canHardlink(id)) {
-            Path object = repo.objectPath(id, ObjectType.FILE);
+        // A checkout that records links reads the object's inode anyway, and its size with it decides emptiness.
+        FileStore.Stat object = linkedInodes == null || copies || crossDevice ? null : objectStat(id);
+        if (!crossDevice && (object == null ? canHardlink(id) : object.size() > 0 && canHardlink(id, true))) {
+            Path objectPath = repo.objectPath(id, ObjectType.FILE);
             try {
-                hardlink(object, target);
+                hardlink(objectPath, target);
                 if (linkedInodes != null) {
-                    linkedInodes.computeIfAbsent(FileStore.stat(object).inode(), ino -> id);
+                    linkedInodes.computeIfAbsent(object != null ? object.inode() : FileStore.stat(objectPath).inode(), ino -> id);
                 }
                 return;
             } catch (NoSuchFileException e) {
-                if (!Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.exists(objectPath, LinkOption.NOFOLLOW_LINKS)) {
                     throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
                 }
                 throw e;
