@@ -1,16 +1,24 @@
 package org.aptostree.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +35,10 @@ final class StartupTraining {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--unsign")) {
+            unsignJars(Path.of(args[1]));
+            return;
+        }
         Path work = Path.of(args[0]).toAbsolutePath();
         removeTree(work);
         PrintStream out = System.out;
@@ -72,6 +84,36 @@ final class StartupTraining {
         for (String group : List.of("ostree", "deb", "ex", "compose")) {
             run(group, "--help");
         }
+        checkSignatures();
+    }
+
+    /**
+     * Signs and checks with the JDK's EdDSA and RSA, as the OpenPGP checks of APT indexes do through it: ~170 JDK
+     * classes of its security providers that no other command of the training loads.
+     */
+    private static void checkSignatures() {
+        try {
+            byte[] data = "training".getBytes(StandardCharsets.UTF_8);
+            for (String[] kind : List.of(new String[] {"Ed25519", "Ed25519"}, new String[] {"RSA", "SHA512withRSA"})) {
+                java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance(kind[0]);
+                if (kind[0].equals("RSA")) {
+                    generator.initialize(1024);
+                }
+                java.security.KeyPair pair = generator.generateKeyPair();
+                java.security.Signature signer = java.security.Signature.getInstance(kind[1]);
+                signer.initSign(pair.getPrivate());
+                signer.update(data);
+                byte[] signature = signer.sign();
+                java.security.Signature verifier = java.security.Signature.getInstance(kind[1]);
+                verifier.initVerify(pair.getPublic());
+                verifier.update(data);
+                if (!verifier.verify(signature)) {
+                    throw new IllegalStateException("startup training: a " + kind[1] + " signature did not verify");
+                }
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("startup training: signing with the JDK's providers failed", e);
+        }
     }
 
     private static void run(String... args) {
@@ -100,22 +142,41 @@ final class StartupTraining {
         Files.createSymbolicLink(tree.resolve("bin"), Path.of("usr/bin"));
     }
 
-    /** Loads (without initializing) every class of the launcher's jar and of the project's module jars. */
+    /**
+     * Bouncy Castle's packages (not their subpackages) that reading keyrings and checking OpenPGP signatures loads, as
+     * {@code -Xlog:class+load} shows them for a layering run, and RSA's: its jars hold three times more, for other uses.
+     */
+    private static final Set<String> BOUNCY_CASTLE_PACKAGES = Stream.of("asn1", "asn1/x509", "asn1/x9", "asn1/ua", "asn1/teletrust",
+            "asn1/sec", "asn1/pkcs", "asn1/gnu", "asn1/edec", "asn1/cryptopro", "asn1/cryptlib", "asn1/nist", "asn1/oiw", "bcpg", "bcpg/sig",
+            "crypto", "crypto/params", "crypto/util", "crypto/digests", "crypto/signers", "crypto/engines", "crypto/encodings",
+            "crypto/constraints", "openpgp", "openpgp/operator", "openpgp/operator/bc", "openpgp/operator/jcajce", "openpgp/bc", "math/ec",
+            "math/ec/rfc8032", "math/ec/rfc7748", "math/raw", "util", "util/encoders", "util/io", "jcajce/util", "internal/asn1/rosstandart",
+            "internal/asn1/oiw", "internal/asn1/misc", "internal/asn1/edec").map(p -> "org/bouncycastle/" + p).collect(Collectors.toSet());
+
+    /**
+     * Loads (without initializing) every class of the launcher's jar, of the project's module jars and of the small
+     * libraries the system verbs use (the OpenPGP checks, xz), and Bouncy Castle's classes of
+     * {@link #BOUNCY_CASTLE_PACKAGES} (the build's copies of its jars are unsigned, for that).
+     */
     private static int preloadProjectClasses() throws IOException {
         ClassLoader loader = StartupTraining.class.getClassLoader();
         int loaded = 0;
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
             // dbus-java too: the system verbs connect to apt-ostreed, and the training has no bus to connect to.
-            boolean ours = name.equals("apt-ostree.jar") || Stream.of("ostree-java-", "deb-java-", "solver-", "daemon-", "dbus-java-", "slf4j-api-")
-                    .anyMatch(name::startsWith);
-            if (!ours) {
+            boolean ours = name.equals("apt-ostree.jar") || Stream.of("ostree-java-", "deb-java-", "solver-", "daemon-", "dbus-java-",
+                    "slf4j-api-", "openpgp-", "xz-").anyMatch(name::startsWith);
+            boolean bouncyCastle = Stream.of("bcprov-", "bcpg-", "bcutil-").anyMatch(name::startsWith);
+            if (!ours && !bouncyCastle) {
                 continue;
             }
             try (JarFile jar = new JarFile(entry)) {
                 for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
                     String n = e.getName();
-                    if (n.endsWith(".class") && !n.endsWith("module-info.class")) {
+                    int slash = n.lastIndexOf('/');
+                    boolean wanted = ours || (slash > 0 && BOUNCY_CASTLE_PACKAGES.contains(n.substring(0, slash)));
+                    // Not a multi-release jar's classes for other Javas, under META-INF/versions.
+                    if (wanted && n.endsWith(".class") && !n.endsWith("module-info.class") && !n.startsWith("META-INF/")) {
                         try {
                             Class.forName(n.substring(0, n.length() - ".class".length()).replace('/', '.'), false, loader);
                             loaded++;
@@ -127,6 +188,71 @@ final class StartupTraining {
             }
         }
         return loaded;
+    }
+
+    /**
+     * Leaves out the signature files of the signed jars in {@code lib} (Bouncy Castle's), which the class-data-sharing
+     * archive refuses: each command that checks a signature would otherwise read and verify ~330 of their classes,
+     * and digest each against a 0.8 MB signature file, at every start (0.3 s and more). The manifest's per-entry
+     * sections that hold only the signature's digests go too (the JDK parses the whole manifest when
+     * it defines the jar's first package, 0.8 MB for bcprov). Run by the build before the training, on the launcher's
+     * copies of the jars.
+     */
+    private static void unsignJars(Path lib) throws IOException {
+        List<Path> jars;
+        try (Stream<Path> s = Files.list(lib)) {
+            jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        }
+        for (Path jar : jars) {
+            boolean signed;
+            try (JarFile zip = new JarFile(jar.toFile(), false)) {
+                Manifest manifest = zip.getManifest();
+                signed = zip.stream().anyMatch(e -> isSignatureFile(e.getName()))
+                        || manifest != null && manifest.getEntries().values().stream().anyMatch(StartupTraining::onlyDigests);
+            }
+            if (!signed) {
+                continue;
+            }
+            Path tmp = jar.resolveSibling("." + jar.getFileName() + ".tmp");
+            try (ZipFile zip = new ZipFile(jar.toFile());
+                    ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp))) {
+                for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                    if (isSignatureFile(e.getName())) {
+                        continue;
+                    }
+                    if (e.getName().equals(JarFile.MANIFEST_NAME)) {
+                        Manifest manifest;
+                        try (InputStream in = zip.getInputStream(e)) {
+                            manifest = new Manifest(in);
+                        }
+                        manifest.getEntries().values().removeIf(StartupTraining::onlyDigests);
+                        out.putNextEntry(new ZipEntry(e.getName()));
+                        manifest.write(out);
+                        out.closeEntry();
+                        continue;
+                    }
+                    ZipEntry copy = new ZipEntry(e.getName());
+                    copy.setTime(e.getTime());
+                    out.putNextEntry(copy);
+                    try (InputStream in = zip.getInputStream(e)) {
+                        in.transferTo(out);
+                    }
+                    out.closeEntry();
+                }
+            }
+            Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** Whether a manifest's entry section holds nothing but a signature's digests ({@code SHA-256-Digest}, ...). */
+    private static boolean onlyDigests(java.util.jar.Attributes section) {
+        return section.keySet().stream().allMatch(k -> k.toString().endsWith("-Digest"));
+    }
+
+    /** A jar signature's files: {@code META-INF/NAME.SF} and its signature block (.DSA, .RSA, .EC). */
+    private static boolean isSignatureFile(String name) {
+        return name.startsWith("META-INF/") && name.indexOf('/', "META-INF/".length()) < 0
+                && (name.endsWith(".SF") || name.endsWith(".DSA") || name.endsWith(".RSA") || name.endsWith(".EC"));
     }
 
     /** Deletes a tree, first clearing the immutable flag a deployment made as root carries. */

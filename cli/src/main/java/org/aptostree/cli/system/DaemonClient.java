@@ -42,7 +42,10 @@ final class DaemonClient implements AutoCloseable {
     static final String PROPERTIES = "org.freedesktop.DBus.Properties";
     /** The design note's words for the fallback. */
     static final String FALLBACK = "Daemon is not running. Using direct system calls.";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: direct mode never reads a daemon's JSON, and a mapper costs a few hundred classes. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final BusConnection bus;
     private final LinkedBlockingQueue<DBusSignal> signals = new LinkedBlockingQueue<>();
@@ -227,7 +230,7 @@ final class DaemonClient implements AutoCloseable {
 
     static Outcome outcome(String json) {
         try {
-            JsonNode n = JSON.readTree(json);
+            JsonNode n = Json.MAPPER.readTree(json);
             if (n.has("error")) {
                 return new Outcome(false, false, List.of(), n.path("error").asText(), n.path("message").asText(), n.path("details").asText(""));
             }

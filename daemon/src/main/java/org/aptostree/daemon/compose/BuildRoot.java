@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.Checkout;
 import org.aptostree.ostree.repo.CommitModifier;
 import org.aptostree.ostree.repo.Repository;
+import org.aptostree.ostree.sysroot.Deployer;
 
 /**
  * The tree the pipeline's stages work on, in a staging directory that {@link #close} removes: the root packages
@@ -105,6 +107,17 @@ final class BuildRoot implements Closeable {
                         .orElse(new int[] {0, 0}))
                 .withLinkedObjects(linked)
                 .withConsume(true);
+    }
+
+    /**
+     * Takes the tree out of the staging directory, for a deployment of what was committed from it: the tree moves
+     * to a new directory beside the staging one, with the links to the base's objects it kept.
+     */
+    Deployer.PreparedTree takeTree() throws IOException {
+        Path kept = Files.createTempDirectory(staging.getParent(), "tree-");
+        Path tree = kept.resolve("root");
+        Files.move(root, tree, StandardCopyOption.ATOMIC_MOVE);
+        return new Deployer.PreparedTree(tree, linked);
     }
 
     @Override

@@ -34,6 +34,7 @@ import org.aptostree.ostree.repo.CommitBuilder;
 import org.aptostree.ostree.repo.ContentObject;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.TreeEntry;
+import org.aptostree.ostree.sysroot.Deployer;
 import org.aptostree.solver.PackageVersion;
 
 /**
@@ -237,11 +238,28 @@ public final class PackageLayering {
     }
 
     /**
+     * A layered commit and the tree it was committed from, for its deployment ({@link Deployer#deploy(ObjectId,
+     * Deployer.DeployOptions, Optional)}): deploying the tree saves linking the whole base again and deleting the
+     * staging copy. {@link #close} removes the tree when the deployment did not take it.
+     */
+    public record Built(ObjectId commit, Deployer.PreparedTree tree) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            Path dir = tree.dir();
+            if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                OstreeLayout.emptyDirectory(dir);
+                Files.delete(dir);
+            }
+            Files.deleteIfExists(dir.getParent());
+        }
+    }
+
+    /**
      * Builds the layered commit (no ref points at it: the deployment keeps it).
      *
      * @param debs the files of {@link #download}
      */
-    public ObjectId build(Plan plan, List<Path> debs) throws IOException, OstreeFormatException {
+    public Built build(Plan plan, List<Path> debs) throws IOException, OstreeFormatException {
         String arch = architecture();
         Commit baseCommit = repo.readCommit(base);
         List<LockedPackage> packages = new ArrayList<>(plan.resolution().fetch());
@@ -277,7 +295,7 @@ public final class PackageLayering {
             progress.phase(ComposeProgress.Phase.POSTPROCESS, "OSTree layout");
             OstreeLayout.Result layout = OstreeLayout.apply(build.root(), build.owners());
             progress.phase(ComposeProgress.Phase.COMMIT, "layered commit on " + base);
-            return new CommitBuilder(repo)
+            ObjectId commit = new CommitBuilder(repo)
                     .parent(Optional.of(base))
                     .subject("apt-ostree layer on " + base.hex().substring(0, 12))
                     .timestamp(Instant.now().getEpochSecond())
@@ -286,6 +304,7 @@ public final class PackageLayering {
                     .bootable(baseCommit.metadata().get("ostree.bootable").isPresent() && layout.kernelVersion().isPresent())
                     .modifier(build.commitModifier())
                     .commitDirectory(build.root());
+            return new Built(commit, build.takeTree());
         }
     }
 

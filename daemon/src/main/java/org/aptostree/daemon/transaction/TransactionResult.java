@@ -21,7 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public record TransactionResult(boolean changed, List<String> output, Optional<String> deployment, Optional<String> checksum,
         List<String> added, List<String> removed) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: only the daemon sends results as JSON, and a mapper costs a few hundred classes. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     public TransactionResult {
         output = List.copyOf(output);
@@ -48,7 +51,7 @@ public record TransactionResult(boolean changed, List<String> output, Optional<S
         m.put("removed", removed);
         m.put("output", output);
         try {
-            return JSON.writeValueAsString(m);
+            return Json.MAPPER.writeValueAsString(m);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a map of strings and lists is JSON", e);
         }

@@ -222,23 +222,30 @@ public final class UpdateDeploymentTransaction extends Transaction {
                 return new TransactionResult(false, output, Optional.empty(), Optional.empty(), List.of(), List.of());
             }
             context.checkpoint();
+            PackageLayering.Built built;
             try {
-                commit = layering.build(plan, debs);
+                built = layering.build(plan, debs);
             } catch (LayeringException e) {
                 throw error(e);
             } catch (IOException | OstreeFormatException e) {
                 throw new TransactionException(Kind.FAILED, "layering failed: " + e.getMessage(), e);
             }
-            context.checkpoint();
+            // The tree the commit was made from becomes the deployment; removed here if anything stops that.
+            try (built) {
+                context.checkpoint();
+                return deploy(context, deployer, repo, merge, osname, built.commit(), Optional.of(built.tree()), wanted, output);
+            } catch (IOException e) {
+                throw new TransactionException(Kind.FAILED, "removing the layered tree " + built.tree().dir() + ": " + e.getMessage(), e);
+            }
         } else if (options.dryRun() || options.downloadOnly()) {
             output.add("Base " + base.hex() + "; nothing to layer; not deploying");
             return new TransactionResult(false, output, Optional.empty(), Optional.empty(), List.of(), List.of());
         }
-        return deploy(context, deployer, repo, merge, osname, commit, wanted, output);
+        return deploy(context, deployer, repo, merge, osname, commit, Optional.empty(), wanted, output);
     }
 
     private TransactionResult deploy(TransactionContext context, Deployer deployer, Repository repo, Deployment merge, String osname,
-            ObjectId commit, Origin wanted, List<String> output) throws TransactionException {
+            ObjectId commit, Optional<Deployer.PreparedTree> tree, Origin wanted, List<String> output) throws TransactionException {
         context.update(TransactionState.DEPLOYING, (system.isBooted() ? "Staging" : "Deploying") + " " + commit.hex(), 85);
         Deployer.Result result;
         try {
@@ -246,7 +253,7 @@ public final class UpdateDeploymentTransaction extends Transaction {
             ObjectId base = baseOf(repo, commit);
             BaseRefs.keep(repo, BaseRefs.inUse(repo, system.load(), List.of(base)));
             result = deployer.deploy(commit,
-                    Deployer.DeployOptions.of(osname, wanted.toKeyFile()).withStage(system.isBooted()));
+                    Deployer.DeployOptions.of(osname, wanted.toKeyFile()).withStage(system.isBooted()), tree);
             BaseRefs.keep(repo, BaseRefs.inUse(repo, system.load(), List.of()));
         } catch (IOException | OstreeFormatException e) {
             throw new TransactionException(Kind.FAILED, "deploying " + commit.hex() + " failed: " + e.getMessage(), e);

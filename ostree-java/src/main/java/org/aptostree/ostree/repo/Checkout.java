@@ -2,6 +2,7 @@ package org.aptostree.ostree.repo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.List;
@@ -46,6 +49,7 @@ public final class Checkout {
     private String subpath = "/";
     private boolean copies;
     private Map<Long, ObjectId> linkedInodes;
+    private Map<Long, ObjectId> reusable;
 
     public Checkout(Repository repo) {
         this.repo = repo;
@@ -84,12 +88,28 @@ public final class Checkout {
     }
 
     /**
+     * Checks out into a destination that already holds a tree like the commit's (the tree that was committed, built
+     * on a {@link #recordLinks} checkout): what is already as a checkout makes it is kept, the rest is replaced or
+     * removed, so the result is the same as a checkout into an empty directory. A file is kept when it is a link to
+     * its object, as {@code linkedInodes} records the objects' inodes; every directory gets its metadata again.
+     * This saves linking again every file of a tree that changed in a few places, and deleting the old copy.
+     */
+    public Checkout reusing(Map<Long, ObjectId> linkedInodes) {
+        this.reusable = linkedInodes;
+        return this;
+    }
+
+    /**
      * ostree copies empty files rather than link them (a checkout of an empty sticky file from bare-user keeps its
      * sticky bit, which the stored file lacks).
      */
     private boolean isEmpty(ObjectId id) throws IOException {
+        return objectStat(id).size() == 0;
+    }
+
+    private FileStore.Stat objectStat(ObjectId id) throws IOException {
         try {
-            return FileStore.stat(repo.objectPath(id, ObjectType.FILE)).size() == 0;
+            return FileStore.stat(repo.objectPath(id, ObjectType.FILE));
         } catch (NoSuchFileException e) {
             throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
         }
@@ -97,20 +117,25 @@ public final class Checkout {
 
     /** Whether the object's file can be linked into the checkout; its mode is read only when that decides it. */
     private boolean canHardlink(ObjectId id) throws IOException, OstreeFormatException {
+        return canHardlink(id, false);
+    }
+
+    /** {@link #canHardlink}, where {@code linkedBefore} says the object is not empty (it was linked, so it is not). */
+    private boolean canHardlink(ObjectId id, boolean linkedBefore) throws IOException, OstreeFormatException {
         if (copies) {
             return false;
         }
         switch (repo.mode()) {
             case BARE:
-                return (!userMode || (repo.contentMode(id) & 06000) == 0) && !isEmpty(id);
+                return (!userMode || (repo.contentMode(id) & 06000) == 0) && (linkedBefore || !isEmpty(id));
             case BARE_USER:
                 if (!userMode) {
                     return false;
                 }
                 int mode = repo.contentMode(id);
-                return !FileMode.isSymlink(mode) && (mode & 06000) == 0 && !isEmpty(id);
+                return !FileMode.isSymlink(mode) && (mode & 06000) == 0 && (linkedBefore || !isEmpty(id));
             case BARE_USER_ONLY:
-                return !isEmpty(id);
+                return linkedBefore || !isEmpty(id);
             default:
                 return false;
         }
@@ -237,13 +262,15 @@ public final class Checkout {
         DirMeta meta = cached;
         DirTree tree = repo.readDirTree(treeId);
         // Made first and checked only when it exists: in a fresh checkout only the destination itself may.
+        boolean reused = false;
         try {
             Files.createDirectory(dest);
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
                 throw e;
             }
-            if (!union && !isEmptyDir(dest)) {
+            reused = reusable != null;
+            if (!reused && !union && !isEmptyDir(dest)) {
                 throw new FileAlreadyExistsException(dest.toString(), null, "destination exists and is not empty (use --union)");
             }
         }
@@ -257,19 +284,88 @@ public final class Checkout {
             FileStore.chmod(dest, 0700);
             walk.dirModes.add(mode);
         }
+        Set<String> present = Set.of();
+        if (reused) {
+            // Emptied of what the tree lacks once its owner may write it, like any directory of the checkout.
+            present = keepOnlyNamesOf(tree, dest);
+            FileXattrs.removeOtherUser(dest, userMode ? List.of() : meta.xattrs());
+        }
         // Files go to the workers in batches: most are a single link, cheaper than a hand-over each.
         List<DirTree.FileEntry> files = tree.files();
+        Set<String> existing = present;
         for (int from = 0; from < files.size(); from += FILES_PER_TASK) {
             List<DirTree.FileEntry> batch = files.subList(from, Math.min(files.size(), from + FILES_PER_TASK));
             walk.submit(() -> {
                 for (DirTree.FileEntry f : batch) {
-                    checkoutFile(f.content(), dest.resolve(f.name()));
+                    Path target = dest.resolve(f.name());
+                    if (!existing.contains(f.name()) || !keepOrRemove(f.content(), target)) {
+                        checkoutFile(f.content(), target);
+                    }
                 }
             });
         }
         for (DirTree.DirEntry d : tree.dirs()) {
-            walk.submit(() -> checkoutDir(d.tree(), d.meta(), dest.resolve(d.name()), depth + 1, walk));
+            Path target = dest.resolve(d.name());
+            if (existing.contains(d.name()) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(target);
+            }
+            walk.submit(() -> checkoutDir(d.tree(), d.meta(), target, depth + 1, walk));
         }
+    }
+
+    /**
+     * For {@link #reusing}: removes what {@code dir} has that the tree does not, and returns the names it still has.
+     * Directories are made writable for their owner as they are emptied, since the checkout sets their mode last.
+     */
+    private static Set<String> keepOnlyNamesOf(DirTree tree, Path dir) throws IOException {
+        Set<String> wanted = new HashSet<>();
+        tree.files().forEach(f -> wanted.add(f.name()));
+        tree.dirs().forEach(d -> wanted.add(d.name()));
+        Set<String> present = new HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (wanted.contains(name)) {
+                    present.add(name);
+                } else {
+                    deleteTree(p);
+                }
+            }
+        }
+        return present;
+    }
+
+    /**
+     * For {@link #reusing}: whether {@code target} is already the link to {@code id} a checkout would make (then it
+     * stays); otherwise it is removed, for the caller to check the object out in its place.
+     */
+    private boolean keepOrRemove(ObjectId id, Path target) throws IOException, OstreeFormatException {
+        FileStore.Stat st = FileStore.stat(target);
+        if (FileMode.isDirectory(st.mode())) {
+            deleteTree(target);
+            return false;
+        }
+        // Still a link (to the object, as the map recorded), and one a checkout would make.
+        if (st.nlink() > 1 && id.equals(reusable.get(st.inode())) && canHardlink(id, true)) {
+            if (linkedInodes != null) {
+                linkedInodes.putIfAbsent(st.inode(), id);
+            }
+            return true;
+        }
+        Files.delete(target);
+        return false;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            FileStore.chmod(p, 0700);
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
+                for (Path child : entries) {
+                    deleteTree(child);
+                }
+            }
+        }
+        Files.delete(p);
     }
 
     /** Links {@code target} to {@code source}; a union checkout links beside the target and renames over it. */
@@ -330,16 +426,18 @@ public final class Checkout {
         if (union && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("cannot replace directory " + target + " with a file");
         }
-        if (!crossDevice && canHardlink(id)) {
-            Path object = repo.objectPath(id, ObjectType.FILE);
+        // A checkout that records links reads the object's inode anyway, and its size with it decides emptiness.
+        FileStore.Stat object = linkedInodes == null || copies || crossDevice ? null : objectStat(id);
+        if (!crossDevice && (object == null ? canHardlink(id) : object.size() > 0 && canHardlink(id, true))) {
+            Path objectPath = repo.objectPath(id, ObjectType.FILE);
             try {
-                hardlink(object, target);
+                hardlink(objectPath, target);
                 if (linkedInodes != null) {
-                    linkedInodes.computeIfAbsent(FileStore.stat(object).inode(), ino -> id);
+                    linkedInodes.computeIfAbsent(object != null ? object.inode() : FileStore.stat(objectPath).inode(), ino -> id);
                 }
                 return;
             } catch (NoSuchFileException e) {
-                if (!Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.exists(objectPath, LinkOption.NOFOLLOW_LINKS)) {
                     throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
                 }
                 throw e;

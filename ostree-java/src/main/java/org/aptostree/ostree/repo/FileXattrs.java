@@ -78,6 +78,28 @@ public final class FileXattrs {
         }
     }
 
+    /**
+     * Removes the {@code user.} xattrs of a directory or regular file that {@code keep} does not name: a checkout into
+     * an existing tree leaves only the object's own.
+     */
+    static void removeOtherUser(Path path, List<Xattr> keep) throws IOException {
+        UserDefinedFileAttributeView view = view(path);
+        List<String> names;
+        try {
+            names = view.list();
+        } catch (IOException e) {
+            if (isUnsupported(e)) {
+                return;
+            }
+            throw e;
+        }
+        for (String name : names) {
+            if (keep.stream().noneMatch(x -> x.name().equals(USER_PREFIX + name))) {
+                view.delete(name);
+            }
+        }
+    }
+
     /** {@link #write}s onto {@code target} the xattrs {@link #read} from {@code source}. */
     public static void copy(Path source, Path target) throws IOException {
         write(target, read(source));

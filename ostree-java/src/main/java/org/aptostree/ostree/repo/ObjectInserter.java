@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -254,8 +255,9 @@ public final class ObjectInserter implements AutoCloseable {
 
     private void install(Path staged, Path target) throws IOException {
         // Following links makes the check one access(2) with no exception when the object is new (the common
-        // case); a dangling symlink object of a bare repository is then renamed over by an identical one.
-        if (Files.exists(target)) {
+        // case). A symlink object of a bare repository usually dangles there: it is looked at itself before it
+        // would be renamed over, since checkouts link to it and a new inode would leave them unlinked.
+        if (Files.exists(target) || Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(staged);
             return;
         }

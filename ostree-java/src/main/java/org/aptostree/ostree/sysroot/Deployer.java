@@ -192,8 +192,30 @@ public final class Deployer implements AutoCloseable {
     public record Result(Deployment deployment, Optional<EtcMerge.Diff> etcChanges) {
     }
 
+    /**
+     * A tree already made for a commit on the sysroot's file system: the directory it was committed from, whose
+     * unchanged files are still links to the repository's objects ({@code linkedInodes}: inode to object, as a
+     * checkout with {@link Checkout#recordLinks} records them). A deployment of that commit takes the directory
+     * and checks the commit out over it ({@link Checkout#reusing}), which keeps those links instead of making
+     * each again.
+     */
+    public record PreparedTree(Path dir, Map<Long, ObjectId> linkedInodes) {
+        public PreparedTree {
+            linkedInodes = Map.copyOf(linkedInodes);
+        }
+    }
+
     /** Deploys a commit of the sysroot's repository and makes it the default (unless asked otherwise). */
     public Result deploy(ObjectId commitId, DeployOptions options) throws IOException, OstreeFormatException {
+        return deploy(commitId, options, Optional.empty());
+    }
+
+    /**
+     * {@link #deploy(ObjectId, DeployOptions)}, starting from {@code prepared} (which this takes, when it can be moved
+     * into place; the caller removes it otherwise). The deployment is the same as from an empty directory.
+     */
+    public Result deploy(ObjectId commitId, DeployOptions options, Optional<PreparedTree> prepared)
+            throws IOException, OstreeFormatException {
         checkHeld();
         validateOsname(options.osname());
         if (!Files.isDirectory(root.resolve("ostree/deploy").resolve(options.osname()))) {
@@ -226,7 +248,11 @@ public final class Deployer implements AutoCloseable {
             origin.removeGroup("libostree-transient");
         }
         try {
-            new Checkout(repo).userMode(!EtcMerge.isRoot()).checkout(commitId, deployDir);
+            Checkout checkout = new Checkout(repo).userMode(!EtcMerge.isRoot());
+            if (prepared.isPresent() && moved(prepared.get().dir(), deployDir)) {
+                checkout.reusing(prepared.get().linkedInodes());
+            }
+            checkout.checkout(commitId, deployDir);
             prepareEtc(deployDir);
             kernel = joinKernelSearch(kernelSearch)
                     .orElseThrow(() -> new IOException("No kernel found in commit " + commitId
@@ -257,6 +283,16 @@ public final class Deployer implements AutoCloseable {
         writeDeployments(sysroot, newList(sysroot, fresh, merge, options));
         cleanup(options.prune());
         return new Result(fresh, etc);
+    }
+
+    /** Moves a prepared tree to be the deployment's directory; false when it cannot be (another file system). */
+    private static boolean moved(Path tree, Path deployDir) throws IOException {
+        try {
+            Files.move(tree, deployDir, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            return false;
+        }
     }
 
     /**
