@@ -89,7 +89,12 @@ printf "daemon start to name acquired   median %7.1f ms (target <= 1000)\n" "$(p
 start_daemon; gdbus wait --address "$address" --timeout 60 org.aptostree.dev
 "$aptostree" status --sysroot="$sysroot" >/dev/null   # the daemon's status snapshot and the CLI's archive, once
 
-# Ping from busctl, against dbus-daemon's own GetId: whole runs of busctl, taking turns.
+# Ping from busctl, against dbus-daemon's own GetId: whole runs of busctl, taking turns. Beside the times, the CPU
+# time the daemon spent (all its threads, from the kernel's schedstat, less its idle background): on a shared,
+# loaded machine the whole runs wait for a CPU more than they work, and this part of the share does not.
+daemon_cpu_ns() { cat /proc/"$daemon_pid"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d", s}'; }
+c0=$(daemon_cpu_ns); t0=$(now); sleep 1; idle_per_s=$(echo "($(daemon_cpu_ns) - $c0) / ($(now) - $t0)" | bc -l)
+c_loop=$(daemon_cpu_ns); t_loop=$(now)
 t_ping=(); t_getid=()
 for _ in $(seq 1 "$runs"); do
   t0=$(now); busctl --address="$address" call org.aptostree.dev /org/aptostree/dev org.aptostree.dev.Daemon Ping >/dev/null; t1=$(now)
@@ -99,6 +104,8 @@ done
 p=$(printf "%s\n" "${t_ping[@]}" | median); g=$(printf "%s\n" "${t_getid[@]}" | median)
 printf "busctl Ping (whole run)         median %7.2f ms, busctl GetId %7.2f ms: the daemon's share %.2f ms (target p50 <= 1)\n" \
   "$p" "$g" "$(echo "$p - $g" | bc -l)"
+printf "  the daemon's CPU time per busctl Ping %.2f ms (its idle background, %.2f ms/s, left out)\n" \
+  "$(echo "($(daemon_cpu_ns) - $c_loop - $idle_per_s * ($(now) - $t_loop)) / $runs / 1000000" | bc -l)" "$(echo "$idle_per_s / 1000000" | bc -l)"
 
 # The same round trips in one client process (Gio), 2000 each after 200 to warm up.
 /usr/bin/python3 - "$address" <<'EOF'

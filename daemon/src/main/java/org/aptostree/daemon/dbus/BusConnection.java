@@ -2,6 +2,8 @@ package org.aptostree.daemon.dbus;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,7 @@ public final class BusConnection implements Closeable {
     public static final long DEFAULT_TIMEOUT_MS = 25_000;
 
     private final AbstractTransport transport;
+    private final SocketChannel channel;
     private final MessageFactory factory;
     private final Map<Long, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
     private final List<Consumer<DBusSignal>> signalHandlers = new CopyOnWriteArrayList<>();
@@ -48,23 +51,25 @@ public final class BusConnection implements Closeable {
     private volatile boolean closed;
     private String uniqueName;
 
-    private BusConnection(AbstractTransport transport) {
+    private BusConnection(AbstractTransport transport, SocketChannel channel) {
         this.transport = transport;
+        this.channel = channel;
         this.factory = transport.getMessageFactory();
     }
 
     /** Connects to {@code address}, authenticates and says Hello; the reading thread runs from then on. */
     public static BusConnection open(String address) throws IOException {
         AbstractTransport transport;
+        SocketChannel channel;
         try {
             transport = TransportBuilder.create(address).build();
-            transport.connect();
+            channel = transport.connect();
         } catch (DBusException e) {
             throw new IOException("cannot connect to the bus at " + address + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new IOException("cannot connect to the bus at " + address + ": " + e.getMessage(), e);
         }
-        BusConnection c = new BusConnection(transport);
+        BusConnection c = new BusConnection(transport, channel);
         Thread reader = new Thread(c::readLoop, "dbus-reader");
         reader.setDaemon(true);
         reader.start();
@@ -198,7 +203,37 @@ public final class BusConnection implements Closeable {
             if (closed) {
                 throw new IOException("the bus connection is closed");
             }
-            transport.writeMessage(m);
+            if (m.getFiledescriptors().isEmpty()) {
+                writeWhole(m.getWireData());
+            } else {
+                transport.writeMessage(m);
+            }
+        }
+    }
+
+    /**
+     * Writes a message's wire data with one write. dbus-java's own writer makes a write per marshalled piece (21
+     * for Ping's reply), and each can wake the bus to read a few bytes of it.
+     */
+    private void writeWhole(byte[][] wire) throws IOException {
+        int size = 0;
+        int pieces = 0;
+        for (byte[] b : wire) {
+            if (b == null) {
+                break;
+            }
+            size += b.length;
+            pieces++;
+        }
+        byte[] all = new byte[size];
+        int at = 0;
+        for (int i = 0; i < pieces; i++) {
+            System.arraycopy(wire[i], 0, all, at, wire[i].length);
+            at += wire[i].length;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(all);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
         }
     }
 

@@ -215,10 +215,13 @@ public final class BusObjects {
         InterfaceDefinition def = null;
         InterfaceDefinition.Member method = null;
         for (InterfaceDefinition d : o.interfaces()) {
-            if ((iface == null || d.name().equals(iface)) && d.method(member).isPresent()) {
-                def = d;
-                method = d.method(member).get();
-                break;
+            if (iface == null || d.name().equals(iface)) {
+                Optional<InterfaceDefinition.Member> m = d.method(member);
+                if (m.isPresent()) {
+                    def = d;
+                    method = m.get();
+                    break;
+                }
             }
         }
         if (method == null) {

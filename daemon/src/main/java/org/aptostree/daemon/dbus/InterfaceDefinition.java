@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import javax.xml.stream.XMLInputFactory;
@@ -28,27 +29,78 @@ public record InterfaceDefinition(String name, List<Member> methods, List<Member
         annotations = List.copyOf(annotations);
     }
 
-    /** A method or a signal: its arguments in order, each with its direction (signals' are all out). */
-    public record Member(String name, List<Arg> args, List<Annotation> annotations) {
-        public Member {
-            args = List.copyOf(args);
-            annotations = List.copyOf(annotations);
+    /**
+     * A method or a signal: its arguments in order, each with its direction (signals' are all out). The arguments of
+     * each direction and their signatures are worked out once, not on every call the daemon answers.
+     */
+    public static final class Member {
+        private final String name;
+        private final List<Arg> args;
+        private final List<Annotation> annotations;
+        private final List<Arg> in;
+        private final List<Arg> out;
+        private final String inSignature;
+        private final String outSignature;
+
+        public Member(String name, List<Arg> args, List<Annotation> annotations) {
+            this.name = Objects.requireNonNull(name);
+            this.args = List.copyOf(args);
+            this.annotations = List.copyOf(annotations);
+            List<Arg> ins = new ArrayList<>();
+            List<Arg> outs = new ArrayList<>();
+            StringBuilder inSig = new StringBuilder();
+            StringBuilder outSig = new StringBuilder();
+            for (Arg a : this.args) {
+                (a.in() ? ins : outs).add(a);
+                (a.in() ? inSig : outSig).append(a.type());
+            }
+            this.in = List.copyOf(ins);
+            this.out = List.copyOf(outs);
+            this.inSignature = inSig.toString();
+            this.outSignature = outSig.toString();
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public List<Arg> args() {
+            return args;
+        }
+
+        public List<Annotation> annotations() {
+            return annotations;
         }
 
         public List<Arg> in() {
-            return args.stream().filter(Arg::in).toList();
+            return in;
         }
 
         public List<Arg> out() {
-            return args.stream().filter(a -> !a.in()).toList();
+            return out;
         }
 
         public String inSignature() {
-            return String.join("", in().stream().map(Arg::type).toList());
+            return inSignature;
         }
 
         public String outSignature() {
-            return String.join("", out().stream().map(Arg::type).toList());
+            return outSignature;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Member m && name.equals(m.name) && args.equals(m.args) && annotations.equals(m.annotations);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, args, annotations);
+        }
+
+        @Override
+        public String toString() {
+            return "Member[name=" + name + ", args=" + args + ", annotations=" + annotations + "]";
         }
     }
 
@@ -65,15 +117,30 @@ public record InterfaceDefinition(String name, List<Member> methods, List<Member
     }
 
     public Optional<Member> method(String member) {
-        return methods.stream().filter(m -> m.name().equals(member)).findFirst();
+        return named(methods, member);
     }
 
     public Optional<Member> signal(String member) {
-        return signals.stream().filter(m -> m.name().equals(member)).findFirst();
+        return named(signals, member);
     }
 
     public Optional<Property> property(String property) {
-        return properties.stream().filter(p -> p.name().equals(property)).findFirst();
+        for (Property p : properties) {
+            if (p.name().equals(property)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    // A loop, not a stream: this runs for every call the daemon answers, mostly before the JIT has compiled it.
+    private static Optional<Member> named(List<Member> members, String name) {
+        for (Member m : members) {
+            if (m.name().equals(name)) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
