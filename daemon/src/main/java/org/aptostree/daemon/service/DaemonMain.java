@@ -55,13 +55,15 @@ public final class DaemonMain {
         if (bus == null && System.getenv("DBUS_STARTER_ADDRESS") != null) {
             DaemonLog.info("started by D-Bus activation");
         }
+        // Before the name is owned: a SIGTERM right after would otherwise find the JVM shutting down ("Shutdown in
+        // progress") when main registers the hook.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> DaemonLog.info("stopping"), "shutdown"));
         try {
             Daemon.start(sysroot, address, idleExit, started);
         } catch (IOException e) {
             DaemonLog.critical(e.getMessage());
             System.exit(1);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> DaemonLog.info("stopping"), "shutdown"));
         // The daemon's threads do the work; main has nothing more to do but must not end the process.
         try {
             Thread.currentThread().join();
