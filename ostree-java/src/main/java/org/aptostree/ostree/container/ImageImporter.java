@@ -285,6 +285,21 @@ public final class ImageImporter {
             return read(b, 0, 1) < 0 ? -1 : b[0] & 0xFF;
         }
 
+        /** Skipping reads, so that skipped bytes count towards the limit too. */
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[8192];
+            long done = 0;
+            while (done < n) {
+                int k = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (k < 0) {
+                    break;
+                }
+                done += k;
+            }
+            return done;
+        }
+
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n;

@@ -73,7 +73,7 @@ public final class ObjectInserter implements AutoCloseable {
             throw new CorruptObjectException(new ObjectName(expected, type), id);
         }
         Path target = repo.objectPath(id, type);
-        if (Files.exists(target)) {
+        if (exists(target)) {
             return id;
         }
         Path staged = newTempPath();
@@ -145,7 +145,7 @@ public final class ObjectInserter implements AutoCloseable {
         }
         ObjectId id = ObjectId.fromBytes(digest.digest());
         Path target = repo.objectPath(id, ObjectType.FILE);
-        if (Files.exists(target)) {
+        if (exists(target)) {
             Files.delete(file);
             return id;
         }
@@ -255,12 +255,17 @@ public final class ObjectInserter implements AutoCloseable {
     private void install(Path staged, Path target) throws IOException {
         // Following links makes the check one access(2) with no exception when the object is new (the common
         // case); a dangling symlink object of a bare repository is then renamed over by an identical one.
-        if (Files.exists(target)) {
+        if (exists(target)) {
             Files.delete(staged);
             return;
         }
         ensureObjectDir(target.getParent());
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Files.exists, without the exception NIO throws and catches inside it for every path that is missing. */
+    private static boolean exists(Path p) {
+        return p.toFile().exists();
     }
 
     private void ensureObjectDir(Path dir) throws IOException {
