@@ -317,15 +317,23 @@ final class TarReader {
 
     private void verifyChecksum() throws OstreeFormatException {
         long stored = number(148, 8, "checksum");
-        long unsigned = 0;
-        long signed = 0;
-        for (int i = 0; i < BLOCK; i++) {
-            byte b = i >= 148 && i < 156 ? (byte) ' ' : header[i];
-            unsigned += b & 0xFF;
-            signed += b;
+        // The sum of the header with its checksum field counted as spaces.
+        long unsigned = 8 * ' ';
+        for (int i = 0; i < 148; i++) {
+            unsigned += header[i] & 0xFF;
         }
-        // Some old writers summed signed bytes; both sums are accepted, as by GNU tar.
-        if (stored != unsigned && stored != signed) {
+        for (int i = 156; i < BLOCK; i++) {
+            unsigned += header[i] & 0xFF;
+        }
+        if (stored == unsigned) {
+            return;
+        }
+        // Some old writers summed signed bytes; that sum is accepted too, as by GNU tar.
+        long signed = 8 * ' ';
+        for (int i = 0; i < BLOCK; i++) {
+            signed += i >= 148 && i < 156 ? 0 : header[i];
+        }
+        if (stored != signed) {
             throw error(headerOffset, "header checksum " + stored + " does not match the header (" + unsigned + ")");
         }
     }

@@ -33,6 +33,11 @@ public final class ObjectInserter implements AutoCloseable {
     /** libostree's {@code OSTREE_ARCHIVE_DEFAULT_COMPRESSION_LEVEL}. */
     private static final int COMPRESSION_LEVEL = 6;
     private static final int BUFFER = 64 * 1024;
+    /**
+     * One copy buffer per thread: an import writes thousands of small objects, and a fresh 64 KiB array for each
+     * was most of what it allocated (and zeroed).
+     */
+    private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[BUFFER]);
 
     private final Repository repo;
     private final RepoLock lock;
@@ -174,7 +179,7 @@ public final class ObjectInserter implements AutoCloseable {
 
     /** Checks, as the content is copied, that exactly {@code size} bytes arrive. */
     private static void copy(InputStream in, OutputStream out, long size, MessageDigest digest) throws IOException {
-        byte[] buf = new byte[BUFFER];
+        byte[] buf = COPY_BUFFER.get();
         long left = size;
         while (left > 0) {
             int n = in.read(buf, 0, (int) Math.min(buf.length, left));
