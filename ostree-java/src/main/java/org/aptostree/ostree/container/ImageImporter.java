@@ -229,17 +229,13 @@ public final class ImageImporter {
 
     /** Fetches and verifies a layer blob, then gives its uncompressed tar to {@code reader}; the fetched blob is removed. */
     static <T> T readLayer(ImageSource source, Descriptor d, Path tmp, LayerReader<T> reader) throws IOException, OstreeFormatException {
-        Path blob = source.fetchBlob(d, tmp);
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 1 << 16);
+        try (ImageSource.VerifiedBlob blob = source.fetchVerified(d, tmp);
+             InputStream raw = new BufferedInputStream(blob.open(), 1 << 16);
              InputStream tar = decompress(d, raw)) {
             T result = reader.read(tar);
             // Whatever follows the tar's end (padding, zstd skippable frames) is read so a bad stream still fails.
             tar.transferTo(java.io.OutputStream.nullOutputStream());
             return result;
-        } finally {
-            if (!source.isOwnFile(blob)) {
-                Files.deleteIfExists(blob);
-            }
         }
     }
 
