@@ -273,7 +273,8 @@ class ImportTest {
         Repository good = freshRepo(RepoMode.BARE_USER);
         assertSameCommitAndFsck(good, unencapsulate(good, "oci-archive:" + archive));
         try (java.util.stream.Stream<Path> s = Files.list(good.path().resolve("tmp"))) {
-            assertEquals(List.of(), s.toList(), "nothing extracted or staged is left");
+            assertEquals(List.of(), s.filter(p -> !p.getFileName().toString().equals("cache")).toList(),
+                    "nothing extracted or staged is left (tmp/cache is the repository's own)");
         }
         long offset;
         try (org.apache.commons.compress.archivers.tar.TarFile t = new org.apache.commons.compress.archivers.tar.TarFile(archive)) {
