@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -227,7 +226,7 @@ public final class ImageImporter {
         T read(InputStream tar) throws IOException, OstreeFormatException;
     }
 
-    /** Fetches and verifies a layer blob, then gives its uncompressed tar to {@code reader}; the fetched blob is removed. */
+    /** Fetches and verifies a layer blob, then gives its uncompressed tar to {@code reader}; a fetched copy is removed. */
     static <T> T readLayer(ImageSource source, Descriptor d, Path tmp, LayerReader<T> reader) throws IOException, OstreeFormatException {
         try (ImageSource.VerifiedBlob blob = source.fetchVerified(d, tmp);
              InputStream raw = new BufferedInputStream(blob.open(), 1 << 16);
