@@ -72,6 +72,11 @@ final class StartupTraining {
         run("ostree", repo, "fsck");
         run("ostree", repo, "summary", "-u");
         run("ostree", repo, "prune", "--refs-only");
+        // The container verbs: an image written and read back (tar, gzip, OCI JSON and the layer import).
+        String image = "oci-archive:" + work.resolve("image.ociarchive");
+        run("ostree", repo, "container", "encapsulate", "--label=containers.bootc=1", "training", image);
+        run("ostree", "--repo=" + work.resolve("imported"), "init", "--mode=bare-user");
+        run("ostree", "--repo=" + work.resolve("imported"), "container", "unencapsulate", image);
         run("ostree", archive, "init", "--mode=archive");
         run("ostree", archive, "pull-local", work.resolve("repo").toString(), "training");
         run("ostree", archive, "checkout", "-U", "training", work.resolve("checkout-archive").toString());

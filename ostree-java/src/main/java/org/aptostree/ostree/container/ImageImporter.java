@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -227,19 +226,15 @@ public final class ImageImporter {
         T read(InputStream tar) throws IOException, OstreeFormatException;
     }
 
-    /** Fetches and verifies a layer blob, then gives its uncompressed tar to {@code reader}; the fetched blob is removed. */
+    /** Fetches and verifies a layer blob, then gives its uncompressed tar to {@code reader}; a fetched copy is removed. */
     static <T> T readLayer(ImageSource source, Descriptor d, Path tmp, LayerReader<T> reader) throws IOException, OstreeFormatException {
-        Path blob = source.fetchBlob(d, tmp);
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 1 << 16);
+        try (ImageSource.VerifiedBlob blob = source.fetchVerified(d, tmp);
+             InputStream raw = new BufferedInputStream(blob.open(), 1 << 16);
              InputStream tar = decompress(d, raw)) {
             T result = reader.read(tar);
             // Whatever follows the tar's end (padding, zstd skippable frames) is read so a bad stream still fails.
             tar.transferTo(java.io.OutputStream.nullOutputStream());
             return result;
-        } finally {
-            if (!source.isOwnFile(blob)) {
-                Files.deleteIfExists(blob);
-            }
         }
     }
 
@@ -283,6 +278,21 @@ public final class ImageImporter {
         public int read() throws IOException {
             byte[] b = new byte[1];
             return read(b, 0, 1) < 0 ? -1 : b[0] & 0xFF;
+        }
+
+        /** Skipping reads, so that skipped bytes count towards the limit too. */
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[8192];
+            long done = 0;
+            while (done < n) {
+                int k = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (k < 0) {
+                    break;
+                }
+                done += k;
+            }
+            return done;
         }
 
         @Override

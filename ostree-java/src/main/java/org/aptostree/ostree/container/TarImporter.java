@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.aptostree.openpgp.Keyring;
 import org.aptostree.openpgp.RejectedSignatureException;
 import org.aptostree.openpgp.SignaturePolicy;
@@ -86,15 +84,15 @@ final class TarImporter {
 
     /** Imports the tar stream; in commit mode returns the commit's checksum. */
     ObjectId importTar(InputStream tarStream) throws IOException, OstreeFormatException {
-        TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, StandardCharsets.UTF_8.name());
+        TarReader tar = new TarReader(tarStream);
         boolean first = true;
-        TarArchiveEntry e;
-        while ((e = nextEntry(tar)) != null) {
-            String name = e.getName();
+        TarReader.Entry e;
+        while ((e = tar.next()) != null) {
+            String name = e.name();
             if (name.startsWith("./")) {
                 name = name.substring(2);
             }
-            if (e.isDirectory()) {
+            if (e.isDirectory() || name.endsWith("/")) {
                 if (name.equals(REPO_PREFIX + "xattrs") || name.equals(REPO_PREFIX + "xattrs/")) {
                     v0 = true;
                 }
@@ -114,7 +112,7 @@ final class TarImporter {
                 continue;
             }
             if (unverifiedCommit != null && !path.endsWith(".commitmeta")) {
-                throw error("Expected commitmeta object (the signature of commit " + commit + "), found " + e.getName());
+                throw error("Expected commitmeta object (the signature of commit " + commit + "), found " + e.name());
             }
             if (path.startsWith("objects/")) {
                 importObject(tar, e, path.substring("objects/".length()));
@@ -136,14 +134,6 @@ final class TarImporter {
             throw error("xattrs for " + nextFile + " but no such object follows");
         }
         return commit;
-    }
-
-    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException, OstreeFormatException {
-        try {
-            return tar.getNextEntry();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new OstreeFormatException("invalid tar stream: " + e.getMessage());
-        }
     }
 
     private record ObjectPath(String checksum, String extension) {
@@ -172,34 +162,30 @@ final class TarImporter {
         return new ObjectPath(checksum, ext);
     }
 
-    private byte[] readSmall(TarArchiveInputStream tar, TarArchiveEntry e, long max, String what) throws IOException, OstreeFormatException {
+    private byte[] readSmall(TarReader tar, TarReader.Entry e, long max, String what) throws IOException, OstreeFormatException {
         if (!e.isFile()) {
-            throw error("Invalid non-regular " + what + " " + e.getName());
+            throw error("Invalid non-regular " + what + " " + e.name());
         }
-        if (e.getSize() > max) {
-            throw error(what + " " + e.getName() + " of size " + e.getSize() + " exceeds " + max + " bytes");
+        if (e.size() > max) {
+            throw error(what + " " + e.name() + " of size " + e.size() + " exceeds " + max + " bytes");
         }
-        byte[] data = tar.readNBytes((int) e.getSize());
-        if (data.length != e.getSize()) {
-            throw error("truncated " + what + " " + e.getName());
-        }
-        return data;
+        return tar.readAll();
     }
 
-    private void importCommit(TarArchiveInputStream tar, TarArchiveEntry e, String path) throws IOException, OstreeFormatException {
+    private void importCommit(TarReader tar, TarReader.Entry e, String path) throws IOException, OstreeFormatException {
         if (!path.startsWith("objects/")) {
-            throw error("Commit object not found: the first object is " + e.getName());
+            throw error("Commit object not found: the first object is " + e.name());
         }
         ObjectPath op = parseObjectPath(path.substring("objects/".length()));
         if (!op.extension().equals("commit")) {
-            throw error("Expected commit object, not " + op.extension() + " (" + e.getName() + ")");
+            throw error("Expected commit object, not " + op.extension() + " (" + e.name() + ")");
         }
         byte[] data = readSmall(tar, e, MAX_METADATA, "commit object");
         Commit.decode(data);
         commit = ObjectId.fromHex(op.checksum());
         if (keyring != null) {
             if (!ObjectId.sha256Of(data).equals(commit)) {
-                throw error("Checksum mismatch, expected '" + commit + "' but computed '" + ObjectId.sha256Of(data) + "' for " + e.getName());
+                throw error("Checksum mismatch, expected '" + commit + "' but computed '" + ObjectId.sha256Of(data) + "' for " + e.name());
             }
             unverifiedCommit = data;
             return;
@@ -207,7 +193,7 @@ final class TarImporter {
         inserter.writeMetadata(ObjectType.COMMIT, data, commit);
     }
 
-    private void importObject(TarArchiveInputStream tar, TarArchiveEntry e, String p) throws IOException, OstreeFormatException {
+    private void importObject(TarReader tar, TarReader.Entry e, String p) throws IOException, OstreeFormatException {
         ObjectPath op = parseObjectPath(p);
         switch (op.extension()) {
             case "commit" -> throw error("Found multiple commit objects");
@@ -244,7 +230,7 @@ final class TarImporter {
                 }
                 inserter.writeMetadata(type, data, ObjectId.fromHex(op.checksum()));
             }
-            default -> throw error("Invalid object type " + op.extension() + " (" + e.getName() + ")");
+            default -> throw error("Invalid object type " + op.extension() + " (" + e.name() + ")");
         }
     }
 
@@ -260,14 +246,14 @@ final class TarImporter {
         }
     }
 
-    private String cacheXattrs(TarArchiveInputStream tar, TarArchiveEntry e, String expected) throws IOException, OstreeFormatException {
+    private String cacheXattrs(TarReader tar, TarReader.Entry e, String expected) throws IOException, OstreeFormatException {
         if (!e.isFile()) {
-            throw error("Invalid xattr entry of type " + (char) e.getLinkFlag() + ": " + e.getName());
+            throw error("Invalid xattr entry of type " + (char) e.type() + ": " + e.name());
         }
         byte[] data = readSmall(tar, e, MAX_XATTRS, "xattrs");
         String sum = ObjectId.sha256Of(data).hex();
         if (expected != null && !expected.equals(sum)) {
-            throw error("Checksum mismatch, expected '" + expected + "' but computed '" + sum + "' for " + e.getName());
+            throw error("Checksum mismatch, expected '" + expected + "' but computed '" + sum + "' for " + e.name());
         }
         xattrsByChecksum.putIfAbsent(sum, parseXattrs(data));
         return sum;
@@ -287,13 +273,13 @@ final class TarImporter {
         return out;
     }
 
-    private void xattrsLink(TarArchiveInputStream tar, TarArchiveEntry e, String fileChecksum) throws IOException, OstreeFormatException {
+    private void xattrsLink(TarReader tar, TarReader.Entry e, String fileChecksum) throws IOException, OstreeFormatException {
         if (nextFile != null) {
             throw error("Found previous dangling xattrs for file object '" + nextFile + "'");
         }
         String xattrs;
-        if (e.isLink()) {
-            String target = e.getLinkName();
+        if (e.isHardLink()) {
+            String target = e.linkName();
             if (target.startsWith("./")) {
                 target = target.substring(2);
             }
@@ -305,20 +291,20 @@ final class TarImporter {
         } else if (e.isFile()) {
             xattrs = cacheXattrs(tar, e, null);
         } else {
-            throw error("Unexpected xattrs type '" + (char) e.getLinkFlag() + "' found for " + fileChecksum);
+            throw error("Unexpected xattrs type '" + (char) e.type() + "' found for " + fileChecksum);
         }
         nextFile = fileChecksum;
         nextXattrs = xattrs;
     }
 
-    private void v0XattrsRef(TarArchiveEntry e, String fileChecksum) throws OstreeFormatException {
+    private void v0XattrsRef(TarReader.Entry e, String fileChecksum) throws OstreeFormatException {
         if (nextFile != null) {
             throw error("Found previous dangling xattrs for file object '" + nextFile + "'");
         }
-        if (!e.isLink()) {
+        if (!e.isHardLink()) {
             throw error("Non-hardlink xattrs reference found for " + fileChecksum);
         }
-        String target = e.getLinkName();
+        String target = e.linkName();
         String sum = target.substring(target.lastIndexOf('/') + 1);
         if (!ObjectId.isValidHex(sum)) {
             throw error("Invalid xattrs link " + target + " for " + fileChecksum);
@@ -327,7 +313,7 @@ final class TarImporter {
         nextXattrs = sum;
     }
 
-    private void importContent(TarArchiveInputStream tar, TarArchiveEntry e, String checksum) throws IOException, OstreeFormatException {
+    private void importContent(TarReader tar, TarReader.Entry e, String checksum) throws IOException, OstreeFormatException {
         List<Xattr> xattrs;
         if (nextFile == null) {
             if (!v0) {
@@ -352,21 +338,21 @@ final class TarImporter {
         if (repo.has(id, ObjectType.FILE)) {
             return;
         }
-        int uid = (int) e.getLongUserId();
-        int gid = (int) e.getLongGroupId();
-        int tarMode = e.getMode();
+        int uid = (int) e.uid();
+        int gid = (int) e.gid();
+        int tarMode = e.mode();
         if ((tarMode & FileMode.S_IFMT) != 0 && (tarMode & FileMode.S_IFMT) != (e.isSymbolicLink() ? FileMode.S_IFLNK : FileMode.S_IFREG)) {
             throw error(String.format("object %s has mode 0%o, which is not its entry type", checksum, tarMode));
         }
         if (e.isSymbolicLink()) {
-            FileHeader h = FileHeader.symlink(uid, gid, e.getLinkName(), xattrs);
+            FileHeader h = FileHeader.symlink(uid, gid, e.linkName(), xattrs);
             h.validate();
             inserter.writeContent(h, InputStream.nullInputStream(), 0, id);
-        } else if (e.isFile() && !e.isLink()) {
+        } else if (e.isFile() && !e.isHardLink()) {
             FileHeader h = FileHeader.regular(uid, gid, tarMode & FileMode.PERMISSIONS, xattrs);
-            inserter.writeContent(h, tar, e.getSize(), id);
+            inserter.writeContent(h, tar.data(), e.size(), id);
         } else {
-            throw error("Invalid tar entry of type " + (char) e.getLinkFlag() + " for object " + checksum);
+            throw error("Invalid tar entry of type " + (char) e.type() + " for object " + checksum);
         }
     }
 

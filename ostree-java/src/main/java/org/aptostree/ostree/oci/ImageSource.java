@@ -33,6 +33,36 @@ public interface ImageSource extends Closeable {
 
     boolean isOwnFile(Path p);
 
+    /** A blob whose digest has been checked: read it as often as needed, then close it (which removes a fetched copy). */
+    interface VerifiedBlob extends Closeable {
+        InputStream open() throws IOException;
+
+        @Override
+        default void close() throws IOException {
+        }
+    }
+
+    /**
+     * The blob, verified, to be read: by default the file {@link #fetchBlob} gives, deleted on close unless it is the
+     * source's own; a local source reads it where it lies.
+     */
+    default VerifiedBlob fetchVerified(Descriptor d, Path dir) throws IOException {
+        Path blob = fetchBlob(d, dir);
+        return new VerifiedBlob() {
+            @Override
+            public InputStream open() throws IOException {
+                return java.nio.file.Files.newInputStream(blob);
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (!isOwnFile(blob)) {
+                    java.nio.file.Files.deleteIfExists(blob);
+                }
+            }
+        };
+    }
+
     /** Where the image comes from, for messages. */
     String describe();
 
@@ -40,8 +70,7 @@ public interface ImageSource extends Closeable {
     int PARALLEL_DOWNLOADS = 4;
 
     /**
-     * The source of an image reference: layouts and archives are read locally (an archive is extracted under
-     * {@code tmp}), registries through the client with credentials from {@code authfile} or the auth.json files.
+     * The source of an image reference: layouts and archives are read locally (an archive in place), registries through the client with credentials from {@code authfile} or the auth.json files.
      */
     static ImageSource open(ImageReference ref, Path tmp, Path authfile) throws IOException, OstreeFormatException {
         if (ref.transport() == ImageReference.Transport.REGISTRY) {

@@ -1,6 +1,5 @@
 package org.aptostree.ostree.oci;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,13 +14,11 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.aptostree.ostree.OstreeFormatException;
 
 /**
  * The {@code oci-archive:} transport: an OCI layout in a tar file. Written with fixed owners, modes and times in
- * name order, so the same layout gives the same archive; read by extracting only the layout's own files.
+ * name order, so the same layout gives the same archive; {@link LocalImageSource} reads one in place.
  */
 public final class OciArchive {
     private OciArchive() {
@@ -75,43 +72,5 @@ public final class OciArchive {
             in.transferTo(tar);
         }
         tar.closeArchiveEntry();
-    }
-
-    /**
-     * Extracts an archive's layout into {@code dir} (which should be empty): {@code oci-layout}, {@code index.json}
-     * and {@code blobs/sha256/<hex>} regular files only; anything else is skipped, so no path escapes {@code dir}.
-     */
-    public static OciLayout extract(Path file, Path dir) throws IOException, OstreeFormatException {
-        OciLayout layout = OciLayout.create(dir);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                if (!e.isFile()) {
-                    continue;
-                }
-                String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-                Path target;
-                if (name.equals("index.json") || name.equals("oci-layout")) {
-                    if (e.getSize() > ImageManifest.MAX_SIZE) {
-                        throw new OstreeFormatException(name + " in " + file + " is larger than " + ImageManifest.MAX_SIZE + " bytes");
-                    }
-                    target = dir.resolve(name);
-                } else if (name.startsWith("blobs/sha256/") && Digest.isHex64(name.substring("blobs/sha256/".length()))) {
-                    target = dir.resolve(name);
-                } else {
-                    continue;
-                }
-                Path tmp = dir.resolve(".extract-" + UUID.randomUUID());
-                Files.copy(tar, tmp);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new OstreeFormatException("invalid tar archive " + file + ": " + e.getMessage());
-        }
-        if (!Files.isRegularFile(dir.resolve("index.json"))) {
-            throw new OstreeFormatException(file + " is not an OCI archive: it has no index.json");
-        }
-        return layout;
     }
 }

@@ -34,6 +34,11 @@ public final class ObjectInserter implements AutoCloseable {
     /** libostree's {@code OSTREE_ARCHIVE_DEFAULT_COMPRESSION_LEVEL}. */
     private static final int COMPRESSION_LEVEL = 6;
     private static final int BUFFER = 64 * 1024;
+    /**
+     * One copy buffer per thread: an import writes thousands of small objects, and a fresh 64 KiB array for each
+     * was most of what it allocated (and zeroed).
+     */
+    private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[BUFFER]);
 
     private final Repository repo;
     private final RepoLock lock;
@@ -74,7 +79,7 @@ public final class ObjectInserter implements AutoCloseable {
             throw new CorruptObjectException(new ObjectName(expected, type), id);
         }
         Path target = repo.objectPath(id, type);
-        if (Files.exists(target)) {
+        if (exists(target)) {
             return id;
         }
         Path staged = newTempPath();
@@ -146,7 +151,7 @@ public final class ObjectInserter implements AutoCloseable {
         }
         ObjectId id = ObjectId.fromBytes(digest.digest());
         Path target = repo.objectPath(id, ObjectType.FILE);
-        if (Files.exists(target)) {
+        if (exists(target)) {
             Files.delete(file);
             return id;
         }
@@ -175,7 +180,7 @@ public final class ObjectInserter implements AutoCloseable {
 
     /** Checks, as the content is copied, that exactly {@code size} bytes arrive. */
     private static void copy(InputStream in, OutputStream out, long size, MessageDigest digest) throws IOException {
-        byte[] buf = new byte[BUFFER];
+        byte[] buf = COPY_BUFFER.get();
         long left = size;
         while (left > 0) {
             int n = in.read(buf, 0, (int) Math.min(buf.length, left));
@@ -257,12 +262,17 @@ public final class ObjectInserter implements AutoCloseable {
         // Following links makes the check one access(2) with no exception when the object is new (the common
         // case). A symlink object of a bare repository usually dangles there: it is looked at itself before it
         // would be renamed over, since checkouts link to it and a new inode would leave them unlinked.
-        if (Files.exists(target) || Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (exists(target) || Files.isSymbolicLink(staged) && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(staged);
             return;
         }
         ensureObjectDir(target.getParent());
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Files.exists, without the exception NIO throws and catches inside it for every path that is missing. */
+    private static boolean exists(Path p) {
+        return p.toFile().exists();
     }
 
     private void ensureObjectDir(Path dir) throws IOException {

@@ -100,7 +100,8 @@ public final class Prune {
             long freed = 0;
             for (ObjectName n : doomed) {
                 Path p = repo.objectPath(n.id(), n.type());
-                freed += Files.size(p);
+                // lstat, as libostree: a symlink object of a bare repository usually points nowhere from here.
+                freed += Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).size();
                 deleted++;
                 if (!dryRun) {
                     Files.delete(p);

@@ -117,7 +117,14 @@ public final class Repository {
     }
 
     public boolean has(ObjectId id, ObjectType type) {
-        return Files.exists(objectPath(id, type), LinkOption.NOFOLLOW_LINKS);
+        Path p = objectPath(id, type);
+        // java.io.File's check reports a missing file without an exception, which NIO's costs on every new object
+        // of an import; it follows links, so a symlink object (bare, bare-user-only) whose target is missing is
+        // looked for again without following.
+        if (p.toFile().exists()) {
+            return true;
+        }
+        return type == ObjectType.FILE && (mode == RepoMode.BARE || mode == RepoMode.BARE_USER_ONLY) && Files.exists(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** The serialised bytes of a metadata object, unverified. */

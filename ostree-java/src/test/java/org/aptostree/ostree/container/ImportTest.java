@@ -263,6 +263,37 @@ class ImportTest {
     }
 
     @Test
+    void anArchiveIsReadInPlaceAndACorruptBlobInItIsRefusedBeforeAnythingIsStored() throws Exception {
+        Path archive = dir.resolve("corrupt.ociarchive");
+        Encapsulator.encapsulate(source, "sample", ImageReference.parse("oci-archive:" + archive), Encapsulator.Options.defaults(), null);
+        Descriptor layer;
+        try (LocalImageSource src = LocalImageSource.open(ImageReference.parse("oci-archive:" + archive), dir.resolve("unused"))) {
+            layer = src.manifest(org.aptostree.ostree.oci.Platform.host()).manifest().layers().get(0);
+        }
+        Repository good = freshRepo(RepoMode.BARE_USER);
+        assertSameCommitAndFsck(good, unencapsulate(good, "oci-archive:" + archive));
+        try (java.util.stream.Stream<Path> s = Files.list(good.path().resolve("tmp"))) {
+            assertEquals(List.of(), s.filter(p -> !p.getFileName().toString().equals("cache")).toList(),
+                    "nothing extracted or staged is left (tmp/cache is the repository's own)");
+        }
+        long offset;
+        try (org.apache.commons.compress.archivers.tar.TarFile t = new org.apache.commons.compress.archivers.tar.TarFile(archive)) {
+            offset = t.getEntries().stream().filter(e -> e.getName().equals("blobs/sha256/" + layer.digest().hex())).findFirst().orElseThrow()
+                    .getDataOffset();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(archive.toFile(), "rw")) {
+            f.seek(offset + layer.size() / 2);
+            int b = f.read();
+            f.seek(offset + layer.size() / 2);
+            f.write(b ^ 0xFF);
+        }
+        Repository repo = freshRepo(RepoMode.BARE_USER);
+        IOException e = assertThrows(IOException.class, () -> unencapsulate(repo, "oci-archive:" + archive));
+        assertTrue(e.getMessage().contains("digest mismatch"), e.getMessage());
+        assertNothingStored(repo, null);
+    }
+
+    @Test
     void anObjectWhoseContentDoesNotMatchItsNameIsRefused() throws Exception {
         Path oci = rewritten("lying", entries -> {
             List<Entry> out = new ArrayList<>();
