@@ -7,6 +7,7 @@ import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
 import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.container.ImageImporter;
 import org.aptostree.ostree.gvariant.GVariantCodec;
 import org.aptostree.ostree.gvariant.GVariantType;
 import org.aptostree.ostree.gvariant.VariantDict;
@@ -172,6 +173,19 @@ class OstreeParsersFuzzTest {
         try {
             new CommitBuilder(tarRepository()).branch("fuzz").timestamp(0).commitTar(new ByteArrayInputStream(bytes));
         } catch (OstreeFormatException | IOException expected) {
+            // rejected
+        }
+    }
+
+    /**
+     * A container image's layer as ostree-ext writes it (its own tar reader: v7, ustar, GNU and pax headers), read as
+     * a chunk layer's object set: imported, or refused with OstreeFormatException.
+     */
+    @FuzzTest(maxDuration = "20s")
+    void containerLayer(byte[] bytes) throws IOException {
+        try {
+            ImageImporter.importLayerTar(tarRepository(), new ByteArrayInputStream(bytes), false, "fuzz layer");
+        } catch (OstreeFormatException expected) {
             // rejected
         }
     }
