@@ -31,6 +31,7 @@ import org.aptostree.ostree.oci.ImageReference;
 import org.aptostree.ostree.oci.OciLayout;
 import org.aptostree.ostree.repo.RepoMode;
 import org.aptostree.ostree.repo.Repository;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -67,11 +68,11 @@ class EncapsulateTest {
 
     @Test
     void skopeoSeesTheLabelsInConfigAndManifest() throws Exception {
-        RequiredTool.require("skopeo");
+        Requirements.tools("skopeo");
         Path oci = dir.resolve("labels");
         Digest digest = export("oci:" + oci + ":latest", Encapsulator.Options.defaults().withLabels(Map.of("buildsys.checksum", "abc"))
                 .withCmd(List.of("/usr/bin/bash")));
-        JsonNode inspect = JSON.readTree(RequiredTool.run("skopeo", "inspect", "oci:" + oci + ":latest"));
+        JsonNode inspect = JSON.readTree(ExternalCommand.run("skopeo", "inspect", "oci:" + oci + ":latest"));
         assertEquals(digest.toString(), inspect.get("Digest").textValue());
         JsonNode labels = inspect.get("Labels");
         assertEquals(commit.hex(), labels.get("ostree.commit").textValue());
@@ -82,9 +83,9 @@ class EncapsulateTest {
         assertEquals("6.1.0-test", labels.get("ostree.linux").textValue());
         assertEquals("abc", labels.get("buildsys.checksum").textValue());
         assertEquals("1997-08-29T18:30:42Z", inspect.get("Created").textValue());
-        JsonNode raw = JSON.readTree(RequiredTool.run("skopeo", "inspect", "--raw", "oci:" + oci + ":latest"));
+        JsonNode raw = JSON.readTree(ExternalCommand.run("skopeo", "inspect", "--raw", "oci:" + oci + ":latest"));
         assertEquals(labels, raw.get("annotations"), "the manifest annotations mirror the labels");
-        JsonNode config = JSON.readTree(RequiredTool.run("skopeo", "inspect", "--config", "oci:" + oci + ":latest"));
+        JsonNode config = JSON.readTree(ExternalCommand.run("skopeo", "inspect", "--config", "oci:" + oci + ":latest"));
         assertEquals("/usr/bin/bash", config.get("config").get("Cmd").get(0).textValue());
         assertEquals(1, config.get("history").size());
         assertEquals("sample 0", config.get("history").get(0).get("created_by").textValue());
@@ -204,17 +205,17 @@ class EncapsulateTest {
 
     @Test
     void umociUnpacksWhatOstreeChecksOut() throws Exception {
-        RequiredTool.require("umoci", "ostree");
-        RequiredTool.requireRoot("owners and a file capability in the unpacked trees");
+        Requirements.tools("umoci", "ostree");
+        Requirements.root(); // owners and a file capability in the unpacked trees
         Path checkout = dir.resolve("checkout");
-        RequiredTool.run("ostree", "--repo=" + repo.path(), "checkout", commit.hex(), checkout.toString());
+        ExternalCommand.run("ostree", "--repo=" + repo.path(), "checkout", commit.hex(), checkout.toString());
         Map<String, String> expected = TreeListing.of(checkout, Map.of(), List.of());
         for (boolean chunked : new boolean[] {false, true}) {
             Path oci = dir.resolve("umoci-" + chunked);
             Encapsulator.Options opts = Encapsulator.Options.defaults();
             export("oci:" + oci + ":t", chunked ? opts.withContentMeta(SampleCommits.contentMeta()) : opts);
             Path bundle = dir.resolve("bundle-" + chunked);
-            RequiredTool.run("umoci", "unpack", "--image", oci + ":t", bundle.toString());
+            ExternalCommand.run("umoci", "unpack", "--image", oci + ":t", bundle.toString());
             Map<String, String> actual = TreeListing.of(bundle.resolve("rootfs"), Map.of("etc", "usr/etc"),
                     List.of("sysroot/ostree", "var/tmp"));
             assertEquals(expected, actual, chunked ? "chunked image" : "single-layer image");

@@ -39,6 +39,7 @@ import org.aptostree.ostree.oci.MediaTypes;
 import org.aptostree.ostree.oci.OciLayout;
 import org.aptostree.ostree.repo.RepoMode;
 import org.aptostree.ostree.repo.Repository;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -164,7 +165,7 @@ class ImageStoreTest {
     /** A Containerfile's RUN, done by umoci: unpack the base, change the tree, repack as {@code to}. */
     private void umociBuild(String from, String to) throws Exception {
         Path bundle = dir.resolve("bundle-" + to);
-        RequiredTool.run("umoci", "unpack", "--image", oci + ":" + from, bundle.toString());
+        ExternalCommand.run("umoci", "unpack", "--image", oci + ":" + from, bundle.toString());
         Path root = bundle.resolve("rootfs");
         Files.writeString(root.resolve("etc/derived.conf"), "derived=1\n");
         Files.createDirectories(root.resolve("usr/share/derived"));
@@ -181,7 +182,7 @@ class ImageStoreTest {
         Files.writeString(root.resolve("usr/lib/libbig.so"), "appended by RUN\n", StandardOpenOption.APPEND);
         Files.setAttribute(root.resolve("usr/bin/alpha"), "unix:mode", 0700);
         Files.write(root.resolve("etc/hostname"), new byte[0]);
-        RequiredTool.run("umoci", "repack", "--image", oci + ":" + to, bundle.toString());
+        ExternalCommand.run("umoci", "repack", "--image", oci + ":" + to, bundle.toString());
     }
 
     private Map<String, String> listing(Path root, Map<String, String> renames, List<String> skip) throws IOException {
@@ -192,8 +193,8 @@ class ImageStoreTest {
 
     @Test
     void derivedLayersMergeIntoTheTreeUmociUnpacks() throws Exception {
-        RequiredTool.require("umoci", "ostree");
-        RequiredTool.requireRoot("umoci keeps owners only as root, and the trees are compared with them");
+        Requirements.tools("umoci", "ostree");
+        Requirements.root(); // umoci keeps owners only as root, and the trees are compared with them
         umociBuild("base", "derived");
         Layer hand = new Layer()
                 .dir("usr/share/owned", 1000, 100, 0750).file("usr/share/owned/.wh..wh..opq", "").file("usr/share/owned/new", "replaced\n")
@@ -208,9 +209,9 @@ class ImageStoreTest {
         assertTrue(p.changed());
         ObjectId merge = p.state().mergeCommit();
         Path checkout = dir.resolve("merged-checkout");
-        RequiredTool.run("ostree", "--repo=" + repo.path(), "checkout", merge.hex(), checkout.toString());
+        ExternalCommand.run("ostree", "--repo=" + repo.path(), "checkout", merge.hex(), checkout.toString());
         Path bundle = dir.resolve("bundle-check");
-        RequiredTool.run("umoci", "unpack", "--image", oci + ":derived2", bundle.toString());
+        ExternalCommand.run("umoci", "unpack", "--image", oci + ":derived2", bundle.toString());
         Path rootfs = bundle.resolve("rootfs");
 
         Map<String, String> expected = listing(rootfs, Map.of("etc", "usr/etc"),
@@ -247,7 +248,7 @@ class ImageStoreTest {
         }
         assertEquals(commit, refs.get("ostree/container/blob/sha256_3A_" + manifest.layers().get(0).digest().hex()));
         assertEquals(List.of("oci:" + oci + ":derived2"), ImageStore.list(repo));
-        String fsck = RequiredTool.run("ostree", "--repo=" + repo.path(), "fsck");
+        String fsck = ExternalCommand.run("ostree", "--repo=" + repo.path(), "fsck");
         assertTrue(fsck.contains("no errors found"), fsck);
     }
 

@@ -35,6 +35,7 @@ import org.aptostree.ostree.oci.OciLayout;
 import org.aptostree.ostree.oci.Platform;
 import org.aptostree.ostree.repo.RepoMode;
 import org.aptostree.ostree.repo.Repository;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -72,8 +73,8 @@ class ImportTest {
 
     private void assertSameCommitAndFsck(Repository repo, ObjectId imported) throws Exception {
         assertEquals(commit, imported);
-        RequiredTool.require("ostree");
-        String fsck = RequiredTool.run("ostree", "--repo=" + repo.path(), "fsck");
+        Requirements.tools("ostree");
+        String fsck = ExternalCommand.run("ostree", "--repo=" + repo.path(), "fsck");
         assertTrue(fsck.contains("no errors") || !fsck.contains("error"), fsck);
         ImageImporter.checkComplete(repo, imported);
     }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.aptostree.testkit.Requirements;
+
 /** Debian's docker-registry (the distribution registry) on loopback, with an optional token-auth configuration. */
 public final class LocalRegistry implements AutoCloseable {
     public final int port;
@@ -29,7 +31,7 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** Starts a registry in {@code dir}; {@code authYaml} is the {@code auth:} section or empty. */
     public static LocalRegistry start(Path dir, String authYaml) throws Exception {
-        RequiredTool.require("docker-registry");
+        Requirements.tools("docker-registry");
         int port = freePort();
         Path storage = dir.resolve("storage");
         Files.createDirectories(storage);

@@ -35,6 +35,7 @@ import org.aptostree.ostree.oci.RegistryCredentials;
 import org.aptostree.ostree.oci.RegistryImageSource;
 import org.aptostree.ostree.repo.RepoMode;
 import org.aptostree.ostree.repo.Repository;
+import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,27 +64,27 @@ class RegistryTest {
 
     @Test
     void pushAndPullWithSkopeoBothWaysAround() throws Exception {
-        RequiredTool.require("skopeo");
+        Requirements.tools("skopeo");
         Repository source = Repository.init(dir.resolve("source"), RepoMode.ARCHIVE);
         ObjectId commit = SampleCommits.commit(source, "sample", 0, true);
         Encapsulator.Options opts = Encapsulator.Options.defaults().withContentMeta(SampleCommits.contentMeta());
         try (LocalRegistry reg = LocalRegistry.start(dir.resolve("reg"), "")) {
             String image = reg.host() + "/test/sample:v0";
             Digest pushed = Encapsulator.encapsulate(source, "sample", ImageReference.parse("docker://" + image), opts, pusher(null));
-            JsonNode inspect = JSON.readTree(RequiredTool.run("skopeo", "inspect", "--tls-verify=false", "docker://" + image));
+            JsonNode inspect = JSON.readTree(ExternalCommand.run("skopeo", "inspect", "--tls-verify=false", "docker://" + image));
             assertEquals(pushed.toString(), inspect.get("Digest").textValue());
             assertEquals(commit.hex(), inspect.get("Labels").get("ostree.commit").textValue());
             assertEquals(commit, pull(Repository.init(dir.resolve("r1"), RepoMode.ARCHIVE), image, null));
 
             // skopeo pulls what we pushed; we import its copy.
-            RequiredTool.run("skopeo", "copy", "--src-tls-verify=false", "docker://" + image, "oci:" + dir.resolve("copied") + ":x");
+            ExternalCommand.run("skopeo", "copy", "--src-tls-verify=false", "docker://" + image, "oci:" + dir.resolve("copied") + ":x");
             Repository r2 = Repository.init(dir.resolve("r2"), RepoMode.ARCHIVE);
             try (LocalImageSource s = LocalImageSource.open(ImageReference.parse("oci:" + dir.resolve("copied") + ":x"), dir.resolve("tmp"))) {
                 assertEquals(commit, ImageImporter.unencapsulate(r2, s).commit());
             }
             // skopeo pushes our oci directory; we pull it from the registry.
             Encapsulator.encapsulate(source, "sample", ImageReference.parse("oci:" + dir.resolve("ours") + ":y"), opts, null);
-            RequiredTool.run("skopeo", "copy", "--dest-tls-verify=false", "oci:" + dir.resolve("ours") + ":y", "docker://" + reg.host() + "/test/byskopeo:y");
+            ExternalCommand.run("skopeo", "copy", "--dest-tls-verify=false", "oci:" + dir.resolve("ours") + ":y", "docker://" + reg.host() + "/test/byskopeo:y");
             assertEquals(commit, pull(Repository.init(dir.resolve("r3"), RepoMode.ARCHIVE), reg.host() + "/test/byskopeo:y", null));
         }
     }
@@ -122,7 +123,7 @@ class RegistryTest {
         // A key and self-signed certificate for the token server, which the registry trusts.
         Path ks = dir.resolve("token.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        RequiredTool.run(keytool, "-genkeypair", "-alias", "token", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=token",
+        ExternalCommand.run(keytool, "-genkeypair", "-alias", "token", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=token",
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit");
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(ks)) {

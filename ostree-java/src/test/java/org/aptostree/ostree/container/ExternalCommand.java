@@ -8,22 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.aptostree.testkit.Requirements;
-
 /**
- * The real tools the container tests compare with (skopeo, umoci, ostree, docker-registry): a missing one skips
- * the test, or fails it under {@code CI=true}, naming what is missing.
+ * Runs the real tools the container tests compare with (skopeo, umoci, ostree, docker-registry); tests ask for
+ * them with testkit's {@code Requirements} first.
  */
-public final class RequiredTool {
-    private RequiredTool() {
-    }
-
-    public static void require(String... tools) {
-        Requirements.tools(tools);
-    }
-
-    public static void requireRoot(String why) {
-        Requirements.root();
+public final class ExternalCommand {
+    private ExternalCommand() {
     }
 
     /** Runs a command; returns its stdout, or throws with its stderr when it fails. */
