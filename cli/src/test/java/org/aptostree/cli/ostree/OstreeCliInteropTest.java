@@ -2,9 +2,7 @@ package org.aptostree.cli.ostree;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
-import org.aptostree.cli.Main;
+import org.aptostree.cli.InProcessCli;
 import org.aptostree.fixtures.tree.FileTree;
 import org.aptostree.fixtures.tree.FileTrees;
 import org.aptostree.ostree.gvariant.DictEntry;
@@ -91,25 +89,11 @@ class OstreeCliInteropTest {
         return new Run(exit, out, stderr);
     }
 
-    private static synchronized Run runOurs(List<String> args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            List<String> full = new ArrayList<>(List.of("ostree"));
-            full.addAll(args);
-            exit = Main.execute(full.toArray(String[]::new));
-        } finally {
-            System.out.flush();
-            System.err.flush();
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Run runOurs(List<String> args) {
+        List<String> full = new ArrayList<>(List.of("ostree"));
+        full.addAll(args);
+        InProcessCli.Result r = InProcessCli.run(full.toArray(String[]::new));
+        return new Run(r.code(), r.out(), r.err());
     }
 
     /**

@@ -3,15 +3,13 @@ package org.aptostree.cli.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.aptostree.cli.InProcessCli;
 import org.aptostree.cli.Main;
 import org.aptostree.ostree.sysroot.Sysroot;
 import org.junit.jupiter.api.AfterAll;
@@ -72,22 +70,8 @@ class DaemonCliTest {
 
     /** {@code apt-ostree ARGS} in this JVM, its stdout and stderr caught. */
     private static Commands.Result inProcess(String... args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.execute(args);
-        } finally {
-            System.out.flush();
-            System.err.flush();
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Commands.Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        InProcessCli.Result r = InProcessCli.run(args);
+        return new Commands.Result(r.code(), r.out(), r.err());
     }
 
     @Test

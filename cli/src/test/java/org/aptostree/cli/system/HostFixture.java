@@ -1,8 +1,6 @@
 package org.aptostree.cli.system;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.aptostree.cli.Main;
+import org.aptostree.cli.InProcessCli;
 import org.aptostree.fixtures.deb.DebBuilder;
 import org.aptostree.fixtures.deb.RepositoryBuilder;
 import org.aptostree.fixtures.deb.SigningKey;
@@ -221,21 +219,9 @@ final class HostFixture implements AutoCloseable {
     record Result(int code, String out, String err) {
     }
 
-    static synchronized Result apt(String... args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.execute(args);
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static Result apt(String... args) {
+        InProcessCli.Result r = InProcessCli.run(args);
+        return new Result(r.code(), r.out(), r.err());
     }
 
     /** A system verb on this host's sysroot. */
