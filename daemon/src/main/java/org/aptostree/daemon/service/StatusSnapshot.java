@@ -60,7 +60,7 @@ final class StatusSnapshot {
         try (DirectoryStream<Path> roots = Files.newDirectoryStream(root.resolve("ostree/deploy"))) {
             for (Path os : roots) {
                 stamp(out, os.resolve("deploy"));
-                stamp(out, os.resolve("var/lib/apt-ostree").resolve(AutomaticUpdateRun.FILE_NAME));
+                stamp(out, AutomaticUpdateRun.file(system, os.getFileName().toString()));
             }
         } catch (IOException e) {
             out.add("no stateroots: " + e.getMessage());

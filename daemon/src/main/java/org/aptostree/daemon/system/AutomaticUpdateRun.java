@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public record AutomaticUpdateRun(Instant time, String policy, boolean success, String message, Optional<String> availableCommit,
         List<String> availableUpdate) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    public static final String FILE_NAME = "automatic-update.json";
+    static final String FILE_NAME = "automatic-update.json";
 
     public AutomaticUpdateRun {
         availableUpdate = List.copyOf(availableUpdate);
