@@ -37,6 +37,9 @@ class DaemonLayeringRecoveryTest {
         Path work = Files.createTempDirectory(Path.of("/var/tmp"), "daemon-recovery");
         Random random = new Random(1414);
         int interrupted = 0;
+        // Kills come within this many ms of the call; it shrinks whenever a transaction completed first, so that a fast
+        // machine is killed inside its transactions as often as a slow one.
+        int killWithin = 4000;
         List<String> outcomes = new ArrayList<>();
         try (HostFixture host = HostFixture.create(Files.createDirectories(work.resolve("host")), mirror,
                 DebianData.keyring(), HostFixture.SMALL);
@@ -54,7 +57,7 @@ class DaemonLayeringRecoveryTest {
                         ? (String) client.call(DaemonClient.NAME, DaemonClient.OS_PATH, DaemonClient.OS_INTERFACE, "rebase", "sa{sv}", target, Map.of())[0]
                         : (String) client.call(DaemonClient.NAME, DaemonClient.OS_PATH, DaemonClient.OS_INTERFACE, method, "asa{sv}",
                                 List.of("hello-layer"), Map.of())[0];
-                Thread.sleep(random.nextInt(4000));
+                Thread.sleep(random.nextInt(killWithin));
                 d.kill9();
                 try (DaemonProcess again = DaemonProcess.start(bus, host.sysroot, work.resolve("daemon.log"), "--idle-exit=0")) {
                     DaemonRecoveryTest.awaitReady(client);
@@ -81,6 +84,9 @@ class DaemonLayeringRecoveryTest {
                         assertTrue(!changed, "killed before it was queued: nothing changed");
                     }
                     outcomes.add(method + ":" + (record.isEmpty() ? "unqueued" : state));
+                    if (state.equals("completed")) {
+                        killWithin = Math.max(300, killWithin * 2 / 3);
+                    }
                     DaemonRecoveryTest.consistent(host.sysroot);
                     String next = (String) client.call(DaemonClient.NAME, DaemonClient.OS_PATH, DaemonClient.OS_INTERFACE, "cleanup", "a{sv}",
                             Map.of("base", org.aptostree.daemon.dbus.Values.variant(true, "b")))[0];

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,10 @@ class SystemCrashSafetyTest {
         long seed = Long.getLong("aptostree.crash.seed", System.nanoTime());
         Random random = new Random(seed);
         Step[] cycle = Step.values();
+        // How long each step last took when it ran to its end. Kills are spread over that length, so that most runs
+        // are cut short on a fast machine as on a slow one; a fixed range let half the runs end first on a fast one.
+        long[] lastLength = new long[cycle.length];
+        Arrays.fill(lastLength, 3000);
         int killed = 0;
         for (int run = 0; run < RUNS; run++) {
             Step step = cycle[run % cycle.length];
@@ -89,10 +94,12 @@ class SystemCrashSafetyTest {
                     "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "org.aptostree.cli.Main"));
             cmd.addAll(step.args);
             cmd.add("--sysroot=" + host.sysroot);
+            long started = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(host.work.resolve("victim.log").toFile()).start();
-            // Most of a transaction's time is spent after the JVM is up: kills are spread over its whole length.
-            long delay = step == Step.ROLLBACK || step == Step.CLEANUP ? 300 + random.nextInt(900) : 300 + random.nextInt(2700);
-            if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
+            long delay = 50 + random.nextInt((int) Math.max(1, lastLength[step.ordinal()] - 50));
+            if (p.waitFor(delay, TimeUnit.MILLISECONDS)) {
+                lastLength[step.ordinal()] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            } else {
                 p.destroyForcibly();
                 p.waitFor();
                 killed++;
@@ -109,7 +116,7 @@ class SystemCrashSafetyTest {
             assertTrue(TransactionLock.holder(host.sysroot.resolve("ostree/deploy/debian/var/lib/apt-ostree/transaction.lock")).isEmpty(),
                     context);
         }
-        assertTrue(killed >= RUNS / 2, "only " + killed + " of " + RUNS + " runs were killed before they ended: raise the delays");
+        assertTrue(killed >= RUNS / 2, "only " + killed + " of " + RUNS + " runs were killed before they ended");
         HostFixture.Result r = host.verb("status");
         assertEquals(0, r.code(), r.err());
         assertEquals(0, host.verb("cleanup", "-b").code());
