@@ -49,11 +49,13 @@ public final class DpkgContentMeta {
         } catch (DebFormatException e) {
             throw new IOException("invalid dpkg status in commit " + commit + ": " + e.getMessage(), e);
         }
-        Map<String, String> infoFiles = new TreeMap<>();
+        // The info directory is read once and each file opened by its object: resolving every list from the commit's
+        // root decoded the large info dirtree again per package.
+        TreeMap<String, ObjectId> infoFiles = new TreeMap<>();
         Optional<TreeEntry> info = repo.lookup(commit, DPKG_DIR + "/info");
         if (info.isPresent() && info.get() instanceof TreeEntry.Dir d) {
             for (DirTree.FileEntry f : repo.readDirTree(d.tree()).files()) {
-                infoFiles.put(f.name(), "/" + DPKG_DIR + "/info/" + f.name());
+                infoFiles.put(f.name(), f.content());
             }
         }
         Map<String, List<String>> packagesBySource = new TreeMap<>();
@@ -70,17 +72,20 @@ public final class DpkgContentMeta {
             Set<String> paths = pathsBySource.computeIfAbsent(source, k -> new HashSet<>());
             for (String key : new String[] {pkg, pkg + ":" + arch}) {
                 String listName = key + ".list";
-                if (infoFiles.containsKey(listName)) {
-                    for (String line : new String(readFile(repo, commit, DPKG_DIR + "/info/" + listName).orElseThrow(),
-                            StandardCharsets.UTF_8).split("\n")) {
+                ObjectId list = infoFiles.get(listName);
+                if (list != null) {
+                    String where = DPKG_DIR + "/info/" + listName + " in commit " + commit;
+                    byte[] text = readContent(repo, list, where).orElseThrow(() -> new IOException(where + " is a symlink, not a file list"));
+                    for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
                         if (line.startsWith("/") && !line.equals("/.")) {
                             paths.add(line);
                         }
                     }
                 }
-                for (Map.Entry<String, String> f : infoFiles.entrySet()) {
-                    if (f.getKey().startsWith(key + ".") && f.getKey().indexOf('.', key.length() + 1) < 0) {
-                        paths.add(f.getValue());
+                // key.list, key.md5sums, key.postinst, …: names with exactly one dot after the key.
+                for (String name : infoFiles.subMap(key + ".", key + "/").keySet()) {
+                    if (name.indexOf('.', key.length() + 1) < 0) {
+                        paths.add("/" + DPKG_DIR + "/info/" + name);
                     }
                 }
             }
@@ -97,12 +102,17 @@ public final class DpkgContentMeta {
         if (e.isEmpty() || !(e.get() instanceof TreeEntry.File f)) {
             return Optional.empty();
         }
-        try (ContentObject c = repo.openContent(f.content())) {
+        return readContent(repo, f.content(), path + " in commit " + commit);
+    }
+
+    /** A regular file's bytes; empty for a symlink. */
+    private static Optional<byte[]> readContent(Repository repo, ObjectId content, String what) throws IOException, OstreeFormatException {
+        try (ContentObject c = repo.openContent(content)) {
             if (c.header().isSymlink()) {
                 return Optional.empty();
             }
             if (c.size() > MAX_FILE) {
-                throw new IOException(path + " in commit " + commit + " is larger than " + MAX_FILE + " bytes");
+                throw new IOException(what + " is larger than " + MAX_FILE + " bytes");
             }
             try (InputStream in = c.stream()) {
                 return Optional.of(in.readNBytes((int) c.size()));
