@@ -69,7 +69,7 @@ done
 last="$runs_dir/$runs"
 m() { median < "$runs_dir/$1"; }
 echo "minbase commit $(ostree --repo="$repo" rev-parse "$ref" | cut -c1-12), $(du -sh "$last/co" | cut -f1) checked out; $runs runs each, medians"
-echo "image: $(du -h "$last/image.ociarchive" | cut -f1) oci-archive; baseline tarball $(du -h "$last/tree.tar.gz" | cut -f1)"
+echo "image: $(du -h "$last/image.ociarchive" | cut -f1) oci-archive, sha256 $(sha256sum "$last/image.ociarchive" | cut -c1-12) (the same in every run: $(sha256sum "$runs_dir"/*/image.ociarchive | cut -d' ' -f1 | sort -u | wc -l) digest); baseline tarball $(du -h "$last/tree.tar.gz" | cut -f1)"
 row() { # LABEL NAME [BASELINE]
   if [ -n "${3:-}" ]; then
     printf '%-62s %6.2fs wall (ratio %.2f)  %6.2fs cpu (ratio %.2f)\n' "$1" "$(m "$2.wall")" "$(echo "$(m "$2.wall") / $(m "$3.wall")" | bc -l)" \
