@@ -1,5 +1,7 @@
 package org.aptostree.daemon.dbus;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 import org.slf4j.ILoggerFactory;
@@ -22,7 +24,9 @@ public final class LibraryLog implements SLF4JServiceProvider {
 
     private final IMarkerFactory markers = new BasicMarkerFactory();
     private final MDCAdapter mdc = new NOPMDCAdapter();
-    private final ILoggerFactory factory = SinkLogger::new;
+    private final Map<String, SinkLogger> loggers = new ConcurrentHashMap<>();
+    // dbus-java asks for a logger in every message's constructor: one per name, made once.
+    private final ILoggerFactory factory = name -> loggers.computeIfAbsent(name, SinkLogger::new);
 
     /** Sends dbus-java's warnings and errors to {@code s}. */
     public static void sendTo(BiConsumer<Level, String> s) {
