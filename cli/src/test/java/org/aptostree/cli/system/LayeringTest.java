@@ -86,8 +86,12 @@ class LayeringTest {
         assertTrue(status.contains("debian "), status);
         String fsck = HostFixture.run(List.of("ostree", "--repo=" + host.sysroot.resolve("ostree/repo"), "fsck"));
         assertTrue(fsck.contains("no errors"), fsck);
-        assertFalse(Files.isDirectory(host.sysroot.resolve("ostree/repo/tmp/apt-ostree"))
-                && Files.list(host.sysroot.resolve("ostree/repo/tmp/apt-ostree")).findAny().isPresent(), "scratch left behind");
+        noScratchLeft();
+    }
+
+    private void noScratchLeft() throws Exception {
+        Path scratch = host.sysroot.resolve("ostree/repo/tmp/apt-ostree");
+        assertFalse(Files.isDirectory(scratch) && Files.list(scratch).findAny().isPresent(), "scratch left behind");
     }
 
     private String dpkg(String... args) throws Exception {
@@ -102,9 +106,11 @@ class LayeringTest {
         return r;
     }
 
+    /** Refused with {@code message}, and the base's staging checkout, started before the refusal, is gone. */
     private void assertRefused(Result r, String message) throws Exception {
         assertNotEquals(0, r.code(), r.out());
         assertTrue(r.err().contains(message), "expected '" + message + "' in: " + r.err());
+        noScratchLeft();
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import org.aptostree.daemon.compose.LayerResolution.LocalDeb;
 import org.aptostree.deb.archive.DebReader;
@@ -44,7 +46,7 @@ import org.aptostree.solver.PackageVersion;
  * packages held, fetch and verify, unpack through the base's own dpkg database, scripts in the sandbox, the OSTree
  * layout, commit. Only what changed is written: the base's files stay links to its objects and are not read again.
  */
-public final class PackageLayering {
+public final class PackageLayering implements AutoCloseable {
     /** Commit metadata of a layered commit: {@code true}. */
     public static final String CLIENT_LAYER = "aptostree.clientlayer";
     /** Commit metadata of a layered commit: the base commit. */
@@ -106,6 +108,8 @@ public final class PackageLayering {
     private final ComposeProgress progress;
     private final Fetcher fetcher;
     private List<InstalledPackage> baseInstalled;
+    /** The staging checkout of the base, started by {@link #prepareTree} and taken by {@link #build}. */
+    private FutureTask<BuildRoot> preparing;
 
     public PackageLayering(Repository repo, ObjectId base, Settings settings, ComposeProgress progress) {
         this.repo = repo;
@@ -113,6 +117,76 @@ public final class PackageLayering {
         this.settings = settings;
         this.progress = progress;
         this.fetcher = new Fetcher(settings.cacheDirectory(), 4, 3, settings.cacheOnly(), new Fetcher.Listener() { });
+    }
+
+    /**
+     * Starts checking out the base for {@link #build} on a thread of its own, so that the checkout (a link per file of
+     * the base) runs while the indexes are read, the request is resolved and the packages are fetched, which need
+     * none of it. {@link #close} removes the tree when no build took it.
+     */
+    public void prepareTree() {
+        if (preparing == null) {
+            preparing = new FutureTask<>(() -> BuildRoot.fromCommit(repo, base, settings.workDirectory()));
+            Thread t = new Thread(preparing, "layering-checkout");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** The staging tree: the one {@link #prepareTree} started, or a checkout made now. */
+    private BuildRoot buildRoot() throws IOException, OstreeFormatException {
+        if (preparing == null) {
+            return BuildRoot.fromCommit(repo, base, settings.workDirectory());
+        }
+        FutureTask<BuildRoot> task = preparing;
+        preparing = null;
+        try {
+            return awaitUninterruptibly(task);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            } else if (cause instanceof OstreeFormatException f) {
+                throw f;
+            } else if (cause instanceof RuntimeException r) {
+                throw r;
+            } else if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException("checking out the base " + base + ": " + cause, cause);
+        }
+    }
+
+    /** The task's result; an interrupt is kept for the caller, after the checkout ended (its tree must be removed). */
+    private static BuildRoot awaitUninterruptibly(FutureTask<BuildRoot> task) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Removes the staging tree of {@link #prepareTree} when no build took it (the transaction ended before). */
+    @Override
+    public void close() throws IOException {
+        if (preparing != null) {
+            FutureTask<BuildRoot> task = preparing;
+            preparing = null;
+            try {
+                awaitUninterruptibly(task).close();
+            } catch (ExecutionException e) {
+                // fromCommit removed its partial tree when it failed; there is nothing left to remove.
+            }
+        }
     }
 
     /** The base's installed packages, from its dpkg database (read from the repository; nothing is checked out). */
@@ -270,7 +344,7 @@ public final class PackageLayering {
                     l.sha256(), false));
             files.add(l.file());
         }
-        try (BuildRoot build = BuildRoot.fromCommit(repo, base, settings.workDirectory())) {
+        try (BuildRoot build = buildRoot()) {
             DpkgDatabase db = build.database().forceOverwrite(settings.forceReplaceFiles());
             for (InstalledPackage p : plan.resolution().remove()) {
                 db.remove(p.record().name(), p.record().architecture());

@@ -183,59 +183,67 @@ public final class UpdateDeploymentTransaction extends Transaction {
         ObjectId commit = base;
         List<String> output = new ArrayList<>(notes);
         if (wanted.hasLayering()) {
-            PackageLayering layering = new PackageLayering(repo, base, new PackageLayering.Settings(merge.dir(system.path()),
+            try (PackageLayering layering = new PackageLayering(repo, base, new PackageLayering.Settings(merge.dir(system.path()),
                     system.cacheDirectory(osname), workDirectory(osname), options.cacheOnly(), options.forceReplaceFiles()),
-                    progress(context));
-            PackageLayering.Request request = new PackageLayering.Request(List.copyOf(wanted.requested()),
-                    localFiles(osname, wanted.requestedLocal()), wanted.overrideRemove(), localFiles(osname, wanted.overrideReplaceLocal()));
-            PackageLayering.Plan plan;
-            try {
-                plan = layering.resolve(request);
-            } catch (LayeringException e) {
-                throw error(e);
-            } catch (IOException e) {
-                throw new TransactionException(Kind.FAILED, e.getMessage(), e);
-            }
-            refuseNewInactive(plan.inactive(), origin);
-            plan.install().forEach(p -> output.add("  " + p));
-            plan.local().forEach(p -> output.add("  " + p + " (local)"));
-            plan.remove().forEach(p -> output.add("  " + p + " (removed from the base)"));
-            if (!plan.inactive().isEmpty()) {
-                output.add("Inactive requests (the base has them): " + String.join(", ", plan.inactive()));
-            }
-            if (options.dryRun()) {
-                output.add(0, "Resolved " + (plan.install().size() + plan.local().size()) + " package(s) to layer, "
-                        + plan.remove().size() + " to remove; exiting (dry run)");
-                return new TransactionResult(false, output, Optional.empty(), Optional.empty(), List.of(), List.of());
-            }
-            context.checkpoint();
-            List<Path> debs;
-            try {
-                debs = layering.download(plan);
-            } catch (LayeringException e) {
-                throw error(e);
-            } catch (IOException e) {
-                throw new TransactionException(Kind.NETWORK, e.getMessage(), e);
-            }
-            if (options.downloadOnly()) {
-                output.add(0, "Downloaded " + debs.size() + " package(s); not deploying (--download-only)");
-                return new TransactionResult(false, output, Optional.empty(), Optional.empty(), List.of(), List.of());
-            }
-            context.checkpoint();
-            PackageLayering.Built built;
-            try {
-                built = layering.build(plan, debs);
-            } catch (LayeringException e) {
-                throw error(e);
-            } catch (IOException | OstreeFormatException e) {
-                throw new TransactionException(Kind.FAILED, "layering failed: " + e.getMessage(), e);
-            }
-            // The tree the commit was made from becomes the deployment; removed here if anything stops that.
-            try (built) {
+                    progress(context))) {
+                if (!options.dryRun() && !options.downloadOnly()) {
+                    layering.prepareTree();
+                }
+                PackageLayering.Request request = new PackageLayering.Request(List.copyOf(wanted.requested()),
+                        localFiles(osname, wanted.requestedLocal()), wanted.overrideRemove(),
+                        localFiles(osname, wanted.overrideReplaceLocal()));
+                PackageLayering.Plan plan;
+                try {
+                    plan = layering.resolve(request);
+                } catch (LayeringException e) {
+                    throw error(e);
+                } catch (IOException e) {
+                    throw new TransactionException(Kind.FAILED, e.getMessage(), e);
+                }
+                refuseNewInactive(plan.inactive(), origin);
+                plan.install().forEach(p -> output.add("  " + p));
+                plan.local().forEach(p -> output.add("  " + p + " (local)"));
+                plan.remove().forEach(p -> output.add("  " + p + " (removed from the base)"));
+                if (!plan.inactive().isEmpty()) {
+                    output.add("Inactive requests (the base has them): " + String.join(", ", plan.inactive()));
+                }
+                if (options.dryRun()) {
+                    output.add(0, "Resolved " + (plan.install().size() + plan.local().size()) + " package(s) to layer, "
+                            + plan.remove().size() + " to remove; exiting (dry run)");
+                    return new TransactionResult(false, output, Optional.empty(), Optional.empty(), List.of(), List.of());
+                }
                 context.checkpoint();
-                return deploy(context, deployer, repo, merge, osname, built.commit(), Optional.of(built.tree()), wanted, output);
+                List<Path> debs;
+                try {
+                    debs = layering.download(plan);
+                } catch (LayeringException e) {
+                    throw error(e);
+                } catch (IOException e) {
+                    throw new TransactionException(Kind.NETWORK, e.getMessage(), e);
+                }
+                if (options.downloadOnly()) {
+                    output.add(0, "Downloaded " + debs.size() + " package(s); not deploying (--download-only)");
+                    return new TransactionResult(false, output, Optional.empty(), Optional.empty(), List.of(), List.of());
+                }
+                context.checkpoint();
+                PackageLayering.Built built;
+                try {
+                    built = layering.build(plan, debs);
+                } catch (LayeringException e) {
+                    throw error(e);
+                } catch (IOException | OstreeFormatException e) {
+                    throw new TransactionException(Kind.FAILED, "layering failed: " + e.getMessage(), e);
+                }
+                // The tree the commit was made from becomes the deployment; removed here if anything stops that.
+                try (built) {
+                    context.checkpoint();
+                    return deploy(context, deployer, repo, merge, osname, built.commit(), Optional.of(built.tree()), wanted, output);
+                } catch (IOException e) {
+                    throw new TransactionException(Kind.FAILED, "removing the layered tree " + built.tree().dir() + ": " + e.getMessage(),
+                            e);
+                }
             } catch (IOException e) {
-                throw new TransactionException(Kind.FAILED, "removing the layered tree " + built.tree().dir() + ": " + e.getMessage(), e);
+                throw new TransactionException(Kind.FAILED, "removing the unused staging tree: " + e.getMessage(), e);
             }
         } else if (options.dryRun() || options.downloadOnly()) {
             output.add("Base " + base.hex() + "; nothing to layer; not deploying");
