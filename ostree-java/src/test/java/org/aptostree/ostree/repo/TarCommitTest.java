@@ -17,10 +17,10 @@ import java.util.Random;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.aptostree.fixtures.hostile.HostileArchive;
+import org.aptostree.fixtures.tar.HostileTars;
 import org.aptostree.fixtures.tree.FileTree;
 import org.aptostree.fixtures.tree.FileTrees;
-import org.aptostree.fixtures.tar.HostileTar;
-import org.aptostree.fixtures.tar.HostileTars;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.testkit.Requirements;
@@ -143,7 +143,7 @@ class TarCommitTest {
 
     /** Members that climb out with '..' (fixtures' hostile tars) are refused by name, and no ref is made. */
     @Property(tries = 30)
-    void refusesPathsEscapingTheRoot(@ForAll("dotDot") HostileTar tar) throws Exception {
+    void refusesPathsEscapingTheRoot(@ForAll("dotDot") HostileArchive tar) throws Exception {
         Path work = Files.createTempDirectory("tar-escape");
         try {
             Repository repo = Repository.init(work.resolve("repo"), RepoMode.ARCHIVE);
@@ -158,7 +158,7 @@ class TarCommitTest {
 
     /** A tar cut inside a header or inside data is a format error, and no ref is made. */
     @Property(tries = 30)
-    void refusesTruncatedTars(@ForAll("truncated") HostileTar tar) throws Exception {
+    void refusesTruncatedTars(@ForAll("truncated") HostileArchive tar) throws Exception {
         Path work = Files.createTempDirectory("tar-truncated");
         try {
             Repository repo = Repository.init(work.resolve("repo"), RepoMode.ARCHIVE);
@@ -171,13 +171,13 @@ class TarCommitTest {
     }
 
     @Provide
-    Arbitrary<HostileTar> dotDot() {
+    Arbitrary<HostileArchive> dotDot() {
         // Committing writes only objects, so no victim directory is reached; the name is only for the member paths.
         return HostileTars.dotDot("/victim");
     }
 
     @Provide
-    Arbitrary<HostileTar> truncated() {
+    Arbitrary<HostileArchive> truncated() {
         return HostileTars.truncated();
     }
 
