@@ -170,6 +170,36 @@ class TarCommitTest {
         }
     }
 
+    /**
+     * A member too large to be buffered (it streams into the repository) cut short, mid-block or at a block's end, is a
+     * format error too, not the tar reader's bare IOException (fuzz input tarCommit/truncated-large-member).
+     */
+    @Test
+    void refusesATruncatedLargeMember() throws Exception {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(whole)) {
+            TarArchiveEntry e = new TarArchiveEntry("big");
+            e.setSize(5 << 20);
+            e.setMode(0100644);
+            out.putArchiveEntry(e);
+            out.write(new byte[5 << 20]);
+            out.closeArchiveEntry();
+        }
+        for (int cut : new int[] {512 + (4 << 20) + 4608 + 100, 512 + (4 << 20) + 4608}) {
+            Path work = Files.createTempDirectory("tar-truncated");
+            try {
+                Repository repo = Repository.init(work.resolve("repo"), RepoMode.ARCHIVE);
+                byte[] cutShort = java.util.Arrays.copyOf(whole.toByteArray(), cut);
+                OstreeFormatException ex = assertThrows(OstreeFormatException.class,
+                        () -> new CommitBuilder(repo).branch("t").commitTar(new ByteArrayInputStream(cutShort)), "cut at " + cut);
+                assertTrue(ex.getMessage().startsWith("tar member 'big' is truncated"), ex.getMessage());
+                assertEquals(java.util.Map.of(), repo.refs().listLocal());
+            } finally {
+                Trees.deleteTree(work);
+            }
+        }
+    }
+
     @Provide
     Arbitrary<HostileArchive> dotDot() {
         // Committing writes only objects, so no victim directory is reached; the name is only for the member paths.
