@@ -21,8 +21,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * Jazzer targets for the container image parsers: manifests, indexes and configurations (JSON), the layout of
  * an ostree image, image references, and the import of a layer's tar stream into a repository (an ostree layer, or a
  * derived layer with its paths filtered and its whiteouts applied). On any input they
- * parse or fail with {@link OstreeFormatException} (or {@link IOException} for streams, and
- * {@link IllegalArgumentException} for references); anything else is a bug.
+ * parse or fail with {@link OstreeFormatException} (or {@link IllegalArgumentException} for references); anything
+ * else, an {@link IOException} too (the repository is on a local disk), is a bug.
  */
 class ContainerParsersFuzzTest {
     private static Repository repo;
@@ -76,7 +76,7 @@ class ContainerParsersFuzzTest {
         byte[] tar = data.consumeRemainingAsBytes();
         try {
             ImageImporter.importLayerTar(repo(), new ByteArrayInputStream(tar), commitLayer, "fuzz");
-        } catch (OstreeFormatException | IOException expected) {
+        } catch (OstreeFormatException expected) {
             // rejected
         }
     }
@@ -86,7 +86,7 @@ class ContainerParsersFuzzTest {
         byte[] tar = data.consumeRemainingAsBytes();
         try {
             ImageImporter.importDerivedLayerTar(repo(), new ByteArrayInputStream(tar), "fuzz");
-        } catch (OstreeFormatException | IOException expected) {
+        } catch (OstreeFormatException expected) {
             // rejected
         }
     }

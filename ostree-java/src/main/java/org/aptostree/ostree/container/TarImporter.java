@@ -350,7 +350,15 @@ final class TarImporter {
             inserter.writeContent(h, InputStream.nullInputStream(), 0, id);
         } else if (e.isFile() && !e.isHardLink()) {
             FileHeader h = FileHeader.regular(uid, gid, tarMode & FileMode.PERMISSIONS, xattrs);
-            inserter.writeContent(h, tar.data(), e.size(), id);
+            try {
+                inserter.writeContent(h, tar.data(), e.size(), id);
+            } catch (IOException streamed) {
+                // The member's data stream can only throw IOException; an archive that ends inside it is a format error.
+                if (streamed.getCause() instanceof OstreeFormatException format) {
+                    throw format;
+                }
+                throw streamed;
+            }
         } else {
             throw error("Invalid tar entry of type " + (char) e.type() + " for object " + checksum);
         }

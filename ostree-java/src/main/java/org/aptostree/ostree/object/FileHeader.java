@@ -123,11 +123,23 @@ public record FileHeader(int uid, int gid, int mode, String symlinkTarget, List<
 
     /**
      * The content of a {@code .filez} object: the raw deflate stream after the archive header, inflated. Closing
-     * it frees the native inflater at once rather than at garbage collection.
+     * it frees the native inflater at once rather than at garbage collection. Deflate data that is corrupt or ends
+     * early is a format error: a stream can throw no checked exception but IOException, so it comes as an
+     * IOException (with the inflater's message) whose cause is an {@link OstreeFormatException}.
      */
     public static InputStream inflateArchiveContent(InputStream rawDeflate) {
         Inflater inflater = new Inflater(true);
         return new InflaterInputStream(rawDeflate, inflater, 16 * 1024) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (java.io.EOFException | java.util.zip.ZipException corrupt) {
+                    throw new IOException(corrupt.getMessage(),
+                            new OstreeFormatException("corrupt archive file content: " + corrupt.getMessage()));
+                }
+            }
+
             @Override
             public void close() throws IOException {
                 try {

@@ -432,8 +432,11 @@ public final class Repository {
             int n;
             try {
                 n = in.read(b, off, (int) Math.min(len, remaining));
-            } catch (java.io.EOFException | java.util.zip.ZipException e) {
-                throw new IOException("Corrupted archive file " + source + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                if (e.getCause() instanceof OstreeFormatException) {
+                    throw new IOException("Corrupted archive file " + source + ": " + e.getMessage(), e);
+                }
+                throw e;
             }
             if (n < 0) {
                 throw new IOException("Corrupted archive file " + source + ": truncated (" + remaining + " bytes missing)");

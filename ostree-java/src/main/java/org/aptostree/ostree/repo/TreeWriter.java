@@ -197,7 +197,11 @@ public final class TreeWriter implements AutoCloseable {
                     }
                     content = workers.submit(() -> inserter.writeContent(h, new ByteArrayInputStream(data), size));
                 } else {
-                    content = CompletableFuture.completedFuture(inserter.writeContent(h, tar, size));
+                    try {
+                        content = CompletableFuture.completedFuture(inserter.writeContent(h, new MemberStream(tar, size), size));
+                    } catch (TruncatedMember truncated) {
+                        throw new OstreeFormatException("tar member '" + e.getName() + "' is truncated: " + truncated.getMessage());
+                    }
                 }
             } else {
                 throw new OstreeFormatException("tar member '" + e.getName() + "' has an unsupported type (devices and fifos cannot be stored)");
@@ -223,6 +227,53 @@ public final class TreeWriter implements AutoCloseable {
             throw new OstreeFormatException("tar stream is truncated: it ends inside a header, at byte " + consumed[0]);
         }
         return e;
+    }
+
+    /** The tar stream's failure inside a member, told apart from the repository's own I/O errors. */
+    private static final class TruncatedMember extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TruncatedMember(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A member's data as it streams into the repository: commons-compress reports a stream that ends inside a
+     * member as an IOException (or, at a block boundary, as its end), which this turns into {@link TruncatedMember}
+     * so that the caller refuses the archive with a format error.
+     */
+    private static final class MemberStream extends java.io.FilterInputStream {
+        private long left;
+
+        MemberStream(InputStream tar, long size) {
+            super(tar);
+            this.left = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left == 0) {
+                return -1;
+            }
+            int n;
+            try {
+                n = in.read(b, off, (int) Math.min(len, left));
+            } catch (IOException cut) {
+                throw new TruncatedMember(cut.getMessage());
+            }
+            if (n < 0) {
+                throw new TruncatedMember("it ends " + left + " bytes before its size");
+            }
+            left -= n;
+            return n;
+        }
     }
 
     private static List<String> splitPath(String name) throws OstreeFormatException {

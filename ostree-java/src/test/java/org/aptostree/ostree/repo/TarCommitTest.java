@@ -17,10 +17,10 @@ import java.util.Random;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.aptostree.fixtures.hostile.HostileArchive;
+import org.aptostree.fixtures.tar.HostileTars;
 import org.aptostree.fixtures.tree.FileTree;
 import org.aptostree.fixtures.tree.FileTrees;
-import org.aptostree.fixtures.tar.HostileTar;
-import org.aptostree.fixtures.tar.HostileTars;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.testkit.Requirements;
@@ -143,7 +143,7 @@ class TarCommitTest {
 
     /** Members that climb out with '..' (fixtures' hostile tars) are refused by name, and no ref is made. */
     @Property(tries = 30)
-    void refusesPathsEscapingTheRoot(@ForAll("dotDot") HostileTar tar) throws Exception {
+    void refusesPathsEscapingTheRoot(@ForAll("dotDot") HostileArchive tar) throws Exception {
         Path work = Files.createTempDirectory("tar-escape");
         try {
             Repository repo = Repository.init(work.resolve("repo"), RepoMode.ARCHIVE);
@@ -158,7 +158,7 @@ class TarCommitTest {
 
     /** A tar cut inside a header or inside data is a format error, and no ref is made. */
     @Property(tries = 30)
-    void refusesTruncatedTars(@ForAll("truncated") HostileTar tar) throws Exception {
+    void refusesTruncatedTars(@ForAll("truncated") HostileArchive tar) throws Exception {
         Path work = Files.createTempDirectory("tar-truncated");
         try {
             Repository repo = Repository.init(work.resolve("repo"), RepoMode.ARCHIVE);
@@ -170,14 +170,44 @@ class TarCommitTest {
         }
     }
 
+    /**
+     * A member too large to be buffered (it streams into the repository) cut short, mid-block or at a block's end, is a
+     * format error too, not the tar reader's bare IOException (fuzz input tarCommit/truncated-large-member).
+     */
+    @Test
+    void refusesATruncatedLargeMember() throws Exception {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(whole)) {
+            TarArchiveEntry e = new TarArchiveEntry("big");
+            e.setSize(5 << 20);
+            e.setMode(0100644);
+            out.putArchiveEntry(e);
+            out.write(new byte[5 << 20]);
+            out.closeArchiveEntry();
+        }
+        for (int cut : new int[] {512 + (4 << 20) + 4608 + 100, 512 + (4 << 20) + 4608}) {
+            Path work = Files.createTempDirectory("tar-truncated");
+            try {
+                Repository repo = Repository.init(work.resolve("repo"), RepoMode.ARCHIVE);
+                byte[] cutShort = java.util.Arrays.copyOf(whole.toByteArray(), cut);
+                OstreeFormatException ex = assertThrows(OstreeFormatException.class,
+                        () -> new CommitBuilder(repo).branch("t").commitTar(new ByteArrayInputStream(cutShort)), "cut at " + cut);
+                assertTrue(ex.getMessage().startsWith("tar member 'big' is truncated"), ex.getMessage());
+                assertEquals(java.util.Map.of(), repo.refs().listLocal());
+            } finally {
+                Trees.deleteTree(work);
+            }
+        }
+    }
+
     @Provide
-    Arbitrary<HostileTar> dotDot() {
+    Arbitrary<HostileArchive> dotDot() {
         // Committing writes only objects, so no victim directory is reached; the name is only for the member paths.
         return HostileTars.dotDot("/victim");
     }
 
     @Provide
-    Arbitrary<HostileTar> truncated() {
+    Arbitrary<HostileArchive> truncated() {
         return HostileTars.truncated();
     }
 
