@@ -34,11 +34,11 @@ public record Lockfile(List<LockedPackage> packages) {
         try {
             root = JSON.readTree(file.toFile());
         } catch (JacksonException e) {
-            throw new IOException(file + ": not a lockfile: " + e.getOriginalMessage());
+            throw new LockfileException(file + ": not a lockfile: " + e.getOriginalMessage());
         }
         JsonNode list = root == null ? null : root.get("packages");
         if (list == null || !list.isArray()) {
-            throw new IOException(file + ": not a lockfile: no \"packages\" list");
+            throw new LockfileException(file + ": not a lockfile: no \"packages\" list");
         }
         List<LockedPackage> out = new ArrayList<>();
         int i = 0;
@@ -48,21 +48,21 @@ public record Lockfile(List<LockedPackage> packages) {
             try {
                 size = Long.parseLong(field(p, "size", where));
             } catch (NumberFormatException e) {
-                throw new IOException(where + ": \"size\" is not a number");
+                throw new LockfileException(where + ": \"size\" is not a number");
             }
             if (size < 0) {
-                throw new IOException(where + ": \"size\" is negative");
+                throw new LockfileException(where + ": \"size\" is negative");
             }
             String sha256 = field(p, "sha256", where);
             if (!sha256.matches("[0-9a-f]{64}")) {
-                throw new IOException(where + ": \"sha256\" is not 64 lower-case hex digits");
+                throw new LockfileException(where + ": \"sha256\" is not 64 lower-case hex digits");
             }
             try {
                 out.add(new LockedPackage(field(p, "name", where), field(p, "version", where), field(p, "architecture", where),
                         URI.create(field(p, "uri", where)), size, sha256,
                         p.path("automatic").asBoolean(false)));
             } catch (IllegalArgumentException e) {
-                throw new IOException(where + ": " + e.getMessage());
+                throw new LockfileException(where + ": " + e.getMessage());
             }
         }
         return new Lockfile(out);
@@ -71,7 +71,7 @@ public record Lockfile(List<LockedPackage> packages) {
     private static String field(JsonNode p, String name, String where) throws IOException {
         JsonNode v = p.get(name);
         if (v == null || !v.isValueNode() || v.isNull()) {
-            throw new IOException(where + ": missing \"" + name + "\"");
+            throw new LockfileException(where + ": missing \"" + name + "\"");
         }
         return v.asText();
     }
@@ -87,5 +87,12 @@ public record Lockfile(List<LockedPackage> packages) {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.write(tmp, JSON.writeValueAsBytes(root));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A lockfile that is not one: the file and what is wrong in it. */
+    public static final class LockfileException extends IOException {
+        public LockfileException(String message) {
+            super(message);
+        }
     }
 }

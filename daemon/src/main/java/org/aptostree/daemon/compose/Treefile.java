@@ -86,6 +86,9 @@ public record Treefile(String ref, Variant variant, List<String> packages, List<
         } catch (JacksonException e) {
             throw new TreefileException(file + ": " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+        } catch (IOException e) {
+            // An include names a file that is not there (or not readable): the treefile is wrong, not the disk.
+            throw new TreefileException(file + ": cannot read: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw new TreefileException(file + ": a treefile is a mapping of keys to values");

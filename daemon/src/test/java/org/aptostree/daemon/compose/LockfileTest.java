@@ -90,7 +90,7 @@ class LockfileTest {
     void notALockfileIsAnErrorNamingTheFile(String text) throws IOException {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, text);
-        IOException e = assertThrows(IOException.class, () -> Lockfile.read(file));
+        IOException e = assertThrows(Lockfile.LockfileException.class, () -> Lockfile.read(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     }
 
@@ -102,7 +102,7 @@ class LockfileTest {
                 + "\"sha256\": \"" + SHA + "\"}";
         String bad = good.replace("\"" + field + "\"", "\"other\"");
         Files.writeString(file, "{\"packages\": [" + good + ", " + bad + "]}");
-        IOException e = assertThrows(IOException.class, () -> Lockfile.read(file));
+        IOException e = assertThrows(Lockfile.LockfileException.class, () -> Lockfile.read(file));
         assertTrue(e.getMessage().contains(file + ": packages[1]"), e.getMessage());
         assertTrue(e.getMessage().contains("\"" + field + "\""), e.getMessage());
     }
@@ -116,7 +116,7 @@ class LockfileTest {
                 + "\"sha256\": \"" + SHA + "\"}";
         String bad = entry.replaceFirst(key + ": (\"[^\"]*\"|\\d+)", java.util.regex.Matcher.quoteReplacement(replacement));
         Files.writeString(file, "{\"packages\": [" + bad + "]}");
-        IOException e = assertThrows(IOException.class, () -> Lockfile.read(file));
+        IOException e = assertThrows(Lockfile.LockfileException.class, () -> Lockfile.read(file));
         assertTrue(e.getMessage().contains(file + ": packages[0]"), e.getMessage());
     }
 
@@ -124,7 +124,7 @@ class LockfileTest {
     void anEntryThatIsNotAnObjectIsAnError() throws IOException {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "{\"packages\": [42]}");
-        IOException e = assertThrows(IOException.class, () -> Lockfile.read(file));
+        IOException e = assertThrows(Lockfile.LockfileException.class, () -> Lockfile.read(file));
         assertTrue(e.getMessage().contains("packages[0]"), e.getMessage());
     }
 
@@ -133,7 +133,7 @@ class LockfileTest {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "{\"packages\": [{\"name\": \"ok\", \"version\": \"1\", \"architecture\": \"all\", "
                 + "\"uri\": \"http://m/ok.deb\", \"size\": 1, \"sha256\": null}]}");
-        IOException e = assertThrows(IOException.class, () -> Lockfile.read(file));
+        IOException e = assertThrows(Lockfile.LockfileException.class, () -> Lockfile.read(file));
         assertTrue(e.getMessage().contains("packages[0]"), e.getMessage());
     }
 
@@ -142,7 +142,7 @@ class LockfileTest {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "{\"packages\": [{\"name\": \"ok\", \"version\": \"1\", \"architecture\": \"all\", "
                 + "\"uri\": \"http://m/ok.deb\", \"size\": -1, \"sha256\": \"xyz\"}]}");
-        IOException e = assertThrows(IOException.class, () -> Lockfile.read(file));
+        IOException e = assertThrows(Lockfile.LockfileException.class, () -> Lockfile.read(file));
         assertTrue(e.getMessage().contains("packages[0]"), e.getMessage());
     }
 

@@ -177,6 +177,13 @@ class TreefileTest {
     }
 
     @Test
+    void includeOfAMissingFileIsAnErrorNamingIt() throws IOException {
+        Path file = write("top.yaml", MINIMAL + "include: missing.yaml\n");
+        IOException e = assertThrows(Treefile.TreefileException.class, () -> Treefile.load(file));
+        assertTrue(e.getMessage().contains(dir.resolve("missing.yaml").toString()), e.getMessage());
+    }
+
+    @Test
     void selfIncludeIsACycle() throws IOException {
         Path file = write("self.yaml", MINIMAL + "include: self.yaml\n");
         IOException e = assertThrows(Treefile.TreefileException.class, () -> Treefile.load(file));

@@ -14,7 +14,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Jazzer targets for the compose input files: {@link Treefile#load} and {@link Lockfile#read} either succeed or
- * throw an {@link IOException} (their documented failure); any other exception is a bug. Both read files, so the
+ * throw their format exception ({@link Treefile.TreefileException}, {@link Lockfile.LockfileException}), which names
+ * the file and what is wrong; any other exception is a bug. Both read files, so the
  * input is written to a scratch directory first. Without JAZZER_FUZZ they replay the stored inputs.
  */
 class ComposeParsersFuzzTest {
@@ -55,7 +56,7 @@ class ComposeParsersFuzzTest {
         Treefile t;
         try {
             t = Treefile.load(tree);
-        } catch (IOException expected) {
+        } catch (Treefile.TreefileException expected) {
             return;
         }
         if (t.ref() == null || t.ref().isBlank() || t.sources() == null || t.sources().isBlank() || t.variant() == null
@@ -78,7 +79,7 @@ class ComposeParsersFuzzTest {
         Lockfile lock;
         try {
             lock = Lockfile.read(file);
-        } catch (IOException expected) {
+        } catch (Lockfile.LockfileException expected) {
             return;
         }
         Path again = SCRATCH.resolve("again.json");
