@@ -1,5 +1,6 @@
 package org.aptostree.daemon.compose;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -35,6 +36,9 @@ public record Lockfile(List<LockedPackage> packages) {
             root = JSON.readTree(file.toFile());
         } catch (JacksonException e) {
             throw new LockfileException(file + ": not a lockfile: " + e.getOriginalMessage());
+        } catch (CharConversionException e) {
+            // Jackson guesses the encoding from the first bytes; a wrong guess is no lockfile either.
+            throw new LockfileException(file + ": not a lockfile: " + e.getMessage());
         }
         JsonNode list = root == null ? null : root.get("packages");
         if (list == null || !list.isArray()) {
