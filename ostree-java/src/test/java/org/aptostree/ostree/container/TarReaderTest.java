@@ -16,15 +16,14 @@ import java.util.List;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.aptostree.fixtures.tar.TarArchives;
+import org.aptostree.fixtures.tar.TarArchives.Member;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -38,43 +37,9 @@ class TarReaderTest {
     @TempDir
     Path dir;
 
-    /** One member to write: a type ('0', '1', '2', '5'), names that may be long or non-ASCII, owner, mode and data. */
-    record Member(char type, String name, String link, long uid, long gid, int mode, byte[] data) {
-    }
-
     @Provide
     Arbitrary<List<Member>> members() {
-        Arbitrary<String> segment = Arbitraries.oneOf(Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(40),
-                Arbitraries.strings().withChars("äöü€日本x-._").ofMinLength(1).ofMaxLength(12));
-        Arbitrary<String> name = segment.list().ofMinSize(1).ofMaxSize(8).map(l -> String.join("/", l));
-        Arbitrary<Member> member = Combinators.combine(Arbitraries.of('0', '1', '2', '5'), name, name,
-                Arbitraries.longs().between(0, Integer.MAX_VALUE), Arbitraries.longs().between(0, 70000), Arbitraries.integers().between(0, 07777),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(2000))
-                .as((t, n, l, u, g, m, d) -> new Member(t, n, t == '1' || t == '2' ? l : "", u, g, m, t == '0' ? d : new byte[0]));
-        return member.list().ofMaxSize(12);
-    }
-
-    private static byte[] write(List<Member> members, boolean pax) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream t = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name())) {
-            t.setLongFileMode(pax ? TarArchiveOutputStream.LONGFILE_POSIX : TarArchiveOutputStream.LONGFILE_GNU);
-            t.setBigNumberMode(pax ? TarArchiveOutputStream.BIGNUMBER_POSIX : TarArchiveOutputStream.BIGNUMBER_STAR);
-            t.setAddPaxHeadersForNonAsciiNames(pax);
-            for (Member m : members) {
-                TarArchiveEntry e = new TarArchiveEntry(m.type() == '5' ? m.name() + "/" : m.name(), (byte) m.type());
-                if (!m.link().isEmpty()) {
-                    e.setLinkName(m.link());
-                }
-                e.setUserId(m.uid());
-                e.setGroupId(m.gid());
-                e.setMode(m.mode());
-                e.setSize(m.data().length);
-                t.putArchiveEntry(e);
-                t.write(m.data());
-                t.closeArchiveEntry();
-            }
-        }
-        return out.toByteArray();
+        return TarArchives.members();
     }
 
     /** What a reader saw of one member. */
@@ -116,8 +81,8 @@ class TarReaderTest {
 
     @Property(tries = 200)
     void readsWhatCommonsCompressWritesAsItReadsIt(@ForAll("members") List<Member> members) throws Exception {
-        for (boolean pax : new boolean[] {true, false}) {
-            byte[] tar = write(members, pax);
+        for (TarArchives.Dialect dialect : TarArchives.Dialect.values()) {
+            byte[] tar = TarArchives.write(members, dialect);
             assertEquals(commons(tar), ours(tar));
             assertEquals(members.size(), ours(tar).size());
         }
@@ -155,9 +120,9 @@ class TarReaderTest {
         }
     }
 
-    private static byte[] oneFile() throws IOException {
-        return write(List.of(new Member('0', "sysroot/ostree/repo/objects/ab/cd.file", "", 0, 0, 0644, "content".getBytes(StandardCharsets.UTF_8))),
-                true);
+    private static byte[] oneFile() {
+        return TarArchives.write(List.of(new Member('0', "sysroot/ostree/repo/objects/ab/cd.file", "", 0, 0, 0644,
+                "content".getBytes(StandardCharsets.UTF_8))), TarArchives.Dialect.PAX);
     }
 
     @Test
