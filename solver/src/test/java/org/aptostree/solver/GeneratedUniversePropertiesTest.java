@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Set;
 
 import org.aptostree.deb.index.MultiArch;
+import org.aptostree.fixtures.deb.InstallProblems;
+import org.aptostree.fixtures.deb.InstallProblems.Problem;
 import org.aptostree.solver.cache.PackageCache;
 
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -26,111 +26,29 @@ import net.jqwik.api.statistics.Statistics;
  * by {@link PlanChecker} and its "unsatisfiable" verdicts by brute force over all subsets.
  */
 class GeneratedUniversePropertiesTest {
-    private static final List<String> NAMES = List.of("a", "b", "c", "d", "e");
-    private static final List<String> VIRTUALS = List.of("v", "w");
-
-    record Scenario(String available, String installed, String request) {
-        @Override
-        public String toString() {
-            return "request " + request + "\n--- available\n" + available + "--- installed\n" + installed;
-        }
+    @Provide
+    Arbitrary<Problem> scenarios() {
+        return InstallProblems.problems();
     }
 
     @Provide
-    Arbitrary<Scenario> scenarios() {
-        Arbitrary<String> relation = Combinators.combine(
-                Arbitraries.of(concat(NAMES, VIRTUALS)),
-                Arbitraries.of("", " (>= 2)", " (<< 2)", " (= 1)"))
-                .as((n, v) -> n + v);
-        Arbitrary<String> group = relation.list().ofMinSize(1).ofMaxSize(2).map(l -> String.join(" | ", l));
-        Arbitrary<String> depends = group.list().ofMaxSize(2).map(l -> l.isEmpty() ? "" : "Depends: " + String.join(", ", l) + "\n");
-        Arbitrary<String> conflicts = Combinators.combine(Arbitraries.of("Conflicts: ", "Breaks: "), relation.list().ofMaxSize(1))
-                .as((field, l) -> l.isEmpty() ? "" : field + l.get(0) + "\n");
-        Arbitrary<String> provides = Combinators.combine(Arbitraries.of(VIRTUALS), Arbitraries.of("", " (= 1)", " (= 2)"))
-                .as((n, v) -> n + v).list().ofMaxSize(1)
-                .map(l -> l.isEmpty() ? "" : "Provides: " + l.get(0) + "\n");
-        Arbitrary<String> fields = Combinators.combine(depends, conflicts, provides).as((d, c, p) -> d + c + p);
-        Arbitrary<List<String>> stanzas = fields.list().ofSize(NAMES.size() * 2);
-        Arbitrary<List<Boolean>> present = Arbitraries.of(true, false).list().ofSize(NAMES.size() * 2);
-        Arbitrary<List<Boolean>> installed = Arbitraries.of(true, false, false, false).list().ofSize(NAMES.size());
-        Arbitrary<String> request = Arbitraries.of(concat(NAMES, VIRTUALS));
-        return Combinators.combine(stanzas, present, installed, request).as((s, p, inst, r) -> {
-            StringBuilder available = new StringBuilder();
-            StringBuilder installedText = new StringBuilder();
-            for (int i = 0; i < NAMES.size(); i++) {
-                for (int version = 1; version <= 2; version++) {
-                    int k = i * 2 + version - 1;
-                    String stanza = "Package: " + NAMES.get(i) + "\nVersion: " + version + "\nArchitecture: amd64\n" + s.get(k) + "\n";
-                    if (p.get(k) || version == 1) {
-                        available.append(stanza);
-                    }
-                    if (version == 1 && inst.get(i)) {
-                        installedText.append(stanza);
-                    }
-                }
-            }
-            return new Scenario(available.toString(), installedText.toString(), r);
-        });
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
+    Arbitrary<Problem> multiArchScenarios() {
+        return InstallProblems.multiArchProblems();
     }
 
     @Property(tries = 1500)
-    void plansAreValidAndUnsatisfiableAgreesWithBruteForce(@ForAll("scenarios") Scenario s, @ForAll boolean strict) {
+    void plansAreValidAndUnsatisfiableAgreesWithBruteForce(@ForAll("scenarios") Problem s, @ForAll boolean strict) {
         check(s, strict);
     }
 
     /** The same with architectures amd64, i386 and all, every Multi-Arch value and {@code :any} relations. */
     @Property(tries = 1500)
-    void multiArchPlansAreValidAndUnsatisfiableAgreesWithBruteForce(@ForAll("multiArchScenarios") Scenario s,
+    void multiArchPlansAreValidAndUnsatisfiableAgreesWithBruteForce(@ForAll("multiArchScenarios") Problem s,
             @ForAll boolean strict) {
         check(s, strict);
     }
 
-    @Provide
-    Arbitrary<Scenario> multiArchScenarios() {
-        Arbitrary<String> relation = Combinators.combine(
-                Arbitraries.of(concat(NAMES, VIRTUALS)),
-                Arbitraries.of("", "", ":any", ":i386"),
-                Arbitraries.of("", " (>= 2)", " (<< 2)"))
-                .as((n, q, v) -> n + q + v);
-        Arbitrary<String> group = relation.list().ofMinSize(1).ofMaxSize(2).map(l -> String.join(" | ", l));
-        Arbitrary<String> depends = group.list().ofMaxSize(2).map(l -> l.isEmpty() ? "" : "Depends: " + String.join(", ", l) + "\n");
-        Arbitrary<String> conflicts = Combinators.combine(Arbitraries.of("Conflicts: ", "Breaks: "),
-                Combinators.combine(Arbitraries.of(concat(NAMES, VIRTUALS)), Arbitraries.of("", " (<< 2)")).as((n, v) -> n + v)
-                        .list().ofMaxSize(1))
-                .as((field, l) -> l.isEmpty() ? "" : field + l.get(0) + "\n");
-        Arbitrary<String> provides = Arbitraries.of(VIRTUALS).list().ofMaxSize(1)
-                .map(l -> l.isEmpty() ? "" : "Provides: " + l.get(0) + "\n");
-        Arbitrary<String> header = Combinators.combine(Arbitraries.of("amd64", "amd64", "i386", "all"),
-                Arbitraries.of("", "Multi-Arch: same\n", "Multi-Arch: foreign\n", "Multi-Arch: allowed\n"))
-                .as((arch, ma) -> "Architecture: " + arch + "\n" + ma);
-        Arbitrary<String> fields = Combinators.combine(header, depends, conflicts, provides).as((h, d, c, p) -> h + d + c + p);
-        Arbitrary<List<String>> stanzas = fields.list().ofSize(NAMES.size() * 2);
-        Arbitrary<List<Boolean>> installed = Arbitraries.of(true, false, false, false).list().ofSize(NAMES.size());
-        Arbitrary<String> request = Arbitraries.of(concat(NAMES, VIRTUALS));
-        return Combinators.combine(stanzas, installed, request).as((s, inst, r) -> {
-            StringBuilder available = new StringBuilder();
-            StringBuilder installedText = new StringBuilder();
-            for (int i = 0; i < NAMES.size(); i++) {
-                for (int k = i * 2; k < i * 2 + 2; k++) {
-                    // Two stanzas per name: versions 1 and 2, each with its own architecture and Multi-Arch.
-                    String stanza = "Package: " + NAMES.get(i) + "\nVersion: " + (k % 2 + 1) + "\n" + s.get(k) + "\n";
-                    available.append(stanza);
-                    if (k % 2 == 0 && inst.get(i)) {
-                        installedText.append(stanza);
-                    }
-                }
-            }
-            return new Scenario(available.toString(), installedText.toString(), r);
-        });
-    }
-
-    private void check(Scenario s, boolean strict) {
+    private void check(Problem s, boolean strict) {
         Universe u = Stanzas.universe(s.available(), s.installed());
         Request request = Request.install(List.of(Request.Target.parse(s.request())), false).withStrictPinning(strict);
         Set<Integer> allowed = allowedForRequest(u, s.request());
@@ -161,7 +79,7 @@ class GeneratedUniversePropertiesTest {
     }
 
     @Property(tries = 300)
-    void sameInputGivesSamePlan(@ForAll("scenarios") Scenario s) {
+    void sameInputGivesSamePlan(@ForAll("scenarios") Problem s) {
         Universe u1 = Stanzas.universe(s.available(), s.installed());
         Universe u2 = Stanzas.universe(s.available(), s.installed());
         Request request = Request.install(List.of(Request.Target.parse(s.request())), true);
@@ -186,7 +104,7 @@ class GeneratedUniversePropertiesTest {
      * packages added first, as copies without Provides that the tables' copies replace.
      */
     @Property(tries = 600)
-    void tablesGiveTheSameAnswersAsPackagesAddedOneByOne(@ForAll("multiArchScenarios") Scenario s,
+    void tablesGiveTheSameAnswersAsPackagesAddedOneByOne(@ForAll("multiArchScenarios") Problem s,
             @ForAll boolean installedFirst, @ForAll boolean i386, @ForAll @IntRange(min = 0, max = 12) int cut,
             @ForAll boolean recommends) throws Exception {
         List<PackageVersion> available = Stanzas.parse(s.available());
