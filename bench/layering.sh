@@ -7,7 +7,8 @@
 # new deployment is undeployed after each run, so every run does the same work from the same state. The tools take
 # turns run by run; medians and the ratio are printed, and the objects the layered commit added to the repository.
 # A failed run stops the benchmark. Needs ../shared/data (the trixie minbase pool) or the test data fetched by the
-# tests into target/test-data, and the network once (to fetch less and verify it against trixie's InRelease).
+# tests into target/test-data, the network once (to fetch less and verify it against trixie's InRelease), and
+# apt-ftparchive (apt-utils) for the local repository's Release.
 # Usage: WORK=/var/tmp/bench-layering bash bench/layering.sh [RUNS]   (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ shared=$(readlink -f ../shared/data 2>/dev/null || true)
 mirror=${MIRROR:-$shared/debian-mirror}
 keyring=${KEYRING:-$shared/keyrings/debian-archive-keyring.gpg}
 [ -d "$mirror" ] || { echo "bench/layering.sh: no Debian mirror at $mirror (set MIRROR and KEYRING)" >&2; exit 1; }
+command -v apt-ftparchive >/dev/null || { echo "bench/layering.sh: needs apt-ftparchive (apt-get install apt-utils)" >&2; exit 1; }
 [ -x "$A" ] && [ -d cli/target/lib ] || mvn -B -q package -DskipTests
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
