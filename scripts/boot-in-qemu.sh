@@ -11,13 +11,15 @@
 # No bootloader: QEMU boots the kernel and initramfs of the default deployment's BLS entry (the one with the highest
 # version) with the entry's options, to which root=LABEL=apt-ostree-root, rw and console=ttyS0 are added when the
 # options have no root=, no ro/rw and no console=. The image needs an initramfs made by dracut with ostree-boot's
-# module (examples/bootable.yaml). KVM is used when /dev/kvm can be opened, else TCG (a minute or two to boot).
+# module (examples/bootable.yaml). KVM is used when /dev/kvm runs the kernel (BOOT_ACCEL=kvm|tcg forces one), else TCG
+# (a minute or two to boot).
 # Leave the console with Ctrl-A X; a poweroff or reboot of the guest ends QEMU too.
 #
 # Environment: BOOT_CONSOLE=FILE  the serial console goes to FILE instead of the terminal
 #              BOOT_KARGS         more kernel arguments
 #              BOOT_MEMORY        MiB of memory (default 1536)
 #              BOOT_CPUS          CPUs (default 2)
+#              BOOT_ACCEL         auto (default), kvm or tcg
 #              BOOT_DISK_SIZE     size of a new disk image (default 4G; the file is sparse)
 set -euo pipefail
 
@@ -78,11 +80,29 @@ options="$options ${BOOT_KARGS:-}"
 echo "boot-in-qemu: $entry ($(field title)) from $disk" >&2
 echo "boot-in-qemu: options $options" >&2
 
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-  accel=(-accel kvm -cpu host)
-else
-  accel=(-accel tcg)
-fi
+# KVM only when it runs this kernel: a nested host can have a /dev/kvm that fails (QEMU aborts on an MSR it cannot
+# set, or the guest stops on a KVM internal error), which would look like a kernel that does not boot. The probe
+# boots the kernel without a root file system and looks for its first console line; it ends at the kernel's panic.
+kvm_runs_the_kernel() {
+  [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+  # In a subshell with its own stderr: the shell's report of an aborted QEMU would look like an error of the boot.
+  (timeout 20 qemu-system-x86_64 -nodefaults -accel kvm -cpu host -smp 1 -m 256 -no-reboot -kernel "$work/vmlinuz" \
+    -append "console=ttyS0 panic=-1 root=/dev/nonexistent" -display none -monitor none -serial "file:$work/kvm-probe" \
+    >/dev/null 2>&1) 2>/dev/null || true
+  grep -q "Linux version" "$work/kvm-probe" 2>/dev/null
+}
+case "${BOOT_ACCEL:-auto}" in
+  kvm) accel=(-accel kvm -cpu host) ;;
+  tcg) accel=(-accel tcg) ;;
+  auto)
+    if kvm_runs_the_kernel; then
+      accel=(-accel kvm -cpu host)
+    else
+      [ -e /dev/kvm ] && echo "boot-in-qemu: /dev/kvm does not run the kernel here; using TCG" >&2
+      accel=(-accel tcg)
+    fi ;;
+  *) echo "boot-in-qemu: BOOT_ACCEL must be auto, kvm or tcg, not '$BOOT_ACCEL'" >&2; exit 2 ;;
+esac
 if [ -n "${BOOT_CONSOLE:-}" ]; then
   console=(-serial "file:$BOOT_CONSOLE" -display none -monitor none)
 else

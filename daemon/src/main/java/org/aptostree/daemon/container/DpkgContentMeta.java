@@ -75,7 +75,8 @@ public final class DpkgContentMeta {
                 ObjectId list = infoFiles.get(listName);
                 if (list != null) {
                     String where = DPKG_DIR + "/info/" + listName + " in commit " + commit;
-                    byte[] text = readContent(repo, list, where).orElseThrow(() -> new IOException(where + " is a symlink, not a file list"));
+                    byte[] text = readContent(repo, list, where)
+                            .orElseThrow(() -> new IOException(where + " is a symlink, not a file list"));
                     for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
                         if (line.startsWith("/") && !line.equals("/.")) {
                             paths.add(line);
@@ -106,7 +107,8 @@ public final class DpkgContentMeta {
     }
 
     /** A regular file's bytes; empty for a symlink. */
-    private static Optional<byte[]> readContent(Repository repo, ObjectId content, String what) throws IOException, OstreeFormatException {
+    private static Optional<byte[]> readContent(Repository repo, ObjectId content, String what)
+            throws IOException, OstreeFormatException {
         try (ContentObject c = repo.openContent(content)) {
             if (c.header().isSymlink()) {
                 return Optional.empty();
