@@ -61,6 +61,6 @@ final class Changes {
 
     /** A change that needs rpm-ostree's general method: several kinds at once. */
     static TransactionRunner.DaemonCall updateDeployment(DaemonOptions modifiers, DaemonOptions options) {
-        return new TransactionRunner.DaemonCall("update_deployment", "a{sv}a{sv}", modifiers.map(), options.flag("no-pull-base", true).map());
+        return new TransactionRunner.DaemonCall("update_deployment", "a{sv}a{sv}", modifiers, options.flag("no-pull-base", true));
     }
 }

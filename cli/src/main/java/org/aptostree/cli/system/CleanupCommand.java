@@ -34,7 +34,7 @@ final class CleanupCommand implements Callable<Integer> {
             throw new ExitCodeException(1, "Cleanup requires at least one of -p, -r, -b, -m");
         }
         return TransactionRunner.run(system, new TransactionRunner.DaemonCall("cleanup", "a{sv}", system.daemonOptions().flag("pending", pending)
-                .flag("rollback", rollback).flag("base", base).flag("repomd", repomd).described().map()),
+                .flag("rollback", rollback).flag("base", base).flag("repomd", repomd).described()),
                 root -> new CleanupTransaction(TransactionRunner.initiator(), root, what), false);
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.aptostree.cli.ExitCodeException;
 import org.aptostree.daemon.dbus.Values;
@@ -14,32 +15,34 @@ import org.freedesktop.dbus.types.Variant;
 
 /** An {@code a{sv}} of options for a daemon method, holding only what was set (the daemon's defaults are the CLI's). */
 final class DaemonOptions {
-    private final Map<String, Variant<?>> map = new LinkedHashMap<>();
+    /** Each value made when {@link #map} is asked for: D-Bus values cost a few hundred classes, which direct mode never uses. */
+    private final Map<String, Supplier<Variant<?>>> map = new LinkedHashMap<>();
 
     DaemonOptions flag(String key, boolean value) {
         if (value) {
-            map.put(key, Values.variant(true, "b"));
+            map.put(key, () -> Values.variant(true, "b"));
         }
         return this;
     }
 
     DaemonOptions string(String key, String value) {
         if (value != null) {
-            map.put(key, Values.variant(value, "s"));
+            map.put(key, () -> Values.variant(value, "s"));
         }
         return this;
     }
 
     DaemonOptions strings(String key, List<String> values) {
         if (!values.isEmpty()) {
-            map.put(key, Values.variant(List.copyOf(values), "as"));
+            List<String> copy = List.copyOf(values);
+            map.put(key, () -> Values.variant(copy, "as"));
         }
         return this;
     }
 
     DaemonOptions integer(String key, Integer value) {
         if (value != null) {
-            map.put(key, Values.variant(value, "i"));
+            map.put(key, () -> Values.variant(value, "i"));
         }
         return this;
     }
@@ -47,7 +50,8 @@ final class DaemonOptions {
     /** Local .deb files, read here (as the caller) and sent as bytes: the daemon never opens a path it is given. */
     DaemonOptions files(String key, List<Path> debs) {
         if (!debs.isEmpty()) {
-            map.put(key, Values.variant(contents(debs), "aay"));
+            List<Path> files = List.copyOf(debs);
+            map.put(key, () -> Values.variant(contents(files), "aay"));
         }
         return this;
     }
@@ -58,7 +62,9 @@ final class DaemonOptions {
     }
 
     Map<String, Variant<?>> map() {
-        return map;
+        Map<String, Variant<?>> out = new LinkedHashMap<>();
+        map.forEach((key, value) -> out.put(key, value.get()));
+        return out;
     }
 
     static List<byte[]> contents(List<Path> debs) {

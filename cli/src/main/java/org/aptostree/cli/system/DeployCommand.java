@@ -24,6 +24,6 @@ final class DeployCommand implements Callable<Integer> {
         return Changes.run(system, "deploy " + revision, UpdateDeploymentTransaction.Changes.none()
                         .withBase(Optional.empty(), Optional.of(revision), true),
                 layering.options(false, true, false, true, false), layering,
-                new TransactionRunner.DaemonCall("deploy", "sa{sv}", revision, layering.daemonOptions(system).map()));
+                new TransactionRunner.DaemonCall("deploy", "sa{sv}", revision, layering.daemonOptions(system)));
     }
 }

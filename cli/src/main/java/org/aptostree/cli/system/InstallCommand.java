@@ -42,7 +42,7 @@ final class InstallCommand implements Callable<Integer> {
                 .flag("allow-inactive-requests", allowInactive).flag("force-replacefiles", forceReplaceFiles);
         TransactionRunner.DaemonCall call = uninstall.isEmpty()
                 ? new TransactionRunner.DaemonCall("install_packages", "asa{sv}", split.names(),
-                        options.files("local-packages", split.local()).map())
+                        options.files("local-packages", split.local()))
                 : Changes.updateDeployment(new DaemonOptions().strings("install-packages", split.names())
                         .files("install-local-packages", split.local()).strings("uninstall-packages", uninstall), options);
         return Changes.run(system, "install " + String.join(" ", packages),

@@ -55,7 +55,7 @@ final class KargsCommand implements Callable<Integer> {
         }
         return TransactionRunner.run(system, new TransactionRunner.DaemonCall("kargs", "a{sv}", system.daemonOptions().strings("append", append)
                 .strings("replace", replace).strings("delete", delete).strings("append-if-missing", appendIfMissing)
-                .strings("delete-if-present", deleteIfPresent).integer("deploy-index", deployIndex).described().map()),
+                .strings("delete-if-present", deleteIfPresent).integer("deploy-index", deployIndex).described()),
                 root -> new KernelArgsTransaction(TransactionRunner.initiator(), root, Optional.ofNullable(deployIndex), edit), unchangedExit77);
     }
 }

@@ -38,7 +38,7 @@ final class OverrideCommand implements Runnable {
             List<java.nio.file.Path> local = Changes.Split.of(replace).local();
             DaemonOptions options = layering.daemonOptions(system);
             TransactionRunner.DaemonCall call = local.isEmpty()
-                    ? new TransactionRunner.DaemonCall("override_remove", "asa{sv}", packages, options.map())
+                    ? new TransactionRunner.DaemonCall("override_remove", "asa{sv}", packages, options)
                     : Changes.updateDeployment(new DaemonOptions().strings("override-remove-packages", packages)
                             .files("override-replace-local-packages", local), options);
             return Changes.run(system, "override remove " + String.join(" ", packages),
@@ -68,7 +68,7 @@ final class OverrideCommand implements Runnable {
             }
             DaemonOptions options = layering.daemonOptions(system);
             TransactionRunner.DaemonCall call = remove.isEmpty()
-                    ? new TransactionRunner.DaemonCall("override_replace", "aaya{sv}", DaemonOptions.contents(split.local()), options.map())
+                    ? new TransactionRunner.DaemonCall("override_replace", "aaya{sv}", DaemonOptions.contents(split.local()), options)
                     : Changes.updateDeployment(new DaemonOptions().strings("override-remove-packages", remove)
                             .files("override-replace-local-packages", split.local()), options);
             return Changes.run(system, "override replace " + String.join(" ", packages),
@@ -98,7 +98,7 @@ final class OverrideCommand implements Runnable {
             return Changes.run(system, "override reset " + (all ? "--all" : String.join(" ", packages)),
                     UpdateDeploymentTransaction.Changes.none().withOverrides(List.of(), List.of(), packages, all),
                     layering.options(false, false, false, false, false), layering,
-                    new TransactionRunner.DaemonCall("override_reset", "asa{sv}", packages, layering.daemonOptions(system).flag("all", all).map()));
+                    new TransactionRunner.DaemonCall("override_reset", "asa{sv}", packages, layering.daemonOptions(system).flag("all", all)));
         }
     }
 }

@@ -28,6 +28,6 @@ final class RebaseCommand implements Callable<Integer> {
         return Changes.run(system, "rebase " + refspec, UpdateDeploymentTransaction.Changes.none()
                         .withBase(Optional.of(refspec), Optional.ofNullable(revision), true),
                 layering.options(false, true, false, true, false), layering,
-                new TransactionRunner.DaemonCall("rebase", "sa{sv}", refspec, layering.daemonOptions(system).string("revision", revision).map()));
+                new TransactionRunner.DaemonCall("rebase", "sa{sv}", refspec, layering.daemonOptions(system).string("revision", revision)));
     }
 }

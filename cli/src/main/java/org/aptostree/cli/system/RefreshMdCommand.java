@@ -19,6 +19,6 @@ final class RefreshMdCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return TransactionRunner.run(system, new TransactionRunner.DaemonCall("refresh_md", "a{sv}", system.daemonOptions().flag("force", force)
-                .described().map()), root -> new RefreshMetadataTransaction(TransactionRunner.initiator(), root, force), false);
+                .described()), root -> new RefreshMetadataTransaction(TransactionRunner.initiator(), root, force), false);
     }
 }

@@ -27,6 +27,6 @@ final class ResetCommand implements Callable<Integer> {
         return Changes.run(system, "reset", UpdateDeploymentTransaction.Changes.none().withReset(all || overlays, all || overrides),
                 layering.options(false, false, false, false, false), layering,
                 new TransactionRunner.DaemonCall("reset", "a{sv}", layering.daemonOptions(system).flag("overlays", overlays)
-                        .flag("overrides", overrides).map()));
+                        .flag("overrides", overrides)));
     }
 }

@@ -14,7 +14,7 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return TransactionRunner.run(system, new TransactionRunner.DaemonCall("rollback", "a{sv}", system.daemonOptions().described().map()),
+        return TransactionRunner.run(system, new TransactionRunner.DaemonCall("rollback", "a{sv}", system.daemonOptions().described()),
                 root -> new RollbackTransaction(TransactionRunner.initiator(), root), false);
     }
 }

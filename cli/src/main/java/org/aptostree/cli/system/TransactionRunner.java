@@ -27,6 +27,10 @@ final class TransactionRunner {
 
     /** The daemon's method for a verb, with its arguments. */
     record DaemonCall(String method, String signature, Object... args) {
+        /** The arguments as sent: option sets become {@code a{sv}} values only now, which direct mode never needs. */
+        Object[] wireArgs() {
+            return java.util.Arrays.stream(args).map(a -> a instanceof DaemonOptions o ? o.map() : a).toArray();
+        }
     }
 
     /** The same verb in direct mode: the engine's transaction. */
@@ -72,7 +76,7 @@ final class TransactionRunner {
         try {
             if (daemon.isPresent()) {
                 try (DaemonClient c = daemon.get()) {
-                    DaemonClient.Outcome o = c.transaction(call.method(), call.signature(), call.args(), progress, interrupts);
+                    DaemonClient.Outcome o = c.transaction(call.method(), call.signature(), call.wireArgs(), progress, interrupts);
                     progress.end();
                     if (!o.success()) {
                         throw new ExitCodeException(1, o.message() + (o.details().isBlank() ? "" : "\n" + o.details().stripTrailing()));

@@ -39,7 +39,7 @@ final class UninstallCommand implements Callable<Integer> {
         }
         DaemonOptions options = layering.daemonOptions(system).flag("idempotent-layering", idempotent);
         TransactionRunner.DaemonCall call = install.isEmpty()
-                ? new TransactionRunner.DaemonCall("remove_packages", "asa{sv}", packages, options.flag("all", all).map())
+                ? new TransactionRunner.DaemonCall("remove_packages", "asa{sv}", packages, options.flag("all", all))
                 : Changes.updateDeployment(new DaemonOptions().strings("uninstall-packages", packages).flag("uninstall-all", all)
                         .strings("install-packages", install), options);
         return Changes.run(system, "uninstall " + (all ? "--all" : String.join(" ", packages)),

@@ -35,11 +35,11 @@ final class UpgradeCommand implements Callable<Integer> {
     public Integer call() {
         if (automatic) {
             return TransactionRunner.run(system, new TransactionRunner.DaemonCall("automatic_update_trigger", "a{sv}",
-                    system.daemonOptions().described().map()), root -> new AutomaticUpdateTransaction(TransactionRunner.initiator(), root), false);
+                    system.daemonOptions().described()), root -> new AutomaticUpdateTransaction(TransactionRunner.initiator(), root), false);
         }
         return Changes.run(system, "upgrade", UpdateDeploymentTransaction.Changes.none().withBase(Optional.empty(), Optional.empty(), true),
                 layering.options(false, true, false, allowDowngrade, check || preview), layering,
                 new TransactionRunner.DaemonCall("upgrade_system", "a{sv}", layering.daemonOptions(system).flag("allow-downgrade", allowDowngrade)
-                        .flag("check-only", check || preview).map()));
+                        .flag("check-only", check || preview)));
     }
 }

@@ -28,7 +28,8 @@ final class DaemonProcess implements AutoCloseable {
     /** The command that starts the daemon from this JVM's class path (what a D-Bus activation file execs, too). */
     static List<String> command(String busAddress, Path sysroot, String... extra) {
         List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", classPath(), "org.aptostree.daemon.service.DaemonMain", "--sysroot=" + sysroot,
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-Daptostree.checkIncrementalCommit=" + Boolean.getBoolean("aptostree.checkIncrementalCommit"), "-cp", classPath(), "org.aptostree.daemon.service.DaemonMain", "--sysroot=" + sysroot,
                 "--bus=" + busAddress));
         c.addAll(List.of(extra));
         return c;

@@ -5,15 +5,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.aptostree.deb.dpkg.DpkgDatabase;
 import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.Checkout;
+import org.aptostree.ostree.repo.CheckoutIndex;
+import org.aptostree.ostree.object.Commit;
+import org.aptostree.ostree.repo.CommitBuilder;
 import org.aptostree.ostree.repo.CommitModifier;
+import org.aptostree.ostree.repo.ObjectInserter;
+import org.aptostree.ostree.repo.TreeWriter;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.sysroot.Deployer;
 
@@ -26,25 +29,29 @@ import org.aptostree.ostree.sysroot.Deployer;
  * from the base, and the commit reuses the checksums of the files still linked instead of reading them again.
  */
 final class BuildRoot implements Closeable {
+    /** The system property that has {@link #commit} check the commit against a whole read of the tree. */
+    static final String CHECK_INCREMENTAL = "aptostree.checkIncrementalCommit";
+
     private final Path staging;
     private final Path root;
     private final OwnershipTable owners = new OwnershipTable();
     private final Optional<BaseTree> base;
-    private final Map<Long, ObjectId> linked;
+    /** What the checkout of the base made; null for an empty tree. */
+    private final CheckoutIndex index;
     private final boolean overlay;
 
-    private BuildRoot(Path staging, Optional<BaseTree> base, Map<Long, ObjectId> linked, boolean overlay) {
+    private BuildRoot(Path staging, Optional<BaseTree> base, CheckoutIndex index, boolean overlay) {
         this.staging = staging;
         this.root = staging.resolve("root");
         this.base = base;
-        this.linked = linked;
+        this.index = index;
         this.overlay = overlay;
     }
 
     /** An empty tree in a new directory below {@code workDirectory}, for a compose. */
     static BuildRoot empty(Path workDirectory) throws IOException {
         BuildRoot b = new BuildRoot(Files.createTempDirectory(Files.createDirectories(workDirectory), "compose-"),
-                Optional.empty(), Map.of(), false);
+                Optional.empty(), null, false);
         Files.createDirectory(b.root);
         return b;
     }
@@ -55,12 +62,17 @@ final class BuildRoot implements Closeable {
      */
     static BuildRoot fromCommit(Repository repo, ObjectId commit, Path workDirectory) throws IOException, OstreeFormatException {
         boolean privileged = isRoot();
-        Map<Long, ObjectId> linked = new ConcurrentHashMap<>();
+        CheckoutIndex index = new CheckoutIndex();
         BuildRoot b = new BuildRoot(Files.createTempDirectory(Files.createDirectories(workDirectory), "layer-"),
-                Optional.of(new BaseTree(repo, commit)), linked, privileged);
+                Optional.of(new BaseTree(repo, commit)), privileged ? index : null, privileged);
         try {
-            // Without root there is no overlay to shield linked objects from scripts: the checkout is of copies.
-            new Checkout(repo).copies(!privileged).recordLinks(linked).checkout(commit, b.root);
+            // Without root there is no overlay to shield linked objects from scripts, which would also change copies in
+            // place where the index cannot see it: the checkout is of copies, and the commit reads all of it.
+            Checkout checkout = new Checkout(repo).copies(!privileged);
+            if (privileged) {
+                checkout.recordInto(index);
+            }
+            checkout.checkout(commit, b.root);
             OstreeLayout.restoreWorkingLayout(b.root, b.owners);
             return b;
         } catch (IOException | OstreeFormatException | RuntimeException e) {
@@ -98,15 +110,45 @@ final class BuildRoot implements Closeable {
 
     /**
      * How the tree is committed: owners from the table, else from the base (for what the build changed of it),
-     * else root; files still linked to the base's objects keep their checksums. Moving files into the repository
-     * is allowed, the tree being scratch.
+     * else root; what is still as the base's checkout made it keeps its checksums, except where the table says
+     * otherwise. Moving files into the repository is allowed, the tree being scratch.
      */
-    CommitModifier commitModifier() {
-        return CommitModifier.NONE
+    private CommitModifier commitModifier() {
+        CommitModifier m = CommitModifier.NONE
                 .withOwnerFilter((path, uid, gid) -> owners.known(path).or(() -> base.flatMap(b -> b.owner(path)))
                         .orElse(new int[] {0, 0}))
-                .withLinkedObjects(linked)
                 .withConsume(true);
+        if (index == null) {
+            return m;
+        }
+        owners.paths().forEach(index::markChanged);
+        return m.withCheckoutIndex(index);
+    }
+
+    /**
+     * Commits the tree with {@link #commitModifier}. With the system property {@value #CHECK_INCREMENTAL} set (the
+     * tests set it), a tree built on a base is first also read whole, without its checkout's index, and the commit
+     * must be that tree: what the index let the commit skip is checked on every layering the tests make.
+     */
+    ObjectId commit(Repository repo, CommitBuilder builder) throws IOException, OstreeFormatException {
+        CommitModifier modifier = commitModifier();
+        TreeWriter.Root whole = null;
+        if (index != null && Boolean.getBoolean(CHECK_INCREMENTAL)) {
+            try (ObjectInserter inserter = repo.newInserter();
+                    TreeWriter writer = new TreeWriter(repo, inserter, modifier.withCheckoutIndex(null).withConsume(false))) {
+                whole = writer.writeDirectory(root);
+                inserter.commit();
+            }
+        }
+        ObjectId commit = builder.modifier(modifier).commitDirectory(root);
+        if (whole != null) {
+            Commit c = repo.readCommit(commit);
+            if (!c.rootTree().equals(whole.tree()) || !c.rootMeta().equals(whole.meta())) {
+                throw new IllegalStateException("the commit " + commit + " of " + root + " has the tree " + c.rootTree() + "/"
+                        + c.rootMeta() + ", but reading all of it gives " + whole.tree() + "/" + whole.meta());
+            }
+        }
+        return commit;
     }
 
     /**
@@ -117,7 +159,7 @@ final class BuildRoot implements Closeable {
         Path kept = Files.createTempDirectory(staging.getParent(), "tree-");
         Path tree = kept.resolve("root");
         Files.move(root, tree, StandardCopyOption.ATOMIC_MOVE);
-        return new Deployer.PreparedTree(tree, linked);
+        return new Deployer.PreparedTree(tree, index != null ? index : new CheckoutIndex());
     }
 
     @Override

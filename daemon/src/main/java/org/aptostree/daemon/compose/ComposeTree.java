@@ -160,14 +160,12 @@ public final class ComposeTree {
 
         progress.phase(ComposeProgress.Phase.COMMIT, treefile.ref());
         VariantDict metadata = metadata(treefile, packages, inputHash, sourceDateEpoch);
-        return new CommitBuilder(repo)
+        return build.commit(repo, new CommitBuilder(repo)
                 .branch(treefile.ref())
                 .subject(treefile.ref())
                 .timestamp(sourceDateEpoch)
                 .metadata(metadata)
-                .bootable(bootable)
-                .modifier(build.commitModifier())
-                .commitDirectory(root);
+                .bootable(bootable));
     }
 
     /** The treefile's remove-files, postprocess scripts (in the sandbox) and units, before the layout moves. */

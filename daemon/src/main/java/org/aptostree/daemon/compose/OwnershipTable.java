@@ -38,6 +38,11 @@ final class OwnershipTable {
         return java.util.Optional.ofNullable(owners.get(path));
     }
 
+    /** The paths the table knows. */
+    java.util.Set<String> paths() {
+        return java.util.Collections.unmodifiableSet(owners.keySet());
+    }
+
     /** Renames every entry at or below {@code from} to the same place below {@code to} (a layout move). */
     void move(String from, String to) {
         List<String> moved = new ArrayList<>();

@@ -369,15 +369,13 @@ public final class PackageLayering implements AutoCloseable {
             progress.phase(ComposeProgress.Phase.POSTPROCESS, "OSTree layout");
             OstreeLayout.Result layout = OstreeLayout.apply(build.root(), build.owners());
             progress.phase(ComposeProgress.Phase.COMMIT, "layered commit on " + base);
-            ObjectId commit = new CommitBuilder(repo)
+            ObjectId commit = build.commit(repo, new CommitBuilder(repo)
                     .parent(Optional.of(base))
                     .subject("apt-ostree layer on " + base.hex().substring(0, 12))
                     .timestamp(Instant.now().getEpochSecond())
                     .metadata(metadata(baseCommit, installedAfter(build)))
                     // A base composed with allow-unbootable stays unbootable, whatever kernel file it carries.
-                    .bootable(baseCommit.metadata().get("ostree.bootable").isPresent() && layout.kernelVersion().isPresent())
-                    .modifier(build.commitModifier())
-                    .commitDirectory(build.root());
+                    .bootable(baseCommit.metadata().get("ostree.bootable").isPresent() && layout.kernelVersion().isPresent()));
             return new Built(commit, build.takeTree());
         }
     }

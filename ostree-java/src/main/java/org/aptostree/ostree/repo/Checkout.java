@@ -48,8 +48,10 @@ public final class Checkout {
     private boolean union;
     private String subpath = "/";
     private boolean copies;
-    private Map<Long, ObjectId> linkedInodes;
-    private Map<Long, ObjectId> reusable;
+    private CheckoutIndex index;
+    private CheckoutIndex reusable;
+    /** What of the destination is as {@link #reusable}'s checkout left it, read when the checkout starts. */
+    private CheckoutIndex.Unchanged unchanged;
 
     public Checkout(Repository repo) {
         this.repo = repo;
@@ -78,24 +80,25 @@ public final class Checkout {
     }
 
     /**
-     * Records, for every file linked to an object, the object's inode number, as libostree's devino cache: a
-     * commit of the checkout then knows those files' checksums without reading them ({@link
-     * CommitModifier#withLinkedObjects}). The map must be safe for concurrent use.
+     * Records what this checkout makes in {@code into} (a fresh checkout of a whole commit): each linked file's object
+     * by inode, as libostree's devino cache, and each directory's objects and state, so that a commit of the
+     * checkout ({@link CommitModifier#withCheckoutIndex}) reads only what changed since.
      */
-    public Checkout recordLinks(Map<Long, ObjectId> inodes) {
-        this.linkedInodes = inodes;
+    public Checkout recordInto(CheckoutIndex into) {
+        this.index = into;
         return this;
     }
 
     /**
      * Checks out into a destination that already holds a tree like the commit's (the tree that was committed, built
-     * on a {@link #recordLinks} checkout): what is already as a checkout makes it is kept, the rest is replaced or
-     * removed, so the result is the same as a checkout into an empty directory. A file is kept when it is a link to
-     * its object, as {@code linkedInodes} records the objects' inodes; every directory gets its metadata again.
-     * This saves linking again every file of a tree that changed in a few places, and deleting the old copy.
+     * on a {@link #recordInto} checkout): what is already as a checkout makes it is kept, the rest is replaced or
+     * removed, so the result is the same as a checkout into an empty directory. A directory that is, with all below
+     * it, as {@code earlier} recorded it and holds the same objects in this commit is left as it is; elsewhere, a
+     * file is kept when it is a link to its object, and every directory gets its metadata again. This saves linking
+     * again every file of a tree that changed in a few places, and deleting the old copy.
      */
-    public Checkout reusing(Map<Long, ObjectId> linkedInodes) {
-        this.reusable = linkedInodes;
+    public Checkout reusing(CheckoutIndex earlier) {
+        this.reusable = earlier;
         return this;
     }
 
@@ -164,11 +167,14 @@ public final class Checkout {
             }
             throw new IOException("No such file or directory: " + subpath + " in commit " + commitId);
         }
+        if (reusable != null && reusable.madeLike(userMode, copies) && Files.isDirectory(destination, LinkOption.NOFOLLOW_LINKS)) {
+            unchanged = reusable.unchanged(destination);
+        }
         try (WorkerPool workers = WorkerPool.perCore("ostree-checkout")) {
             Walk walk = new Walk(workers);
             ObjectId rootTree = tree;
             ObjectId rootMeta = meta;
-            walk.submit(() -> checkoutDir(rootTree, rootMeta, destination, 0, walk));
+            walk.submit(() -> checkoutDir(rootTree, rootMeta, destination, "/", 0, walk));
             walk.await();
             // Directory modes last, deepest first, so read-only directories can still be filled.
             List<DirMode> modes = new ArrayList<>(walk.dirModes);
@@ -176,6 +182,9 @@ public final class Checkout {
             for (DirMode m : modes) {
                 m.apply();
             }
+        }
+        if (index != null) {
+            index.seal(destination, userMode, copies);
         }
     }
 
@@ -252,8 +261,11 @@ public final class Checkout {
         void run() throws IOException, OstreeFormatException;
     }
 
-    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, int depth, Walk walk)
+    private void checkoutDir(ObjectId treeId, ObjectId metaId, Path dest, String path, int depth, Walk walk)
             throws IOException, OstreeFormatException {
+        if (index != null) {
+            index.recordDirectory(path, treeId, metaId);
+        }
         DirMeta cached = dirMetas.get(metaId);
         if (cached == null) {
             cached = repo.readDirMeta(metaId);
@@ -304,12 +316,18 @@ public final class Checkout {
                 }
             });
         }
+        String prefix = path.equals("/") ? "/" : path + "/";
         for (DirTree.DirEntry d : tree.dirs()) {
             Path target = dest.resolve(d.name());
+            String childPath = prefix + d.name();
+            if (existing.contains(d.name()) && unchanged != null
+                    && unchanged.subtree(childPath).equals(Optional.of(new CheckoutIndex.Subtree(d.tree(), d.meta())))) {
+                continue;
+            }
             if (existing.contains(d.name()) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                 Files.delete(target);
             }
-            walk.submit(() -> checkoutDir(d.tree(), d.meta(), target, depth + 1, walk));
+            walk.submit(() -> checkoutDir(d.tree(), d.meta(), target, childPath, depth + 1, walk));
         }
     }
 
@@ -345,10 +363,10 @@ public final class Checkout {
             deleteTree(target);
             return false;
         }
-        // Still a link (to the object, as the map recorded), and one a checkout would make.
-        if (st.nlink() > 1 && id.equals(reusable.get(st.inode())) && canHardlink(id, true)) {
-            if (linkedInodes != null) {
-                linkedInodes.putIfAbsent(st.inode(), id);
+        // Still a link (to the object, as the index recorded), and one a checkout would make.
+        if (st.nlink() > 1 && id.equals(reusable.linkedObject(st.inode())) && canHardlink(id, true)) {
+            if (index != null) {
+                index.recordLink(st.inode(), id);
             }
             return true;
         }
@@ -427,13 +445,13 @@ public final class Checkout {
             throw new IOException("cannot replace directory " + target + " with a file");
         }
         // A checkout that records links reads the object's inode anyway, and its size with it decides emptiness.
-        FileStore.Stat object = linkedInodes == null || copies || crossDevice ? null : objectStat(id);
+        FileStore.Stat object = index == null || copies || crossDevice ? null : objectStat(id);
         if (!crossDevice && (object == null ? canHardlink(id) : object.size() > 0 && canHardlink(id, true))) {
             Path objectPath = repo.objectPath(id, ObjectType.FILE);
             try {
                 hardlink(objectPath, target);
-                if (linkedInodes != null) {
-                    linkedInodes.computeIfAbsent(object != null ? object.inode() : FileStore.stat(objectPath).inode(), ino -> id);
+                if (index != null) {
+                    index.recordLink(object != null ? object.inode() : FileStore.stat(objectPath).inode(), id);
                 }
                 return;
             } catch (NoSuchFileException e) {

@@ -1,13 +1,11 @@
 package org.aptostree.ostree.repo;
 
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
 import org.aptostree.ostree.object.DirMeta;
 import org.aptostree.ostree.object.FileHeader;
 import org.aptostree.ostree.object.FileMode;
-import org.aptostree.ostree.object.ObjectId;
 
 /**
  * How file metadata is changed on its way into a commit, as libostree's {@code OstreeRepoCommitModifier}:
@@ -16,9 +14,9 @@ import org.aptostree.ostree.object.ObjectId;
  * canonical permissions bare-user-only repositories force (uid and gid 0, mode masked to 0755).
  */
 public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, OwnerFilter ownerFilter, boolean skipXattrs,
-        boolean canonicalPermissions, boolean consume, Map<Long, ObjectId> linkedObjects) {
+        boolean canonicalPermissions, boolean consume, CheckoutIndex checkoutIndex) {
     public static final CommitModifier NONE = new CommitModifier(OptionalInt.empty(), OptionalInt.empty(), null, false, false, false,
-            Map.of());
+            null);
 
     /** The owner a path is committed with, given what was read ({@code path} is absolute in the tree, "/" for its root). */
     @FunctionalInterface
@@ -28,11 +26,11 @@ public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, OwnerFi
     }
 
     public CommitModifier withOwner(OptionalInt uid, OptionalInt gid) {
-        return new CommitModifier(uid, gid, ownerFilter, skipXattrs, canonicalPermissions, consume, linkedObjects);
+        return new CommitModifier(uid, gid, ownerFilter, skipXattrs, canonicalPermissions, consume, checkoutIndex);
     }
 
     public CommitModifier withOwnerFilter(OwnerFilter filter) {
-        return new CommitModifier(ownerUid, ownerGid, filter, skipXattrs, canonicalPermissions, consume, linkedObjects);
+        return new CommitModifier(ownerUid, ownerGid, filter, skipXattrs, canonicalPermissions, consume, checkoutIndex);
     }
 
     /**
@@ -40,25 +38,33 @@ public record CommitModifier(OptionalInt ownerUid, OptionalInt ownerGid, OwnerFi
      * {@code CONSUME} flag; bare-user repositories): the directory is left partly emptied.
      */
     public CommitModifier withConsume(boolean value) {
-        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skipXattrs, canonicalPermissions, value, linkedObjects);
+        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skipXattrs, canonicalPermissions, value, checkoutIndex);
     }
 
     /**
-     * Files of the committed directory whose inode is in {@code inodes} are hard links to those objects (a checkout
-     * made with {@link Checkout#recordLinks}): their checksum is taken as it is, nothing is read (libostree's devino
-     * cache, {@code --link-checkout-speedup}). Only for trees whose linked files nothing changed in place.
+     * The committed directory is a checkout that recorded itself in {@code index} ({@link Checkout#recordInto}), changed
+     * since: the files still linked to objects keep those checksums and are not read (libostree's devino cache,
+     * {@code --link-checkout-speedup}), and the directories still as checked out, with all below them, keep their
+     * dirtree and dirmeta and are not read either. Only for trees that nothing changed in place (see {@link
+     * CheckoutIndex}), and only with owner filters that keep the checkout's owners of paths not {@linkplain
+     * CheckoutIndex#markChanged marked}.
      */
-    public CommitModifier withLinkedObjects(Map<Long, ObjectId> inodes) {
-        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skipXattrs, canonicalPermissions, consume, Map.copyOf(inodes));
+    public CommitModifier withCheckoutIndex(CheckoutIndex index) {
+        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skipXattrs, canonicalPermissions, consume, index);
     }
 
     public CommitModifier withSkipXattrs(boolean skip) {
-        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skip, canonicalPermissions, consume, linkedObjects);
+        return new CommitModifier(ownerUid, ownerGid, ownerFilter, skip, canonicalPermissions, consume, checkoutIndex);
     }
 
     /** The modifier a repository of the given mode imposes on top of this one. */
     CommitModifier forMode(RepoMode mode) {
-        return mode == RepoMode.BARE_USER_ONLY ? new CommitModifier(ownerUid, ownerGid, ownerFilter, true, true, consume, linkedObjects) : this;
+        return mode == RepoMode.BARE_USER_ONLY ? new CommitModifier(ownerUid, ownerGid, ownerFilter, true, true, consume, checkoutIndex) : this;
+    }
+
+    /** The {uid, gid} the owner filter gives {@code path} (absolute in the tree), before the rest of the modifier applies. */
+    int[] filteredOwner(String path, int uid, int gid) {
+        return ownerFilter == null ? new int[] {uid, gid} : ownerFilter.owner(path, uid, gid);
     }
 
     FileHeader apply(String path, FileHeader h) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -53,12 +54,18 @@ public final class TreeWriter implements AutoCloseable {
             throw new IOException(dir + " is not a directory");
         }
         MutableTree root = new MutableTree(dirMeta("/", dir, st));
-        scan("/", dir, root, new HashMap<>());
+        CheckoutIndex index = modifier.checkoutIndex();
+        scan("/", dir, root, new HashMap<>(), index == null ? null : index.unchanged(dir));
         // Consuming changes and moves files: it starts only once every path has been read, so that no other name
         // of a file (a hard link) is seen after its inode was changed.
         deferred.forEach(workers::start);
         deferred.clear();
-        return root.write(inserter);
+        Root r = root.write(inserter);
+        return r;
+    }
+
+    /** A file's inode and the owner it is committed with. */
+    private record LinkedInode(long inode, int uid, int gid) {
     }
 
     private DirMeta dirMeta(String path, Path dir, FileStore.Stat st) throws IOException {
@@ -66,7 +73,8 @@ public final class TreeWriter implements AutoCloseable {
         return modifier.apply(path, new DirMeta(st.uid(), st.gid(), st.mode() & (FileMode.S_IFMT | FileMode.PERMISSIONS), xattrs));
     }
 
-    private void scan(String dirPath, Path dir, MutableTree tree, Map<Long, Future<ObjectId>> byInode) throws IOException {
+    private void scan(String dirPath, Path dir, MutableTree tree, Map<LinkedInode, Future<ObjectId>> byInode,
+            CheckoutIndex.Unchanged unchanged) throws IOException {
         String prefix = dirPath.equals("/") ? "/" : dirPath + "/";
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
@@ -74,25 +82,34 @@ public final class TreeWriter implements AutoCloseable {
                 String path = prefix + name;
                 FileStore.Stat st = FileStore.stat(p);
                 if (FileMode.isDirectory(st.mode())) {
+                    Optional<CheckoutIndex.Subtree> same = unchanged == null ? Optional.empty() : unchanged.subtree(path);
+                    if (same.isPresent()) {
+                        tree.putWritten(name, new Root(same.get().tree(), same.get().meta()));
+                        continue;
+                    }
                     MutableTree sub = tree.directory(name, dirMeta(path, p, st));
-                    scan(path, p, sub, byInode);
+                    scan(path, p, sub, byInode, unchanged);
                 } else if (FileMode.isSymlink(st.mode())) {
                     FileHeader h = modifier.apply(path, FileHeader.symlink(st.uid(), st.gid(), FileStore.readSymlinkTarget(p), List.of()));
                     tree.putFile(name, workers.submit(() -> inserter.writeContent(h, InputStream.nullInputStream(), 0)));
                 } else if (FileMode.isRegular(st.mode())) {
-                    ObjectId linked = st.nlink() > 1 ? modifier.linkedObjects().get(st.inode()) : null;
+                    ObjectId linked = st.nlink() > 1 && unchanged != null && !unchanged.marked(path)
+                            ? modifier.checkoutIndex().linkedObject(st.inode()) : null;
                     if (linked != null) {
                         tree.putFile(name, CompletableFuture.completedFuture(linked));
                         continue;
                     }
-                    Future<ObjectId> shared = st.nlink() > 1 ? byInode.get(st.inode()) : null;
+                    // Names of one inode share its content, mode and xattrs; an owner filter may still tell them apart.
+                    int[] owner = modifier.filteredOwner(path, st.uid(), st.gid());
+                    LinkedInode key = new LinkedInode(st.inode(), owner[0], owner[1]);
+                    Future<ObjectId> shared = st.nlink() > 1 ? byInode.get(key) : null;
                     if (shared != null) {
                         tree.putFile(name, shared);
                         continue;
                     }
                     WorkerPool.Task<ObjectId> task = () -> {
                         List<Xattr> xattrs = modifier.skipXattrs() ? List.of() : FileXattrs.read(p);
-                        FileHeader h = modifier.apply(path, FileHeader.regular(st.uid(), st.gid(), st.mode(), xattrs));
+                        FileHeader h = modifier.apply(FileHeader.regular(owner[0], owner[1], st.mode(), xattrs));
                         if (modifier.consume()) {
                             return inserter.consumeContent(h, p, st.size());
                         }
@@ -109,7 +126,7 @@ public final class TreeWriter implements AutoCloseable {
                         f = workers.submit(task);
                     }
                     if (st.nlink() > 1) {
-                        byInode.put(st.inode(), f);
+                        byInode.put(key, f);
                     }
                     tree.putFile(name, f);
                 } else {

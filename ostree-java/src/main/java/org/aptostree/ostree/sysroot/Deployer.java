@@ -26,6 +26,7 @@ import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.AtomicFile;
 import org.aptostree.ostree.repo.Checkout;
+import org.aptostree.ostree.repo.CheckoutIndex;
 import org.aptostree.ostree.repo.KeyFile;
 import org.aptostree.ostree.repo.Prune;
 import org.aptostree.ostree.repo.RepoMode;
@@ -193,16 +194,12 @@ public final class Deployer implements AutoCloseable {
     }
 
     /**
-     * A tree already made for a commit on the sysroot's file system: the directory it was committed from, whose
-     * unchanged files are still links to the repository's objects ({@code linkedInodes}: inode to object, as a
-     * checkout with {@link Checkout#recordLinks} records them). A deployment of that commit takes the directory
-     * and checks the commit out over it ({@link Checkout#reusing}), which keeps those links instead of making
-     * each again.
+     * A tree already made for a commit on the sysroot's file system: the directory it was committed from, a checkout
+     * recorded in {@code index} ({@link Checkout#recordInto}) and changed since. A deployment of that commit takes the
+     * directory and checks the commit out over it ({@link Checkout#reusing}), which keeps what is still as checked out
+     * instead of linking each file again.
      */
-    public record PreparedTree(Path dir, Map<Long, ObjectId> linkedInodes) {
-        public PreparedTree {
-            linkedInodes = Map.copyOf(linkedInodes);
-        }
+    public record PreparedTree(Path dir, CheckoutIndex index) {
     }
 
     /** Deploys a commit of the sysroot's repository and makes it the default (unless asked otherwise). */
@@ -250,7 +247,7 @@ public final class Deployer implements AutoCloseable {
         try {
             Checkout checkout = new Checkout(repo).userMode(!EtcMerge.isRoot());
             if (prepared.isPresent() && moved(prepared.get().dir(), deployDir)) {
-                checkout.reusing(prepared.get().linkedInodes());
+                checkout.reusing(prepared.get().index());
             }
             checkout.checkout(commitId, deployDir);
             prepareEtc(deployDir);

@@ -1,0 +1,166 @@
+package org.aptostree.ostree.repo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.aptostree.ostree.object.ObjectId;
+
+/**
+ * What a checkout made, so that a commit of the same directory, and a checkout over it, can tell what is still as
+ * the checkout left it: the object each linked file is (by inode, libostree's devino cache), and for each directory
+ * its dirtree and dirmeta objects with the inode and change time it had once the checkout ended.
+ *
+ * <p>A directory whose inode and change time are unchanged has the same entries and the same own metadata: adding,
+ * removing or renaming an entry, and changing the directory's owner, mode or xattrs, all set its change time. A
+ * directory tree none of whose directories changed is taken as it was checked out, and nothing in it is read. This
+ * holds only while nothing is changed in place, which the caller must ensure: every change adds, removes or renames a
+ * name, or changes a directory's own metadata. Writing into a file, or changing a file's owner, mode or xattrs, would
+ * not be seen (and, for a file linked to an object, would change the repository's object).
+ *
+ * <p>Change times have the kernel's clock tick as their resolution, so a directory changed in the tick of the
+ * checkout's last change could keep its time. {@link #seal} therefore forgets the directories whose change time is
+ * not older than a file made after the checkout ended; they are read again like changed ones.
+ */
+public final class CheckoutIndex {
+    private final Map<Long, ObjectId> linkedInodes = new ConcurrentHashMap<>();
+    /** Directory path in the tree ("/" or "/a/b") → its objects; its inode and change time once sealed. */
+    private final Map<String, Dir> dirs = new ConcurrentHashMap<>();
+    private final Set<String> marked = ConcurrentHashMap.newKeySet();
+    /** Directories whose change time the clock could not tell from a later change's. */
+    private final Set<String> racy = new HashSet<>();
+    private boolean sealed;
+    private boolean userMode;
+    private boolean copies;
+
+    private record Dir(ObjectId tree, ObjectId meta, long inode, FileTime ctime) {
+    }
+
+    /** A directory of a tree as it was checked out. */
+    record Subtree(ObjectId tree, ObjectId meta) {
+    }
+
+    /** The object a file of the tree is a link to, by the file's inode; null when it is not one. */
+    public ObjectId linkedObject(long inode) {
+        return linkedInodes.get(inode);
+    }
+
+    /** Says that the commit gives {@code path} (absolute in the tree) metadata other than the disk's, as an owner table does. */
+    public void markChanged(String path) {
+        marked.add(path);
+    }
+
+    void recordLink(long inode, ObjectId object) {
+        linkedInodes.putIfAbsent(inode, object);
+    }
+
+    void recordDirectory(String path, ObjectId tree, ObjectId meta) {
+        dirs.put(path, new Dir(tree, meta, 0, null));
+    }
+
+    /**
+     * Ends the recording of a checkout into {@code root} (made with {@code userMode} and {@code copies}): every
+     * directory's inode and change time, except those the clock cannot tell from a change made next.
+     */
+    void seal(Path root, boolean userMode, boolean copies) throws IOException {
+        this.userMode = userMode;
+        this.copies = copies;
+        for (Map.Entry<String, Dir> e : dirs.entrySet()) {
+            Map<String, Object> a = Files.readAttributes(resolve(root, e.getKey()), "unix:ino,ctime", LinkOption.NOFOLLOW_LINKS);
+            e.setValue(new Dir(e.getValue().tree(), e.getValue().meta(), (Long) a.get("ino"), (FileTime) a.get("ctime")));
+        }
+        Path stamp = Files.createTempFile(root, ".checkout-index-", "");
+        FileTime now;
+        try {
+            now = (FileTime) Files.getAttribute(stamp, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+        } finally {
+            Files.delete(stamp);
+        }
+        // Those are read again as changed ones, and so are the directories above them, which may be unchanged.
+        dirs.entrySet().removeIf(e -> e.getValue().ctime().compareTo(now) >= 0 && racy.add(e.getKey()));
+        sealed = true;
+    }
+
+    /** Whether a checkout with these settings makes what the recorded one made. */
+    boolean madeLike(boolean otherUserMode, boolean otherCopies) {
+        return sealed && userMode == otherUserMode && copies == otherCopies;
+    }
+
+    /**
+     * The directories of the tree at {@code root} that are, with everything below them, as the checkout left them (and
+     * not {@linkplain #markChanged marked}); read now, for one commit or checkout.
+     */
+    Unchanged unchanged(Path root) throws IOException {
+        Set<String> changed = new HashSet<>();
+        if (sealed) {
+            for (Map.Entry<String, Dir> e : dirs.entrySet()) {
+                if (!same(resolve(root, e.getKey()), e.getValue())) {
+                    changed.add(e.getKey());
+                }
+            }
+        }
+        changed.addAll(racy);
+        changed.addAll(marked);
+        Set<String> touched = new HashSet<>();
+        for (String path : changed) {
+            // Every directory above a change holds a changed entry.
+            String p = path;
+            while (touched.add(p) && !p.equals("/")) {
+                p = parent(p);
+            }
+        }
+        return new Unchanged(sealed ? dirs : Map.of(), touched, Set.copyOf(marked));
+    }
+
+    /** The snapshot {@link #unchanged} takes. */
+    static final class Unchanged {
+        private final Map<String, Dir> dirs;
+        private final Set<String> touched;
+        private final Set<String> marked;
+
+        private Unchanged(Map<String, Dir> dirs, Set<String> touched, Set<String> marked) {
+            this.dirs = dirs;
+            this.touched = touched;
+            this.marked = marked;
+        }
+
+        /** Whether {@code path} was {@linkplain #markChanged marked}: a linked file there is not its object as it is. */
+        boolean marked(String path) {
+            return marked.contains(path);
+        }
+
+        /** The directory at {@code path} when it and everything below it are as checked out. */
+        Optional<Subtree> subtree(String path) {
+            Dir d = dirs.get(path);
+            return d == null || touched.contains(path) ? Optional.empty() : Optional.of(new Subtree(d.tree(), d.meta()));
+        }
+    }
+
+    private static boolean same(Path dir, Dir recorded) throws IOException {
+        try {
+            Map<String, Object> a = Files.readAttributes(dir, "unix:ino,ctime,mode", LinkOption.NOFOLLOW_LINKS);
+            return (Long) a.get("ino") == recorded.inode() && recorded.ctime().equals(a.get("ctime"))
+                    && ((Integer) a.get("mode") & 0170000) == 0040000;
+        } catch (FileSystemException e) {
+            // Gone, or a file stands where a directory above it was.
+            return false;
+        }
+    }
+
+    private static Path resolve(Path root, String path) {
+        return path.equals("/") ? root : root.resolve(path.substring(1));
+    }
+
+    private static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash == 0 ? "/" : path.substring(0, slash);
+    }
+}
