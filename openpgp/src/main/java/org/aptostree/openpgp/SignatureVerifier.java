@@ -157,13 +157,22 @@ public final class SignatureVerifier {
             }
             return verifier.verify(sig.getSignature());
         }
+        init(sig, key);
+        sig.update(data);
+        return sig.verify();
+    }
+
+    /**
+     * Prepares {@code sig} to be checked with {@code key}: by the JDK's providers where they have the algorithm, else
+     * by BouncyCastle's lightweight ones. Also for key signatures: BouncyCastle's RSA validates every modulus with
+     * Miller-Rabin rounds of 4096-bit exponentiations, seconds for Debian's archive keys in a fresh JVM.
+     */
+    static void init(PGPSignature sig, PGPPublicKey key) throws PGPException {
         try {
             sig.init(JCA, key);
         } catch (PGPException | RuntimeException e) {
             sig.init(BC, key);
         }
-        sig.update(data);
-        return sig.verify();
     }
 
     /** OpenPGP text canonicalisation as BouncyCastle applies it: CR, LF and CRLF all become CRLF. */

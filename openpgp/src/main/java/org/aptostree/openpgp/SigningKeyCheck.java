@@ -15,8 +15,6 @@ import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
-import org.bouncycastle.openpgp.operator.PGPContentVerifierBuilderProvider;
-import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 
 /**
  * Whether a key of a certificate may make a data signature, as gpg and Sequoia decide it:
@@ -37,7 +35,6 @@ final class SigningKeyCheck {
      * BouncyCastle's lightweight verifiers: for these short certification hashes they take half the time of the
      * JDK's providers (0.36 against 0.66 ms for a Debian archive key's RSA-4096 binding), whose set-up dominates.
      */
-    private static final PGPContentVerifierBuilderProvider BC = new BcPGPContentVerifierBuilderProvider();
 
     /** Why a key may not have made a signature. */
     record Problem(SignatureCheck.Status status, String detail) {
@@ -251,7 +248,7 @@ final class SigningKeyCheck {
 
     private static boolean verifies(PGPSignature s, PGPPublicKey signer, Check check) {
         try {
-            s.init(BC, signer);
+            SignatureVerifier.init(s, signer);
             return check.run();
         } catch (PGPException | RuntimeException e) {
             return false;

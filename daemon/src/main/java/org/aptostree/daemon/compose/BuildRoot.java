@@ -39,6 +39,7 @@ final class BuildRoot implements Closeable {
     /** What the checkout of the base made; null for an empty tree. */
     private final CheckoutIndex index;
     private final boolean overlay;
+    private DpkgDatabase database;
 
     private BuildRoot(Path staging, Optional<BaseTree> base, CheckoutIndex index, boolean overlay) {
         this.staging = staging;
@@ -74,6 +75,7 @@ final class BuildRoot implements Closeable {
             }
             checkout.checkout(commit, b.root);
             OstreeLayout.restoreWorkingLayout(b.root, b.owners);
+            b.database = DpkgDatabase.open(b.root, false).readFileLists();
             return b;
         } catch (IOException | OstreeFormatException | RuntimeException e) {
             b.close();
@@ -97,9 +99,15 @@ final class BuildRoot implements Closeable {
         return base;
     }
 
-    /** The dpkg database: a new one for an empty tree, the base's own for a tree built on a commit. */
+    /**
+     * The dpkg database: a new one for an empty tree; for a tree built on a commit, the base's own, opened with its
+     * file lists read as soon as the tree was checked out.
+     */
     DpkgDatabase database() throws IOException {
-        return base.isPresent() ? DpkgDatabase.open(root, false) : DpkgDatabase.create(root, false);
+        if (database == null) {
+            database = DpkgDatabase.create(root, false);
+        }
+        return database;
     }
 
     /** A sandbox for the tree's scripts, with {@code SOURCE_DATE_EPOCH} set to {@code sourceDateEpoch}. */

@@ -344,7 +344,8 @@ public final class PackageLayering implements AutoCloseable {
                     l.sha256(), false));
             files.add(l.file());
         }
-        try (BuildRoot build = buildRoot()) {
+        // Decoding needs only the files: it starts while the checkout of the base may still be running.
+        try (Unpacker.Decoding decoding = new Unpacker.Decoding(packages, files); BuildRoot build = buildRoot()) {
             DpkgDatabase db = build.database().forceOverwrite(settings.forceReplaceFiles());
             for (InstalledPackage p : plan.resolution().remove()) {
                 db.remove(p.record().name(), p.record().architecture());
@@ -352,7 +353,7 @@ public final class PackageLayering implements AutoCloseable {
             progress.phase(ComposeProgress.Phase.UNPACK, packages.size() + " packages");
             Unpacker.Result unpacked;
             try {
-                unpacked = new Unpacker(build, db, progress).unpack(packages, files);
+                unpacked = new Unpacker(build, db, progress).unpack(decoding);
             } catch (DpkgDatabase.FileConflictException e) {
                 throw new LayeringException(LayeringException.Reason.FILE_CLASH, "File exists: " + e.getMessage()
                         + "; use --force-replacefiles to let it replace the file");

@@ -46,45 +46,93 @@ final class Unpacker {
 
     /** Unpacks {@code debs} (the files of {@code packages}, in the same order) and writes the database. */
     Result unpack(List<LockedPackage> packages, List<Path> debs) throws IOException {
+        try (Decoding decoding = new Decoding(packages, debs)) {
+            return unpack(decoding);
+        }
+    }
+
+    /** Unpacks what {@code decoding} decodes, in its order, and writes the database. */
+    Result unpack(Decoding decoding) throws IOException {
         OwnershipTable owners = build.owners();
         AtomicLong newest = new AtomicLong();
         List<Paragraph> stanzas = new ArrayList<>();
-        ExecutorService decoders = Executors.newFixedThreadPool(
-                Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
-                    Thread t = new Thread(r, "deb-decoder");
-                    t.setDaemon(true);
-                    return t;
-                });
-        List<Future<DebReader>> decoded = new ArrayList<>();
-        long ahead = 0;
-        try {
-            for (int i = 0; i < packages.size(); i++) {
-                while (decoded.size() < packages.size() && (decoded.size() <= i + 1
-                        || ahead + packages.get(decoded.size()).size() <= DECODE_AHEAD_BYTES)) {
-                    Path deb = debs.get(decoded.size());
-                    ahead += packages.get(decoded.size()).size();
-                    decoded.add(decoders.submit(() -> decode(deb)));
-                }
-                LockedPackage p = packages.get(i);
-                try (DebReader deb = await(decoded.get(i))) {
-                    stanzas.add(db.unpack(deb, (path, entry) -> {
-                        owners.set(path, (int) entry.uid(), (int) entry.gid());
-                        newest.accumulateAndGet(entry.mtime(), Math::max);
-                    }));
-                } catch (DpkgDatabase.FileConflictException e) {
-                    throw e;
-                } catch (IOException e) {
-                    throw new ComposeException("unpacking " + p.name() + " " + p.version() + ": " + e.getMessage());
-                }
-                decoded.set(i, null);
-                ahead -= p.size();
-                progress.step(ComposeProgress.Phase.UNPACK, i + 1, packages.size(), p.name());
+        List<LockedPackage> packages = decoding.packages;
+        for (int i = 0; i < packages.size(); i++) {
+            LockedPackage p = packages.get(i);
+            try (DebReader deb = decoding.take(i)) {
+                stanzas.add(db.unpack(deb, (path, entry) -> {
+                    owners.set(path, (int) entry.uid(), (int) entry.gid());
+                    newest.accumulateAndGet(entry.mtime(), Math::max);
+                }));
+            } catch (DpkgDatabase.FileConflictException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new ComposeException("unpacking " + p.name() + " " + p.version() + ": " + e.getMessage());
             }
-        } finally {
-            decoders.shutdownNow();
+            progress.step(ComposeProgress.Phase.UNPACK, i + 1, packages.size(), p.name());
         }
         db.write();
         return new Result(stanzas, newest.get());
+    }
+
+    /**
+     * The packages' .debs being decoded on all cores, a window ahead of their unpacking; started as soon as the files
+     * are there, so that decoding also runs while the tree they go into is still being made.
+     */
+    static final class Decoding implements AutoCloseable {
+        private final List<LockedPackage> packages;
+        private final List<Path> debs;
+        private final ExecutorService decoders;
+        private final List<Future<DebReader>> decoded = new ArrayList<>();
+        private long ahead;
+
+        /** Starts decoding {@code debs}, the files of {@code packages} in the same order. */
+        Decoding(List<LockedPackage> packages, List<Path> debs) {
+            this.packages = List.copyOf(packages);
+            this.debs = List.copyOf(debs);
+            this.decoders = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "deb-decoder");
+                t.setDaemon(true);
+                return t;
+            });
+            fill(0);
+        }
+
+        /** Keeps decoding at least the package after {@code next}, and more within {@link #DECODE_AHEAD_BYTES}. */
+        private void fill(int next) {
+            while (decoded.size() < packages.size() && (decoded.size() <= next + 1
+                    || ahead + packages.get(decoded.size()).size() <= DECODE_AHEAD_BYTES)) {
+                Path deb = debs.get(decoded.size());
+                ahead += packages.get(decoded.size()).size();
+                decoded.add(decoders.submit(() -> decode(deb)));
+            }
+        }
+
+        /** The {@code i}th package, decoded (taken once, in order). */
+        DebReader take(int i) throws IOException {
+            fill(i);
+            DebReader deb = await(decoded.get(i));
+            decoded.set(i, null);
+            ahead -= packages.get(i).size();
+            return deb;
+        }
+
+        /** Stops decoding; what was decoded and not taken is dropped. */
+        @Override
+        public void close() {
+            decoders.shutdownNow();
+            for (Future<DebReader> f : decoded) {
+                if (f != null && f.isDone() && !f.isCancelled()) {
+                    try {
+                        f.get().close();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (ExecutionException | IOException | RuntimeException e) {
+                        // Nothing of it is used; its failure, if any, was the reason to stop.
+                    }
+                }
+            }
+        }
     }
 
     private static DebReader decode(Path file) throws IOException {

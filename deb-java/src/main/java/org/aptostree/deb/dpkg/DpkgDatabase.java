@@ -130,6 +130,15 @@ public final class DpkgDatabase {
         return load(db);
     }
 
+    /**
+     * Reads every package's file list now, which the first unpack or removal would do otherwise: for a caller that
+     * opens the database ahead of its changes, on a thread with time to spare.
+     */
+    public DpkgDatabase readFileLists() throws IOException {
+        owners();
+        return this;
+    }
+
     /** Lets unpacking overwrite another package's files, as {@code dpkg --force-overwrite}. */
     public DpkgDatabase forceOverwrite(boolean value) {
         this.forceOverwrite = value;
