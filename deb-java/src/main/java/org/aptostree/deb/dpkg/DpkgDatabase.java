@@ -201,10 +201,14 @@ public final class DpkgDatabase {
         }
     }
 
-    /** The owners of every listed path, read from {@code info/*.list} when first needed. */
+    /**
+     * The owners of every listed path, read from {@code info/*.list} when first needed: the last package to list a
+     * path owns it, and directories, which packages share, belong to no one. Each path is looked at on the disk once
+     * (directories are listed by many packages), on all cores.
+     */
     private Map<String, String> owners() throws IOException {
         if (owners == null) {
-            owners = new HashMap<>();
+            Map<String, String> listed = new HashMap<>();
             for (Paragraph p : status.values()) {
                 Path list = admin.resolve("info").resolve(infoName(p) + ".list");
                 if (!Files.isRegularFile(list)) {
@@ -212,11 +216,16 @@ public final class DpkgDatabase {
                 }
                 String name = p.valueOrNull("Package");
                 for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
-                    if (!line.isEmpty() && !Files.isDirectory(root.resolve(line.substring(1)), LinkOption.NOFOLLOW_LINKS)) {
-                        owners.put(line, name);
+                    if (!line.isEmpty()) {
+                        listed.put(line, name);
                     }
                 }
             }
+            Set<String> directories = listed.keySet().parallelStream()
+                    .filter(line -> Files.isDirectory(root.resolve(line.substring(1)), LinkOption.NOFOLLOW_LINKS))
+                    .collect(java.util.stream.Collectors.toSet());
+            listed.keySet().removeAll(directories);
+            owners = listed;
         }
         return owners;
     }
