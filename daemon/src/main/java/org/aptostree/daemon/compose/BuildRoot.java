@@ -75,7 +75,10 @@ final class BuildRoot implements Closeable {
             }
             checkout.checkout(commit, b.root);
             OstreeLayout.restoreWorkingLayout(b.root, b.owners);
-            b.database = DpkgDatabase.open(b.root, false).readFileLists();
+            // The checkout made every directory but /var's, and /etc's under /usr/etc: other paths need no look.
+            b.database = DpkgDatabase.open(b.root, false).readFileLists(privileged ? path -> path.equals("/var")
+                    || path.startsWith("/var/") || index.madeDirectory(path.equals("/etc") || path.startsWith("/etc/") ? "/usr" + path : path)
+                    : path -> true);
             return b;
         } catch (IOException | OstreeFormatException | RuntimeException e) {
             b.close();

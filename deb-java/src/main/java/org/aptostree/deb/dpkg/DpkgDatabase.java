@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.archive.ControlArchive;
@@ -135,7 +136,17 @@ public final class DpkgDatabase {
      * opens the database ahead of its changes, on a thread with time to spare.
      */
     public DpkgDatabase readFileLists() throws IOException {
-        owners();
+        return readFileLists(path -> true);
+    }
+
+    /**
+     * {@link #readFileLists()}, for a caller that knows which paths of the tree cannot be directories: those for
+     * which {@code mayBeDirectory} is false are not looked at on the disk.
+     */
+    public DpkgDatabase readFileLists(Predicate<String> mayBeDirectory) throws IOException {
+        if (owners == null) {
+            owners = fileOwners(mayBeDirectory);
+        }
         return this;
     }
 
@@ -201,33 +212,37 @@ public final class DpkgDatabase {
         }
     }
 
-    /**
-     * The owners of every listed path, read from {@code info/*.list} when first needed: the last package to list a
-     * path owns it, and directories, which packages share, belong to no one. Each path is looked at on the disk once
-     * (directories are listed by many packages), on all cores.
-     */
+    /** The owners of every listed path, read from {@code info/*.list} when first needed. */
     private Map<String, String> owners() throws IOException {
         if (owners == null) {
-            Map<String, String> listed = new HashMap<>();
-            for (Paragraph p : status.values()) {
-                Path list = admin.resolve("info").resolve(infoName(p) + ".list");
-                if (!Files.isRegularFile(list)) {
-                    continue;
-                }
-                String name = p.valueOrNull("Package");
-                for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
-                    if (!line.isEmpty()) {
-                        listed.put(line, name);
-                    }
-                }
-            }
-            Set<String> directories = listed.keySet().parallelStream()
-                    .filter(line -> Files.isDirectory(root.resolve(line.substring(1)), LinkOption.NOFOLLOW_LINKS))
-                    .collect(java.util.stream.Collectors.toSet());
-            listed.keySet().removeAll(directories);
-            owners = listed;
+            owners = fileOwners(path -> true);
         }
         return owners;
+    }
+
+    /**
+     * The last package to list a path owns it; directories, which packages share, belong to no one. Each path that
+     * may be a directory is looked at on the disk once (directories are listed by many packages), on all cores.
+     */
+    private Map<String, String> fileOwners(Predicate<String> mayBeDirectory) throws IOException {
+        Map<String, String> listed = new HashMap<>();
+        for (Paragraph p : status.values()) {
+            Path list = admin.resolve("info").resolve(infoName(p) + ".list");
+            if (!Files.isRegularFile(list)) {
+                continue;
+            }
+            String name = p.valueOrNull("Package");
+            for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
+                if (!line.isEmpty()) {
+                    listed.put(line, name);
+                }
+            }
+        }
+        Set<String> directories = listed.keySet().parallelStream()
+                .filter(line -> mayBeDirectory.test(line) && Files.isDirectory(root.resolve(line.substring(1)), LinkOption.NOFOLLOW_LINKS))
+                .collect(java.util.stream.Collectors.toSet());
+        listed.keySet().removeAll(directories);
+        return listed;
     }
 
     /** The name of a package's files in {@code info/}: {@code NAME} or, for Multi-Arch: same, {@code NAME:ARCH}. */

@@ -53,6 +53,11 @@ public final class CheckoutIndex {
         return linkedInodes.get(inode);
     }
 
+    /** Whether the checkout made a directory at {@code path} (absolute in the tree). */
+    public boolean madeDirectory(String path) {
+        return dirs.containsKey(path) || racy.contains(path);
+    }
+
     /** Says that the commit gives {@code path} (absolute in the tree) metadata other than the disk's, as an owner table does. */
     public void markChanged(String path) {
         marked.add(path);
