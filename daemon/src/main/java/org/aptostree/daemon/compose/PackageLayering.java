@@ -108,6 +108,7 @@ public final class PackageLayering implements AutoCloseable {
     private final ComposeProgress progress;
     private final Fetcher fetcher;
     private List<InstalledPackage> baseInstalled;
+    private FutureTask<List<InstalledPackage>> readingBase;
     /** The staging checkout of the base, started by {@link #prepareTree} and taken by {@link #build}. */
     private FutureTask<BuildRoot> preparing;
 
@@ -158,7 +159,7 @@ public final class PackageLayering implements AutoCloseable {
     }
 
     /** The task's result; an interrupt is kept for the caller, after the checkout ended (its tree must be removed). */
-    private static BuildRoot awaitUninterruptibly(FutureTask<BuildRoot> task) throws ExecutionException {
+    private static <T> T awaitUninterruptibly(FutureTask<T> task) throws ExecutionException {
         boolean interrupted = false;
         try {
             while (true) {
@@ -192,21 +193,43 @@ public final class PackageLayering implements AutoCloseable {
     /** The base's installed packages, from its dpkg database (read from the repository; nothing is checked out). */
     public List<InstalledPackage> baseInstalled() throws IOException {
         if (baseInstalled == null) {
+            if (readingBase == null) {
+                readingBase = new FutureTask<>(this::readBaseInstalled);
+                readingBase.run();
+            }
             try {
-                Optional<TreeEntry> status = repo.lookup(base, DpkgDatabase.SYSIMAGE_DIR + "/status")
-                        .or(() -> lookupQuietly(DpkgDatabase.ADMIN_DIR + "/status"));
-                if (status.isEmpty() || !(status.get() instanceof TreeEntry.File file)) {
-                    throw new LayeringException(LayeringException.Reason.CONFLICT, "the base commit " + base
-                            + " has no dpkg database (" + DpkgDatabase.SYSIMAGE_DIR + "/status): packages cannot be layered on it");
-                }
-                try (ContentObject content = repo.openContent(file.content()); InputStream in = content.stream()) {
-                    baseInstalled = InstalledState.read(in, null, "");
-                }
-            } catch (OstreeFormatException e) {
-                throw new IOException("reading the base commit " + base + ": " + e.getMessage(), e);
+                baseInstalled = awaitUninterruptibly(readingBase);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
         }
         return baseInstalled;
+    }
+
+    /** Starts reading the base's installed packages on a thread of its own, for {@link #baseInstalled} to take. */
+    private void startReadingBase() {
+        if (baseInstalled == null && readingBase == null) {
+            readingBase = new FutureTask<>(this::readBaseInstalled);
+            Thread t = new Thread(readingBase, "layering-base");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private List<InstalledPackage> readBaseInstalled() throws IOException {
+        try {
+            Optional<TreeEntry> status = repo.lookup(base, DpkgDatabase.SYSIMAGE_DIR + "/status")
+                    .or(() -> lookupQuietly(DpkgDatabase.ADMIN_DIR + "/status"));
+            if (status.isEmpty() || !(status.get() instanceof TreeEntry.File file)) {
+                throw new LayeringException(LayeringException.Reason.CONFLICT, "the base commit " + base
+                        + " has no dpkg database (" + DpkgDatabase.SYSIMAGE_DIR + "/status): packages cannot be layered on it");
+            }
+            try (ContentObject content = repo.openContent(file.content()); InputStream in = content.stream()) {
+                return InstalledState.read(in, null, "");
+            }
+        } catch (OstreeFormatException e) {
+            throw new IOException("reading the base commit " + base + ": " + e.getMessage(), e);
+        }
     }
 
     private Optional<TreeEntry> lookupQuietly(String path) {
@@ -217,8 +240,20 @@ public final class PackageLayering implements AutoCloseable {
         }
     }
 
-    /** The base's architecture: dpkg's own. */
+    /** The base's architecture: dpkg's own, as the commit's package list gives it, else as its database does. */
     private String architecture() throws IOException {
+        try {
+            Optional<Variant> packages = repo.readCommit(base).metadata().get(PACKAGES);
+            if (packages.isPresent() && packages.get().value() instanceof List<?> list) {
+                for (Object p : list) {
+                    if (p instanceof List<?> nva && nva.size() == 3 && "dpkg".equals(nva.get(0))) {
+                        return String.valueOf(nva.get(2));
+                    }
+                }
+            }
+        } catch (OstreeFormatException e) {
+            throw new IOException("reading the base commit " + base + ": " + e.getMessage(), e);
+        }
         for (InstalledPackage p : baseInstalled()) {
             if (p.record().name().equals("dpkg")) {
                 return p.record().architecture();
@@ -230,8 +265,20 @@ public final class PackageLayering implements AutoCloseable {
 
     /** Resolves {@code request}: what will be fetched, added and taken out. */
     public Plan resolve(Request request) throws IOException {
-        String arch = architecture();
         progress.phase(ComposeProgress.Phase.RESOLVE, "packages on " + base.hex().substring(0, 10));
+        // The base's packages are read while the sources are verified: each costs a fresh JVM tens of milliseconds.
+        startReadingBase();
+        String arch = architecture();
+        List<PackageSources.AvailablePackage> available = List.of();
+        IOException unavailable = null;
+        if (!request.install().isEmpty()) {
+            try {
+                available = available(arch);
+            } catch (IOException e) {
+                // Only an error when a request needs the sources: every one may be a package of the base.
+                unavailable = e;
+            }
+        }
         List<org.aptostree.solver.Request.Target> targets = new ArrayList<>();
         List<String> inactive = new ArrayList<>();
         for (String r : request.install()) {
@@ -255,7 +302,11 @@ public final class PackageLayering implements AutoCloseable {
             }
             replace.add(l);
         }
-        List<PackageSources.AvailablePackage> available = targets.isEmpty() ? List.of() : available(arch);
+        if (targets.isEmpty()) {
+            available = List.of();
+        } else if (unavailable != null) {
+            throw unavailable;
+        }
         LayerResolution.Result r = LayerResolution.resolve(arch, available, baseInstalled(), targets, local, replace, request.remove());
         List<String> install = r.fetch().stream().map(p -> p.name() + " " + p.version() + " " + p.architecture()).toList();
         List<String> locals = r.local().stream().map(LocalDeb::nevra).toList();
