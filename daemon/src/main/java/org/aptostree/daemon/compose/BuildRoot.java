@@ -9,15 +9,15 @@ import java.util.Optional;
 
 import org.aptostree.deb.dpkg.DpkgDatabase;
 import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.Checkout;
 import org.aptostree.ostree.repo.CheckoutIndex;
-import org.aptostree.ostree.object.Commit;
 import org.aptostree.ostree.repo.CommitBuilder;
 import org.aptostree.ostree.repo.CommitModifier;
 import org.aptostree.ostree.repo.ObjectInserter;
-import org.aptostree.ostree.repo.TreeWriter;
 import org.aptostree.ostree.repo.Repository;
+import org.aptostree.ostree.repo.TreeWriter;
 import org.aptostree.ostree.sysroot.Deployer;
 
 /**
@@ -26,7 +26,7 @@ import org.aptostree.ostree.sysroot.Deployer;
  * are the builder's). A compose starts it empty. Layering starts it from a base commit, checked out as hard links
  * to the base's objects in the layout packages expect ({@link OstreeLayout#restoreWorkingLayout}); then scripts
  * run under an {@link Overlay} (or, without root, on a checkout of copies), the owners the build does not set come
- * from the base, and the commit reuses the checksums of the files still linked instead of reading them again.
+ * from the base, and the commit reads only what changed since the checkout ({@link CheckoutIndex}).
  */
 final class BuildRoot implements Closeable {
     /** The system property that has {@link #commit} check the commit against a whole read of the tree. */
@@ -75,15 +75,23 @@ final class BuildRoot implements Closeable {
             }
             checkout.checkout(commit, b.root);
             OstreeLayout.restoreWorkingLayout(b.root, b.owners);
-            // The checkout made every directory but /var's, and /etc's under /usr/etc: other paths need no look.
-            b.database = DpkgDatabase.open(b.root, false).readFileLists(privileged ? path -> path.equals("/var")
-                    || path.startsWith("/var/") || index.madeDirectory(path.equals("/etc") || path.startsWith("/etc/") ? "/usr" + path : path)
-                    : path -> true);
+            b.database = DpkgDatabase.open(b.root, false).readFileLists(privileged ? path -> mayBeDirectory(index, path) : path -> true);
             return b;
         } catch (IOException | OstreeFormatException | RuntimeException e) {
             b.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether {@code path} of the working layout can be a directory: the checkout made every directory but /var's
+     * (from the tree's tmpfiles.d lines), and made /etc's under /usr/etc.
+     */
+    private static boolean mayBeDirectory(CheckoutIndex index, String path) {
+        if (path.equals("/var") || path.startsWith("/var/")) {
+            return true;
+        }
+        return index.madeDirectory(path.equals("/etc") || path.startsWith("/etc/") ? "/usr" + path : path);
     }
 
     private static boolean isRoot() {

@@ -133,15 +133,8 @@ public final class DpkgDatabase {
 
     /**
      * Reads every package's file list now, which the first unpack or removal would do otherwise: for a caller that
-     * opens the database ahead of its changes, on a thread with time to spare.
-     */
-    public DpkgDatabase readFileLists() throws IOException {
-        return readFileLists(path -> true);
-    }
-
-    /**
-     * {@link #readFileLists()}, for a caller that knows which paths of the tree cannot be directories: those for
-     * which {@code mayBeDirectory} is false are not looked at on the disk.
+     * opens the database ahead of its changes, on a thread with time to spare. Paths for which {@code mayBeDirectory}
+     * is false (the caller knows the tree) are taken for files without a look at the disk.
      */
     public DpkgDatabase readFileLists(Predicate<String> mayBeDirectory) throws IOException {
         if (owners == null) {

@@ -1,9 +1,9 @@
 package org.aptostree.ostree.repo;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.HashSet;
@@ -27,8 +27,8 @@ import org.aptostree.ostree.object.ObjectId;
  * not be seen (and, for a file linked to an object, would change the repository's object).
  *
  * <p>Change times have the kernel's clock tick as their resolution, so a directory changed in the tick of the
- * checkout's last change could keep its time. {@link #seal} therefore forgets the directories whose change time is
- * not older than a file made after the checkout ended; they are read again like changed ones.
+ * checkout's last change could keep its time. {@link #seal} therefore takes the directories whose change time is not
+ * older than a file made after the checkout ended for changed ones.
  */
 public final class CheckoutIndex {
     private final Map<Long, ObjectId> linkedInodes = new ConcurrentHashMap<>();
@@ -137,7 +137,7 @@ public final class CheckoutIndex {
             this.marked = marked;
         }
 
-        /** Whether {@code path} was {@linkplain #markChanged marked}: a linked file there is not its object as it is. */
+        /** Whether {@code path} was {@linkplain CheckoutIndex#markChanged marked}: a linked file there is not its object as it is. */
         boolean marked(String path) {
             return marked.contains(path);
         }

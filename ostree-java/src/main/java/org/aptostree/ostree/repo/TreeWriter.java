@@ -60,8 +60,7 @@ public final class TreeWriter implements AutoCloseable {
         // of a file (a hard link) is seen after its inode was changed.
         deferred.forEach(workers::start);
         deferred.clear();
-        Root r = root.write(inserter);
-        return r;
+        return root.write(inserter);
     }
 
     /** A file's inode and the owner it is committed with. */
