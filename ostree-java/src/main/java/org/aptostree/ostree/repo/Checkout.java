@@ -305,10 +305,16 @@ public final class Checkout {
         // Files go to the workers in batches: most are a single link, cheaper than a hand-over each.
         List<DirTree.FileEntry> files = tree.files();
         Set<String> existing = present;
+        // Names a commit of this tree found linked to these objects, in a directory unchanged since: kept unlooked at
+        // (unless this checkout records the links, which needs their inodes).
+        Map<String, ObjectId> linked = reused && unchanged != null && index == null ? unchanged.stillLinked(path) : Map.of();
         for (int from = 0; from < files.size(); from += FILES_PER_TASK) {
             List<DirTree.FileEntry> batch = files.subList(from, Math.min(files.size(), from + FILES_PER_TASK));
             walk.submit(() -> {
                 for (DirTree.FileEntry f : batch) {
+                    if (existing.contains(f.name()) && f.content().equals(linked.get(f.name())) && canHardlink(f.content(), true)) {
+                        continue;
+                    }
                     Path target = dest.resolve(f.name());
                     if (!existing.contains(f.name()) || !keepOrRemove(f.content(), target)) {
                         checkoutFile(f.content(), target);

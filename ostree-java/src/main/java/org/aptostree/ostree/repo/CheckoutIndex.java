@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,8 @@ public final class CheckoutIndex {
     private final Set<String> marked = ConcurrentHashMap.newKeySet();
     /** Directories whose change time the clock could not tell from a later change's. */
     private final Set<String> racy = new HashSet<>();
+    /** Directories a commit of the tree read: their state before, and their names still linked to objects. */
+    private final Map<String, Read> reads = new ConcurrentHashMap<>();
     private boolean sealed;
     private boolean userMode;
     private boolean copies;
@@ -46,6 +49,17 @@ public final class CheckoutIndex {
 
     /** A directory of a tree as it was checked out. */
     record Subtree(ObjectId tree, ObjectId meta) {
+    }
+
+    /** A directory's inode and change time. */
+    record DirectoryState(long inode, FileTime ctime) {
+        static DirectoryState of(Path dir) throws IOException {
+            Map<String, Object> a = Files.readAttributes(dir, "unix:ino,ctime", LinkOption.NOFOLLOW_LINKS);
+            return new DirectoryState((Long) a.get("ino"), (FileTime) a.get("ctime"));
+        }
+    }
+
+    private record Read(DirectoryState before, Map<String, ObjectId> linked) {
     }
 
     /** The object a file of the tree is a link to, by the file's inode; null when it is not one. */
@@ -82,16 +96,35 @@ public final class CheckoutIndex {
             Map<String, Object> a = Files.readAttributes(resolve(root, e.getKey()), "unix:ino,ctime", LinkOption.NOFOLLOW_LINKS);
             e.setValue(new Dir(e.getValue().tree(), e.getValue().meta(), (Long) a.get("ino"), (FileTime) a.get("ctime")));
         }
-        Path stamp = Files.createTempFile(root, ".checkout-index-", "");
-        FileTime now;
-        try {
-            now = (FileTime) Files.getAttribute(stamp, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
-        } finally {
-            Files.delete(stamp);
-        }
+        FileTime now = stamp(root);
         // Those are read again as changed ones, and so are the directories above them, which may be unchanged.
         dirs.entrySet().removeIf(e -> e.getValue().ctime().compareTo(now) >= 0 && racy.add(e.getKey()));
         sealed = true;
+    }
+
+    /**
+     * Records what a commit read of the directory at {@code path}: its state before it was listed, and the names that
+     * were links to their objects. A checkout over the tree takes those names as they are while the directory keeps
+     * that state, without looking at each.
+     */
+    void recordRead(String path, DirectoryState before, Map<String, ObjectId> linked) {
+        reads.put(path, new Read(before, Map.copyOf(linked)));
+    }
+
+    /** Ends a commit's reads of the tree at {@code root}: as {@link #seal}, a read the clock cannot vouch for is dropped. */
+    void sealReads(Path root) throws IOException {
+        FileTime now = stamp(root);
+        reads.values().removeIf(r -> r.before().ctime().compareTo(now) >= 0);
+    }
+
+    /** The change time of a file made now in {@code root} (and removed). */
+    private static FileTime stamp(Path root) throws IOException {
+        Path stamp = Files.createTempFile(root, ".checkout-index-", "");
+        try {
+            return (FileTime) Files.getAttribute(stamp, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+        } finally {
+            Files.delete(stamp);
+        }
     }
 
     /** Whether a checkout with these settings makes what the recorded one made. */
@@ -122,7 +155,13 @@ public final class CheckoutIndex {
                 p = parent(p);
             }
         }
-        return new Unchanged(sealed ? dirs : Map.of(), touched, Set.copyOf(marked));
+        Map<String, Map<String, ObjectId>> stillLinked = new HashMap<>();
+        for (Map.Entry<String, Read> e : reads.entrySet()) {
+            if (e.getValue().before().equals(stateOf(resolve(root, e.getKey())))) {
+                stillLinked.put(e.getKey(), e.getValue().linked());
+            }
+        }
+        return new Unchanged(sealed ? dirs : Map.of(), touched, Set.copyOf(marked), stillLinked);
     }
 
     /** The snapshot {@link #unchanged} takes. */
@@ -131,10 +170,21 @@ public final class CheckoutIndex {
         private final Set<String> touched;
         private final Set<String> marked;
 
-        private Unchanged(Map<String, Dir> dirs, Set<String> touched, Set<String> marked) {
+        private final Map<String, Map<String, ObjectId>> stillLinked;
+
+        private Unchanged(Map<String, Dir> dirs, Set<String> touched, Set<String> marked, Map<String, Map<String, ObjectId>> stillLinked) {
             this.dirs = dirs;
             this.touched = touched;
             this.marked = marked;
+            this.stillLinked = stillLinked;
+        }
+
+        /**
+         * The names of the directory at {@code path} that a commit read as links to these objects, when the directory
+         * is as it was then; else none.
+         */
+        Map<String, ObjectId> stillLinked(String path) {
+            return stillLinked.getOrDefault(path, Map.of());
         }
 
         /** Whether {@code path} was {@linkplain CheckoutIndex#markChanged marked}: a linked file there is not its object as it is. */
@@ -150,13 +200,17 @@ public final class CheckoutIndex {
     }
 
     private static boolean same(Path dir, Dir recorded) throws IOException {
+        return new DirectoryState(recorded.inode(), recorded.ctime()).equals(stateOf(dir));
+    }
+
+    /** The state of the directory at {@code dir}; null when there is none. */
+    private static DirectoryState stateOf(Path dir) throws IOException {
         try {
             Map<String, Object> a = Files.readAttributes(dir, "unix:ino,ctime,mode", LinkOption.NOFOLLOW_LINKS);
-            return (Long) a.get("ino") == recorded.inode() && recorded.ctime().equals(a.get("ctime"))
-                    && ((Integer) a.get("mode") & 0170000) == 0040000;
+            return ((Integer) a.get("mode") & 0170000) == 0040000 ? new DirectoryState((Long) a.get("ino"), (FileTime) a.get("ctime")) : null;
         } catch (FileSystemException e) {
             // Gone, or a file stands where a directory above it was.
-            return false;
+            return null;
         }
     }
 

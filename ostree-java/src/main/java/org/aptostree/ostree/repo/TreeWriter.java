@@ -60,7 +60,11 @@ public final class TreeWriter implements AutoCloseable {
         // of a file (a hard link) is seen after its inode was changed.
         deferred.forEach(workers::start);
         deferred.clear();
-        return root.write(inserter);
+        Root written = root.write(inserter);
+        if (index != null) {
+            index.sealReads(dir);
+        }
+        return written;
     }
 
     /** A file's inode and the owner it is committed with. */
@@ -75,6 +79,10 @@ public final class TreeWriter implements AutoCloseable {
     private void scan(String dirPath, Path dir, MutableTree tree, Map<LinkedInode, Future<ObjectId>> byInode,
             CheckoutIndex.Unchanged unchanged) throws IOException {
         String prefix = dirPath.equals("/") ? "/" : dirPath + "/";
+        // What a checkout over this tree may take from this read: the names still linked to their objects, valid
+        // while the directory keeps the change time it had before it was listed.
+        CheckoutIndex.DirectoryState before = unchanged == null ? null : CheckoutIndex.DirectoryState.of(dir);
+        Map<String, ObjectId> linkedNames = new HashMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
@@ -96,6 +104,7 @@ public final class TreeWriter implements AutoCloseable {
                             ? modifier.checkoutIndex().linkedObject(st.inode()) : null;
                     if (linked != null) {
                         tree.putFile(name, CompletableFuture.completedFuture(linked));
+                        linkedNames.put(name, linked);
                         continue;
                     }
                     // Names of one inode share its content, mode and xattrs; an owner filter may still tell them apart.
@@ -133,6 +142,9 @@ public final class TreeWriter implements AutoCloseable {
                             + ": OSTree stores only regular files, symlinks and directories");
                 }
             }
+        }
+        if (before != null) {
+            modifier.checkoutIndex().recordRead(dirPath, before, linkedNames);
         }
     }
 

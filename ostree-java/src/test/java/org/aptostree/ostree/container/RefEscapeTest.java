@@ -37,11 +37,17 @@ class RefEscapeTest {
         }
     }
 
+    /**
+     * Every string round-trips. The ref is valid unless a component starts with {@code -}, which ostree-ext passes
+     * through as it is and ostree refuses there ({@code x/-} is refused by ostree 2022.7 too): the escaping is
+     * ostree-ext's, so that refs it wrote are found, and no image reference starts a component with a dash.
+     */
     @Property
     void roundTripsAndIsAValidRef(@ForAll String s) {
         Assume.that(!s.isEmpty() && s.indexOf('\0') < 0 && s.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF));
         String ref = RefEscape.escape(PREFIX, s);
-        assertTrue(RefDatabase.isValidRef(ref), ref);
         assertEquals(s, RefEscape.unescape(ref.substring(PREFIX.length() + 1)));
+        boolean dashStartsAComponent = ref.substring(PREFIX.length() + 1).startsWith("-") || ref.contains("/-");
+        assertEquals(!dashStartsAComponent, RefDatabase.isValidRef(ref), ref);
     }
 }
