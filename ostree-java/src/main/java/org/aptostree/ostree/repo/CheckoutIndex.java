@@ -27,6 +27,10 @@ import org.aptostree.ostree.object.ObjectId;
  * name, or changes a directory's own metadata. Writing into a file, or changing a file's owner, mode or xattrs, would
  * not be seen (and, for a file linked to an object, would change the repository's object).
  *
+ * <p>A commit of the tree records in turn what it read of the changed directories ({@link #recordRead}): a checkout
+ * of that commit over the tree keeps, without looking at them, the names the commit found linked to their objects in
+ * directories whose change time is still the one they had when the commit listed them.
+ *
  * <p>Change times have the kernel's clock tick as their resolution, so a directory changed in the tick of the
  * checkout's last change could keep its time. {@link #seal} therefore takes the directories whose change time is not
  * older than a file made after the checkout ended for changed ones.
@@ -169,7 +173,6 @@ public final class CheckoutIndex {
         private final Map<String, Dir> dirs;
         private final Set<String> touched;
         private final Set<String> marked;
-
         private final Map<String, Map<String, ObjectId>> stillLinked;
 
         private Unchanged(Map<String, Dir> dirs, Set<String> touched, Set<String> marked, Map<String, Map<String, ObjectId>> stillLinked) {
