@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
@@ -48,7 +49,8 @@ public final class CheckoutIndex {
     private boolean userMode;
     private boolean copies;
 
-    private record Dir(ObjectId tree, ObjectId meta, long inode, FileTime ctime) {
+    /** A checked-out directory's objects, and its state once sealed. */
+    private record Dir(ObjectId tree, ObjectId meta, DirectoryState state) {
     }
 
     /** A directory of a tree as it was checked out. */
@@ -57,9 +59,13 @@ public final class CheckoutIndex {
 
     /** A directory's inode and change time. */
     record DirectoryState(long inode, FileTime ctime) {
+        /** The state of {@code dir}, which must be a directory. */
         static DirectoryState of(Path dir) throws IOException {
-            Map<String, Object> a = Files.readAttributes(dir, "unix:ino,ctime", LinkOption.NOFOLLOW_LINKS);
-            return new DirectoryState((Long) a.get("ino"), (FileTime) a.get("ctime"));
+            DirectoryState state = stateOf(dir);
+            if (state == null) {
+                throw new NotDirectoryException(dir.toString());
+            }
+            return state;
         }
     }
 
@@ -86,7 +92,7 @@ public final class CheckoutIndex {
     }
 
     void recordDirectory(String path, ObjectId tree, ObjectId meta) {
-        dirs.put(path, new Dir(tree, meta, 0, null));
+        dirs.put(path, new Dir(tree, meta, null));
     }
 
     /**
@@ -97,12 +103,11 @@ public final class CheckoutIndex {
         this.userMode = userMode;
         this.copies = copies;
         for (Map.Entry<String, Dir> e : dirs.entrySet()) {
-            Map<String, Object> a = Files.readAttributes(resolve(root, e.getKey()), "unix:ino,ctime", LinkOption.NOFOLLOW_LINKS);
-            e.setValue(new Dir(e.getValue().tree(), e.getValue().meta(), (Long) a.get("ino"), (FileTime) a.get("ctime")));
+            e.setValue(new Dir(e.getValue().tree(), e.getValue().meta(), DirectoryState.of(resolve(root, e.getKey()))));
         }
         FileTime now = stamp(root);
         // Those are read again as changed ones, and so are the directories above them, which may be unchanged.
-        dirs.entrySet().removeIf(e -> e.getValue().ctime().compareTo(now) >= 0 && racy.add(e.getKey()));
+        dirs.entrySet().removeIf(e -> e.getValue().state().ctime().compareTo(now) >= 0 && racy.add(e.getKey()));
         sealed = true;
     }
 
@@ -141,10 +146,14 @@ public final class CheckoutIndex {
      * not {@linkplain #markChanged marked}); read now, for one commit or checkout.
      */
     Unchanged unchanged(Path root) throws IOException {
+        // A directory both checked out and read by a commit is looked at once.
+        Map<String, DirectoryState> now = new HashMap<>();
         Set<String> changed = new HashSet<>();
         if (sealed) {
             for (Map.Entry<String, Dir> e : dirs.entrySet()) {
-                if (!same(resolve(root, e.getKey()), e.getValue())) {
+                DirectoryState state = stateOf(resolve(root, e.getKey()));
+                now.put(e.getKey(), state);
+                if (!e.getValue().state().equals(state)) {
                     changed.add(e.getKey());
                 }
             }
@@ -161,7 +170,8 @@ public final class CheckoutIndex {
         }
         Map<String, Map<String, ObjectId>> stillLinked = new HashMap<>();
         for (Map.Entry<String, Read> e : reads.entrySet()) {
-            if (e.getValue().before().equals(stateOf(resolve(root, e.getKey())))) {
+            DirectoryState state = now.containsKey(e.getKey()) ? now.get(e.getKey()) : stateOf(resolve(root, e.getKey()));
+            if (e.getValue().before().equals(state)) {
                 stillLinked.put(e.getKey(), e.getValue().linked());
             }
         }
@@ -200,10 +210,6 @@ public final class CheckoutIndex {
             Dir d = dirs.get(path);
             return d == null || touched.contains(path) ? Optional.empty() : Optional.of(new Subtree(d.tree(), d.meta()));
         }
-    }
-
-    private static boolean same(Path dir, Dir recorded) throws IOException {
-        return new DirectoryState(recorded.inode(), recorded.ctime()).equals(stateOf(dir));
     }
 
     /** The state of the directory at {@code dir}; null when there is none. */

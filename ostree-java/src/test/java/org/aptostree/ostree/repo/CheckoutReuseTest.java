@@ -47,13 +47,10 @@ class CheckoutReuseTest {
             @ForAll("trees") FileTree added) throws Exception {
         Path work = Files.createTempDirectory("reuse");
         try {
-            Repository repo = Repository.init(work.resolve("repo"), RepoMode.BARE);
-            Path source = work.resolve("source");
-            base.writeWithOwners(source);
-            ObjectId baseCommit = new CommitBuilder(repo).branch("base").timestamp(0).commitDirectory(source);
-            CheckoutIndex index = new CheckoutIndex();
-            Path tree = work.resolve("tree");
-            new Checkout(repo).recordInto(index).checkout(baseCommit, tree);
+            Recorded recorded = recordedCheckout(work, base);
+            Repository repo = recorded.repo();
+            CheckoutIndex index = recorded.index();
+            Path tree = recorded.tree();
             // Changes as a build makes them: new files and directories, one entry of the base gone, one replaced.
             added.writeWithOwners(tree.resolve("added"));
             List<Path> top = list(tree);
@@ -85,13 +82,10 @@ class CheckoutReuseTest {
             throws Exception {
         Path work = Files.createTempDirectory("reuse");
         try {
-            Repository repo = Repository.init(work.resolve("repo"), RepoMode.BARE);
-            Path source = work.resolve("source");
-            base.writeWithOwners(source);
-            ObjectId baseCommit = new CommitBuilder(repo).branch("base").timestamp(0).commitDirectory(source);
-            CheckoutIndex index = new CheckoutIndex();
-            Path tree = work.resolve("tree");
-            new Checkout(repo).recordInto(index).checkout(baseCommit, tree);
+            Recorded recorded = recordedCheckout(work, base);
+            Repository repo = recorded.repo();
+            CheckoutIndex index = recorded.index();
+            Path tree = recorded.tree();
             for (Change c : changes) {
                 c.apply(tree);
             }
@@ -142,6 +136,21 @@ class CheckoutReuseTest {
         } finally {
             Trees.deleteTree(work);
         }
+    }
+
+    /** A bare repository in {@code work} with {@code base} committed, and its checkout recorded in an index. */
+    private record Recorded(Repository repo, Path tree, CheckoutIndex index) {
+    }
+
+    private static Recorded recordedCheckout(Path work, FileTree base) throws Exception {
+        Repository repo = Repository.init(work.resolve("repo"), RepoMode.BARE);
+        Path source = work.resolve("source");
+        base.writeWithOwners(source);
+        ObjectId baseCommit = new CommitBuilder(repo).branch("base").timestamp(0).commitDirectory(source);
+        CheckoutIndex index = new CheckoutIndex();
+        Path tree = work.resolve("tree");
+        new Checkout(repo).recordInto(index).checkout(baseCommit, tree);
+        return new Recorded(repo, tree, index);
     }
 
     private static void assertSameAsOstreeCheckout(Repository repo, ObjectId commit, Path tree, Path fresh) throws Exception {
