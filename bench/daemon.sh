@@ -42,33 +42,8 @@ for v in 1 2; do
   ostree admin deploy --sysroot="$sysroot" --os=debian debian/test >/dev/null 2>&1
 done
 
-# The private bus: the system bus's policy, everyone may connect, the shipped policy for apt-ostreed's name.
-cat > "$work/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$work/system_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-  </policy>
-  <include>$here/daemon/src/main/dist/usr/share/dbus-1/system.d/org.aptostree.dev.conf</include>
-</busconfig>
-EOF
-dbus-daemon --config-file="$work/bus.conf" --nofork --print-address=1 > "$work/bus.addr" 2>/dev/null &
-bus_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/bus.addr" ] && break; sleep 0.05; done
-address="unix:path=$work/system_bus_socket"
-export DBUS_SYSTEM_BUS_ADDRESS=$address
+. "$here/bench/private-bus.sh"
+private_bus "$work"
 
 # Daemon start to name acquired. The first run makes the daemon's class-data-sharing archive (at its exit).
 start_daemon() {

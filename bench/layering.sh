@@ -5,14 +5,18 @@
 # `apt-get install less` chrooted into it from the same local signed repository, the layout moved back, `ostree
 # commit --link-checkout-speedup`, `ostree admin deploy`, and the scratch tree removed (ours leaves none). Each side
 # has its own sysroot with the same base; the new deployment is undeployed after each run and the file system synced,
-# so every run does the same work from the same state. The tools take turns run by run; medians and the ratio are
-# printed (also against the C tools without the scratch tree's removal), and the objects the layered commit added.
+# so every run does the same work from the same state. Ours runs twice per round: in a process of its own (direct mode,
+# as without a daemon), and through an apt-ostreed already running on a private system bus (as on a host, where the CLI
+# is the daemon's client; its JVM is warm from the rounds before, which the C tools have no need of). The three take
+# turns run by run; medians and the ratios are printed (also against the C tools without the scratch tree's removal),
+# and the objects the layered commit added.
 # A failed run stops the benchmark. Needs ../shared/data (the trixie minbase pool) or the test data fetched by the
 # tests into target/test-data, the network once (to fetch less and verify it against trixie's InRelease), and
-# apt-ftparchive (apt-utils) for the local repository's Release.
+# apt-ftparchive (apt-utils) for the local repository's Release, dbus-daemon and gdbus (libglib2.0-bin).
 # Usage: WORK=/var/tmp/bench-layering bash bench/layering.sh [RUNS]   (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+here=$PWD
 runs=${1:-5}
 work=${WORK:-/var/tmp/bench-layering}
 A=$PWD/apt-ostree
@@ -64,7 +68,13 @@ fi
 rm -rf /var/tmp/bench-repo; cp -a "$work/repo" /var/tmp/bench-repo
 
 ours() {
-  $A install less --sysroot="$work/ours"
+  env -u DBUS_SYSTEM_BUS_ADDRESS $A install less --sysroot="$work/ours"
+}
+ours_daemon() {  # fails when the client fell back to direct mode
+  local out
+  out=$($A install less --sysroot="$work/ours" 2>&1) || { echo "$out"; return 1; }
+  echo "$out"
+  ! grep -q "Daemon is not running" <<<"$out"
 }
 # Each reset ends by writing back what the run and its reset left dirty: a deployment syncs the file system, and
 # neither side's sync may pay for the other's writes.
@@ -98,20 +108,39 @@ theirs_reset() {
   sync
 }
 
+# apt-ostreed on the same sysroot, on a private system bus: only ours_daemon's client finds it.
+bus_pid=""; daemon_pid=""
+stop() {
+  [ -n "$daemon_pid" ] && { kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; } || true
+  [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null || true
+}
+trap stop EXIT
+mkdir -p "$work/bus"
+. bench/private-bus.sh
+private_bus "$work/bus"
+./apt-ostreed --sysroot="$work/ours" --bus="$address" --idle-exit=0 --log-level=warning >>"$work/log" 2>&1 &
+daemon_pid=$!
+gdbus wait --address "$address" --timeout 60 org.aptostree.dev
+
 objects() { find "$1/ostree/repo/objects" -type f | wc -l; }
 before=$(objects "$work/ours")
 ours >>"$work/log" 2>&1; added=$(( $(objects "$work/ours") - before )); ours_reset
+ours_daemon >>"$work/log" 2>&1; ours_reset
 theirs_scratch; theirs >>"$work/log" 2>&1; theirs_scratch; theirs_reset
-: > "$work/ours.times"; : > "$work/theirs.times"; : > "$work/theirs-build.times"
+: > "$work/ours.times"; : > "$work/ours-daemon.times"; : > "$work/theirs.times"; : > "$work/theirs-build.times"
 for ((i = 1; i <= runs; i++)); do
   build=$(seconds theirs); scratch=$(seconds theirs_scratch)
   echo "$build" >> "$work/theirs-build.times"; echo "$build + $scratch" | bc >> "$work/theirs.times"; theirs_reset
   seconds ours >> "$work/ours.times"; ours_reset
+  seconds ours_daemon >> "$work/ours-daemon.times"; ours_reset
 done
 t=$(median < "$work/theirs.times"); tb=$(median < "$work/theirs-build.times"); o=$(median < "$work/ours.times")
+od=$(median < "$work/ours-daemon.times")
 echo "layer less onto minbase, new deployment (median of $runs, alternated):"
 echo "  C tools (ostree checkout + apt-get install + ostree commit --link-checkout-speedup + ostree admin deploy"
 echo "    + removing the scratch tree): ${t}s (without the removal: ${tb}s)"
 echo "  apt-ostree install less: ${o}s"
 echo "  ratio: $(echo "scale=3; $o / $t" | bc) (against the C tools without the scratch tree's removal: $(echo "scale=3; $o / $tb" | bc))"
+echo "  apt-ostree install less through a running apt-ostreed: ${od}s"
+echo "  ratio: $(echo "scale=3; $od / $t" | bc) (against the C tools without the scratch tree's removal: $(echo "scale=3; $od / $tb" | bc))"
 echo "  objects the layered commit added to the repository: $added (less's files plus the changed metadata)"
