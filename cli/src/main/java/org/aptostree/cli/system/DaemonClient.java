@@ -21,8 +21,10 @@ import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.Variant;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 /**
  * The CLI's line to apt-ostreed: the system bus (or {@code DBUS_SYSTEM_BUS_ADDRESS}), the daemon's OS methods, and
@@ -42,9 +44,9 @@ final class DaemonClient implements AutoCloseable {
     static final String PROPERTIES = "org.freedesktop.DBus.Properties";
     /** The design note's words for the fallback. */
     static final String FALLBACK = "Daemon is not running. Using direct system calls.";
-    /** Made on first use: direct mode never reads a daemon's JSON, and a mapper costs a few hundred classes. */
+    /** Made on first use: direct mode never reads a daemon's JSON. */
     private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
+        static final JsonFactory FACTORY = new JsonFactory();
     }
 
     private final BusConnection bus;
@@ -228,18 +230,48 @@ final class DaemonClient implements AutoCloseable {
         void install(Runnable cancel);
     }
 
+    /**
+     * Reads the daemon's result JSON ({@code TransactionResult.toJson}, or a failure's {@code error}, {@code message} and
+     * {@code details}) with the streaming parser: the object mapper's set-up cost the client ~35 ms at the end of every
+     * transaction, longer than its own work. Members it does not know are skipped.
+     */
     static Outcome outcome(String json) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(json);
-            if (n.has("error")) {
-                return new Outcome(false, false, List.of(), n.path("error").asText(), n.path("message").asText(), n.path("details").asText(""));
+        String error = null;
+        String message = "";
+        String details = "";
+        boolean changed = false;
+        List<String> output = new ArrayList<>();
+        try (JsonParser p = Json.FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new JsonParseException(p, "not a JSON object");
             }
-            List<String> out = new ArrayList<>();
-            n.path("output").forEach(l -> out.add(l.asText()));
-            return new Outcome(true, n.path("changed").asBoolean(), out, "", "", "");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "error" -> error = p.getValueAsString("");
+                    case "message" -> message = p.getValueAsString("");
+                    case "details" -> details = p.getValueAsString("");
+                    case "changed" -> changed = p.getValueAsBoolean();
+                    case "output" -> {
+                        if (value == JsonToken.START_ARRAY) {
+                            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+                                output.add(p.getValueAsString(""));
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                    default -> { }
+                }
+                p.skipChildren();
+            }
         } catch (IOException e) {
             throw new ExitCodeException(1, "apt-ostreed sent a result that is not JSON: " + e.getMessage());
         }
+        if (error != null) {
+            return new Outcome(false, false, List.of(), error, message, details);
+        }
+        return new Outcome(true, changed, output, "", "", "");
     }
 
     @Override

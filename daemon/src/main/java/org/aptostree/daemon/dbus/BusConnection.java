@@ -62,7 +62,9 @@ public final class BusConnection implements Closeable {
         AbstractTransport transport;
         SocketChannel channel;
         try {
-            transport = TransportBuilder.create(address).build();
+            // Not connected by the builder: each connect() opens and authenticates a socket of its own, and the
+            // builder's would be left open beside the one used.
+            transport = TransportBuilder.create(address).configure().withAutoConnect(false).back().build();
             channel = transport.connect();
         } catch (DBusException e) {
             throw new IOException("cannot connect to the bus at " + address + ": " + e.getMessage(), e);
