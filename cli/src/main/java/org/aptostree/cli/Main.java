@@ -2,6 +2,7 @@ package org.aptostree.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.function.Supplier;
 import org.aptostree.cli.deb.DebCommand;
 import org.aptostree.cli.ex.ExCommand;
 import org.aptostree.cli.ostree.OstreeCommand;
+import org.aptostree.cli.system.SystemVerbs;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,7 +40,7 @@ public final class Main implements Runnable {
     }
 
     /** Top-level system verbs (status, rollback, ...), registered like the groups' verbs: only the one named. */
-    private static final List<Class<?>> SYSTEM_VERBS = org.aptostree.cli.system.SystemVerbs.ALL;
+    private static final List<Class<?>> SYSTEM_VERBS = SystemVerbs.ALL;
 
     /**
      * A command group: how to make it, its verbs when it leaves their registration to us, and the verbs of those
@@ -66,8 +68,18 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code, without exiting the JVM (used by tests). */
     public static int execute(String... args) {
+        List<String> argList = Arrays.asList(args);
+        argList.stream().filter(a -> !a.startsWith("-")).findFirst().ifPresent(verb -> SystemVerbs.startConnecting(verb, argList));
+        try {
+            return run(args);
+        } finally {
+            SystemVerbs.stopConnecting();
+        }
+    }
+
+    private static int run(String... args) {
         CommandLine cl = build(args);
-        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        boolean verbose = Arrays.asList(args).contains("--verbose");
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof ExitCodeException exit) {

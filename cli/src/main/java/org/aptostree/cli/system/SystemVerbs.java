@@ -2,6 +2,8 @@ package org.aptostree.cli.system;
 
 import java.util.List;
 
+import picocli.CommandLine.Command;
+
 /** The system verbs, as rpm-ostree's, for registration by {@code Main}. */
 public final class SystemVerbs {
     private SystemVerbs() {
@@ -11,4 +13,20 @@ public final class SystemVerbs {
             UpgradeCommand.class, RebaseCommand.class, DeployCommand.class, RollbackCommand.class, ResetCommand.class,
             OverrideCommand.class, KargsCommand.class, CleanupCommand.class, RefreshMdCommand.class, DbCommand.class,
             SearchCommand.class, InfoCommand.class, CancelCommand.class, DaemonCommands.Ping.class, DaemonCommands.Status.class);
+
+    /**
+     * Before the command line is parsed: when it names a system verb, which asks apt-ostreed first, the connection to
+     * the bus starts now, beside the parsing. Not for {@code --direct}, help or version, which need no daemon.
+     */
+    public static void startConnecting(String verb, List<String> args) {
+        if (args.stream().noneMatch(a -> a.equals("--direct") || a.equals("-h") || a.equals("--help") || a.equals("-V")
+                || a.equals("--version")) && ALL.stream().anyMatch(v -> v.getAnnotation(Command.class).name().equals(verb))) {
+            DaemonClient.connectEarly();
+        }
+    }
+
+    /** After the command: closes the connection {@link #startConnecting} made if the verb did not take it. */
+    public static void stopConnecting() {
+        DaemonClient.discardEarly();
+    }
 }
