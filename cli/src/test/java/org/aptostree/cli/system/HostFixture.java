@@ -157,6 +157,10 @@ final class HostFixture implements AutoCloseable {
                 .conffile("etc/hello-layer.conf", "greeting=hello\n")
                 .script("postinst", "#!/bin/sh\nset -e\nif [ \"$1\" = configure ]; then mkdir -p /var/lib/hello-layer;"
                         + " echo configured > /var/lib/hello-layer/state; fi\n")
+                // What dpkg gives a preinst: itself and the package's other control files in admindir/tmp.ci.
+                .script("preinst", "#!/bin/sh\nset -e\nmkdir -p /var/lib/hello-layer\nd=$(dirname \"$0\")\n"
+                        + "{ echo \"$0 $1 $DPKG_MAINTSCRIPT_PACKAGE\"; ls -l \"$d\" | sed 1d | awk '{print $1, $NF}';"
+                        + " grep '^Package:' \"$d/control\"; } > /var/lib/hello-layer/preinst.seen\n")
                 .build());
         debs.add(new DebBuilder("libhello-layer", "1.0-1", "amd64").field("Provides", "hello-api")
                 .file("usr/lib/libhello-layer.txt", "library\n").build());

@@ -142,6 +142,16 @@ class LayeringTest {
         String tmpfiles = Files.readString(deployment.resolve("usr/lib/tmpfiles.d/aptostree-autovar.conf"));
         assertTrue(tmpfiles.contains("/var/lib/hello-layer/state"), "the postinst's /var file is described for boot");
         assertTrue(tmpfiles.contains("L /var/lib/dpkg - - - - ../../usr/lib/sysimage/dpkg"), "the base's /var entries are kept");
+        assertEquals("""
+                /var/lib/dpkg/tmp.ci/preinst install hello-layer
+                -rw-r--r-- conffiles
+                -rw-r--r-- control
+                -rw-r--r-- md5sums
+                -rwxr-xr-x postinst
+                -rwxr-xr-x preinst
+                Package: hello-layer
+                """, Files.readString(deployment.resolve("usr/share/factory/var/lib/hello-layer/preinst.seen")),
+                "the preinst ran from tmp.ci with the package's control files, as dpkg runs it");
         realOstreeAgrees();
     }
 

@@ -1,9 +1,11 @@
 package org.aptostree.daemon.compose;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -41,25 +43,26 @@ final class MaintainerScripts {
             Files.setAttribute(policy, "unix:mode", 0755);
         }
         // dpkg runs a preinst from admindir/tmp.ci, beside the package's other control files, before the files are
-        // unpacked; debconf, for one, learns the package's name and templates there. The same is set up here.
-        Path controls = Files.createDirectories(sandbox.runDirectory().resolve("control"));
+        // unpacked; debconf, for one, learns the package's name and templates there. The same is set up here: each
+        // package's files are gathered outside the sandbox and copied in with one process, not one per file.
+        Path staged = Files.createDirectories(sandbox.runDirectory().resolve("control"));
+        Path infoDir = root.resolve(DpkgDatabase.ADMIN_DIR).resolve("info");
         StringBuilder script = new StringBuilder("ci=/" + DpkgDatabase.ADMIN_DIR + "/tmp.ci\n");
         for (Paragraph p : installOrder(stanzas)) {
             String name = p.require("Package");
             String arch = p.require("Architecture");
             String info = "same".equals(p.valueOrNull("Multi-Arch")) ? name + ":" + arch : name;
-            if (!Files.isRegularFile(root.resolve(DpkgDatabase.ADMIN_DIR).resolve("info").resolve(info + ".preinst"))) {
+            if (!Files.isRegularFile(infoDir.resolve(info + ".preinst"))) {
                 continue;
             }
-            Files.writeString(controls.resolve(info), Deb822Writer.toText(List.of(p.without("Status").without("Conffiles"))) + "\n");
+            Path ci = Files.createDirectory(staged.resolve(info));
+            copyControlFiles(infoDir, info, ci);
+            Files.writeString(ci.resolve("control"), Deb822Writer.toText(List.of(p.without("Status").without("Conffiles"))) + "\n");
             StringBuilder env = new StringBuilder();
             DpkgDatabase.maintainerScriptEnvironment(name, arch, "preinst")
                     .forEach((k, v) -> env.append(k).append("='").append(v).append("' "));
             script.append("echo 'Running preinst of ").append(name).append("'\n")
-                    .append("rm -rf \"$ci\"; mkdir \"$ci\"\n")
-                    .append("for f in /").append(DpkgDatabase.ADMIN_DIR).append("/info/'").append(info).append("'.*; do m=${f##*/")
-                    .append(info).append(".}; [ \"$m\" = list ] || cp -p \"$f\" \"$ci/$m\"; done\n")
-                    .append("cp /run/aptostree/control/'").append(info).append("' \"$ci/control\"\n")
+                    .append("rm -rf \"$ci\"; cp -a /run/aptostree/control/'").append(info).append("' \"$ci\"\n")
                     .append(env).append("\"$ci/preinst\" ").append(p.valueOrNull("Config-Version") == null ? "install"
                             : "upgrade '" + p.valueOrNull("Config-Version") + "'").append('\n');
         }
@@ -72,6 +75,21 @@ final class MaintainerScripts {
         if (result.exitCode() != 0) {
             throw new ComposeException("configuring the packages failed (exit code " + result.exitCode() + "); nothing was committed",
                     result.output());
+        }
+    }
+
+    /**
+     * The control files dpkg keeps of package {@code info} ({@code info/INFO.MEMBER}, the member's name after the last
+     * dot, as dpkg reads its database), but its file list, with their modes and times.
+     */
+    private static void copyControlFiles(Path infoDir, String info, Path to) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(infoDir, info + ".*")) {
+            for (Path f : files) {
+                String member = f.getFileName().toString().substring(info.length() + 1);
+                if (!member.contains(".") && !member.equals("list")) {
+                    Files.copy(f, to.resolve(member), StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                }
+            }
         }
     }
 
