@@ -13,7 +13,7 @@
 # A failed run stops the benchmark. Needs ../shared/data (the trixie minbase pool) or the test data fetched by the
 # tests into target/test-data, the network once (to fetch less and verify it against trixie's InRelease), and
 # apt-ftparchive (apt-utils) for the local repository's Release, dbus-daemon and gdbus (libglib2.0-bin).
-# Usage: WORK=/var/tmp/bench-layering bash bench/layering.sh [RUNS]   (default 5)
+# Usage: [PAUSE=SECONDS] WORK=/var/tmp/bench-layering bash bench/layering.sh [RUNS]   (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$PWD
@@ -122,6 +122,12 @@ private_bus "$work/bus"
 daemon_pid=$!
 gdbus wait --address "$address" --timeout 60 org.aptostree.dev
 
+# With PAUSE=SECONDS, each timed run starts that long after the last deletion. ext4 without a journal (as here) skips
+# inodes deleted in the last minute when it allocates one, so every directory made soon after thousands were removed
+# costs more (~10x), and the C tools make twice as many directories as ours (two checkouts). PAUSE=65 measures both
+# sides on a rested file system; without it, on one that the runs themselves keep churning.
+rest() { [ "${PAUSE:-0}" = 0 ] || sleep "$PAUSE"; }
+
 objects() { find "$1/ostree/repo/objects" -type f | wc -l; }
 before=$(objects "$work/ours")
 ours >>"$work/log" 2>&1; added=$(( $(objects "$work/ours") - before )); ours_reset
@@ -129,10 +135,10 @@ ours_daemon >>"$work/log" 2>&1; ours_reset
 theirs_scratch; theirs >>"$work/log" 2>&1; theirs_scratch; theirs_reset
 : > "$work/ours.times"; : > "$work/ours-daemon.times"; : > "$work/theirs.times"; : > "$work/theirs-build.times"
 for ((i = 1; i <= runs; i++)); do
-  build=$(seconds theirs); scratch=$(seconds theirs_scratch)
+  rest; build=$(seconds theirs); scratch=$(seconds theirs_scratch)
   echo "$build" >> "$work/theirs-build.times"; echo "$build + $scratch" | bc >> "$work/theirs.times"; theirs_reset
-  seconds ours >> "$work/ours.times"; ours_reset
-  seconds ours_daemon >> "$work/ours-daemon.times"; ours_reset
+  rest; seconds ours >> "$work/ours.times"; ours_reset
+  rest; seconds ours_daemon >> "$work/ours-daemon.times"; ours_reset
 done
 t=$(median < "$work/theirs.times"); tb=$(median < "$work/theirs-build.times"); o=$(median < "$work/ours.times")
 od=$(median < "$work/ours-daemon.times")
