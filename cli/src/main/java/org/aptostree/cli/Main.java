@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.aptostree.cli.deb.DebCommand;
@@ -108,10 +109,9 @@ public final class Main implements Runnable {
             }
         }
         String groupName = positionals.isEmpty() ? null : positionals.get(0);
-        List<Class<?>> system = SYSTEM_VERBS.stream()
-                .filter(v -> v.getAnnotation(Command.class).name().equals(groupName)).toList();
-        if (!system.isEmpty()) {
-            cl.addSubcommand(new CommandLine(system.get(0)));
+        Optional<Class<?>> system = SystemVerbs.named(groupName);
+        if (system.isPresent()) {
+            cl.addSubcommand(new CommandLine(system.get()));
             return cl;
         }
         if (!GROUPS.containsKey(groupName)) {

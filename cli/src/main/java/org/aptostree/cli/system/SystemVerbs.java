@@ -1,6 +1,7 @@
 package org.aptostree.cli.system;
 
 import java.util.List;
+import java.util.Optional;
 
 import picocli.CommandLine.Command;
 
@@ -20,9 +21,14 @@ public final class SystemVerbs {
      */
     public static void startConnecting(String verb, List<String> args) {
         if (args.stream().noneMatch(a -> a.equals("--direct") || a.equals("-h") || a.equals("--help") || a.equals("-V")
-                || a.equals("--version")) && ALL.stream().anyMatch(v -> v.getAnnotation(Command.class).name().equals(verb))) {
+                || a.equals("--version")) && named(verb).isPresent()) {
             DaemonClient.connectEarly();
         }
+    }
+
+    /** The system verb called {@code name}, if there is one. */
+    public static Optional<Class<?>> named(String name) {
+        return ALL.stream().filter(v -> v.getAnnotation(Command.class).name().equals(name)).findFirst();
     }
 
     /** After the command: closes the connection {@link #startConnecting} made if the verb did not take it. */
