@@ -64,7 +64,8 @@ final class BuildRoot implements Closeable {
     static BuildRoot fromCommit(Repository repo, ObjectId commit, Path workDirectory) throws IOException, OstreeFormatException {
         boolean privileged = isRoot();
         CheckoutIndex index = new CheckoutIndex();
-        BuildRoot b = new BuildRoot(Files.createTempDirectory(Files.createDirectories(workDirectory), "layer-"),
+        Deployer.createTreeDirectory(workDirectory);
+        BuildRoot b = new BuildRoot(Files.createTempDirectory(workDirectory, "layer-"),
                 Optional.of(new BaseTree(repo, commit)), privileged ? index : null, privileged);
         try {
             // Without root there is no overlay to shield linked objects from scripts, which would also change copies in

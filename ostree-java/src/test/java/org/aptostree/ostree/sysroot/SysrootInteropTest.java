@@ -408,6 +408,38 @@ class SysrootInteropTest {
         assertBumpsMtime(ours, () -> locked(ours, d -> d.pin(0, true)));
     }
 
+    /**
+     * The directories deployments are made in are tops of directory hierarchies for ext4's allocator (chattr +T): the
+     * stateroot's deploy directory made by a first deployment, and one made for trees to deploy. Elsewhere (the
+     * temporary directory is on ext4 in CI) the flag is not required, only that nothing fails.
+     */
+    @Test
+    void deploymentDirectoriesAreTopsOfHierarchies() throws Exception {
+        Path ours = ourSysroot("ours");
+        commit(ours, tree, "1.0", 0);
+        ourDeploy(ours, List.of());
+        Path trees = ours.resolve("ostree/repo/tmp/trees");
+        Deployer.createTreeDirectory(trees);
+        Deployer.createTreeDirectory(trees); // exists: left as it is
+        assertTrue(Files.isDirectory(trees));
+        String fs = run("stat", "-f", "-c", "%T", dir.toString()).strip();
+        boolean ext4 = fs.equals("ext2/ext3");
+        for (Path p : List.of(ours.resolve("ostree/deploy/debian/deploy"), trees)) {
+            String flags = run("lsattr", "-d", p.toString()).strip().split(" ")[0];
+            assertEquals(ext4, flags.contains("T"), p + " on " + fs + ": " + flags);
+        }
+        // What is made in them is not marked (ext4 keeps a hierarchy together below its top).
+        Path deployment = Files.list(ours.resolve("ostree/deploy/debian/deploy")).filter(Files::isDirectory).findFirst().orElseThrow();
+        assertFalse(run("lsattr", "-d", deployment.toString()).strip().split(" ")[0].contains("T"));
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+        return out;
+    }
+
     private interface Step {
         void run() throws Exception;
     }
