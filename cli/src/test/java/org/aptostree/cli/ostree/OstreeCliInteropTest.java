@@ -1,6 +1,7 @@
 package org.aptostree.cli.ostree;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -123,11 +124,33 @@ class OstreeCliInteropTest {
     private static void same(Path repository, String... args) throws Exception {
         List<String> full = new ArrayList<>(List.of(args[0], "--repo=" + repository));
         full.addAll(List.of(args).subList(1, args.length));
-        assertEquals(runOstree(full), runOurs(full), String.join(" ", full));
+        Run theirs = runOstree(full);
+        Run ours = runOurs(full);
+        if (theirs.exit() > 128) {
+            // ostree died of a signal: it follows a symlink that points at itself (a generated tree may have one, and
+            // `ostree cat` of it overflows its stack). There is nothing to match; ours must fail with an error instead.
+            assertEquals(1, ours.exit(), String.join(" ", full) + ": " + ours);
+            assertTrue(ours.out().isEmpty() && !ours.err().isBlank(), String.join(" ", full) + ": " + ours);
+            return;
+        }
+        assertEquals(theirs, ours, String.join(" ", full));
     }
 
     private static void same(String... args) throws Exception {
         same(repo, args);
+    }
+
+    /** A symlink to itself: ours says so (ostree 2022.7 dies of SIGSEGV on it, which {@link #same} allows for). */
+    @Test
+    void catOfASelfLinkFails() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("self-link"));
+        Files.createSymbolicLink(tree.resolve("a"), Path.of("a"));
+        Path r = dir.resolve("self-link-repo");
+        ostree("init", "--repo=" + r, "--mode=archive");
+        ostree("commit", "--repo=" + r, "-b", "main", "--tree=dir=" + tree);
+        same(r, "cat", "main", "/a");
+        assertEquals(new Run(1, "", "error: Too many levels of symbolic links: /a\n"),
+                runOurs(List.of("cat", "--repo=" + r, "main", "/a")));
     }
 
     @Test
