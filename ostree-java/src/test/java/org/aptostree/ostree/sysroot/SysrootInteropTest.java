@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.aptostree.ostree.OstreeFormatException;
+import org.aptostree.ostree.container.ExternalCommand;
 import org.aptostree.ostree.object.ObjectId;
 import org.aptostree.ostree.repo.KeyFile;
 import org.aptostree.ostree.repo.PaxTar;
@@ -422,26 +423,22 @@ class SysrootInteropTest {
         Deployer.createTreeDirectory(trees);
         Deployer.createTreeDirectory(trees); // exists: left as it is
         assertTrue(Files.isDirectory(trees));
-        if (!run("stat", "-f", "-c", "%T", dir.toString()).strip().equals("ext2/ext3")) {
+        if (!ExternalCommand.run("stat", "-f", "-c", "%T", dir.toString()).strip().equals("ext2/ext3")) {
             return;
         }
         for (Path p : List.of(ours.resolve("ostree/deploy/debian/deploy"), trees)) {
             assertTrue(flags(p).contains("T"), p + ": " + flags(p));
         }
         // What is made in them is not marked (ext4 keeps a hierarchy together below its top).
-        Path deployment = Files.list(ours.resolve("ostree/deploy/debian/deploy")).filter(Files::isDirectory).findFirst().orElseThrow();
+        Path deployment;
+        try (Stream<Path> deployments = Files.list(ours.resolve("ostree/deploy/debian/deploy"))) {
+            deployment = deployments.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
         assertFalse(flags(deployment).contains("T"), deployment + ": " + flags(deployment));
     }
 
     private static String flags(Path p) throws Exception {
-        return run("lsattr", "-d", p.toString()).strip().split(" ")[0];
-    }
-
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
-        return out;
+        return ExternalCommand.run("lsattr", "-d", p.toString()).strip().split(" ")[0];
     }
 
     private interface Step {
