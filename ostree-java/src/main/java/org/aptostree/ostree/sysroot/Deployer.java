@@ -284,8 +284,9 @@ public final class Deployer implements AutoCloseable {
         KernelArgs kargs = options.kargs().apply(merge.map(Deployment::kernelArgs).orElse(new KernelArgs(List.of())));
         Deployment fresh = new Deployment(options.osname(), commitId, serial, kernel.bootChecksum(), 0,
                 newBootEntry(deployDir, commit, kernel, kargs), origin);
-        syncFs();
         if (options.stage()) {
+            // Finalization at shutdown trusts the tree it finds; unstaged, writeDeployments syncs before its swap.
+            syncFs();
             new StagedDeployment(options.osname(), commitId, serial, kernel.bootChecksum(),
                     merge.map(Deployment::dirName), kargs.args(), false).write(StagedDeployment.runDir(root));
             bumpMtime();
@@ -582,7 +583,8 @@ public final class Deployer implements AutoCloseable {
             Files.createSymbolicLink(loaderTmp, Path.of("loader." + newBoot));
             syncFs();
             Files.move(loaderTmp, boot.resolve("loader"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncFs();
+            // Everything else was synced before the swap; the swap itself is one directory entry, as libostree fsyncs it.
+            AtomicFile.syncDirectory(boot);
         }
         bumpMtime();
     }
