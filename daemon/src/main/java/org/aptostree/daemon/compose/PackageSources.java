@@ -185,7 +185,7 @@ final class PackageSources {
     private VerifiedRelease release(URI mirror, String dist, Keyring keyring, SourceEntry entry) throws IOException {
         ReleaseVerifier verifier = new ReleaseVerifier(keyring, VerificationPolicy.at(Instant.now()));
         Path cached = lists.resolve(cacheName(mirror, dist) + "InRelease");
-        boolean remote = !"file".equals(mirror.getScheme()) && !"copy".equals(mirror.getScheme());
+        boolean remote = Fetcher.isRemote(mirror);
         try {
             if (offline && remote) {
                 if (!Files.isRegularFile(cached)) {

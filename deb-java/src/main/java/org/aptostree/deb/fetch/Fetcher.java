@@ -128,8 +128,10 @@ public final class Fetcher {
         Files.createDirectories(target.getParent());
         Files.createDirectories(cache.resolve("partial"));
         Path partial = cache.resolve("partial").resolve(request.sha256());
+        // A local file that cannot be read now will not be readable in a moment: only the network is retried.
+        int tries = isRemote(request.uri()) ? attempts : 1;
         IOException last = null;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
+        for (int attempt = 1; attempt <= tries; attempt++) {
             try {
                 transfer(request, partial);
                 verify(request, partial);
@@ -142,8 +144,13 @@ public final class Fetcher {
                 throw e;
             } catch (IOException e) {
                 last = e;
-                sleepBeforeRetry(attempt);
+                if (attempt < tries) {
+                    sleepBeforeRetry(attempt);
+                }
             }
+        }
+        if (tries == 1) {
+            throw new IOException("cannot read " + request.uri() + ": " + last, last);
         }
         throw new IOException("cannot fetch " + request.uri() + " after " + attempts + " attempts: " + last.getMessage(), last);
     }
@@ -230,7 +237,8 @@ public final class Fetcher {
         }
     }
 
-    private static boolean isRemote(URI uri) {
+    /** Whether a URI names the network rather than a local file ({@code file:}, or APT's {@code copy:}). */
+    public static boolean isRemote(URI uri) {
         return !"file".equals(uri.getScheme()) && !"copy".equals(uri.getScheme());
     }
 

@@ -180,4 +180,14 @@ class FetcherTest {
         assertArrayEquals(other, Files.readAllBytes(paths.get(1)));
         assertEquals(paths.get(0), paths.get(2));
     }
+
+    @Test
+    void aMissingLocalFileFailsAtOnceNamingIt() throws Exception {
+        Fetcher f = new Fetcher(tmp.resolve("cache"), 1, 5, new Fetcher.Listener() { });
+        Path missing = tmp.resolve("pool/gone.deb");
+        IOException e = assertThrows(IOException.class, () -> f.fetch(new FetchRequest(missing.toUri(), 1, "0".repeat(64))));
+        assertTrue(e.getMessage().startsWith("cannot read " + missing.toUri() + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        assertFalse(Files.exists(f.cachedPath("0".repeat(64))));
+    }
 }
