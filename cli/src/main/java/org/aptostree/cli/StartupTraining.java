@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.jar.JarEntry;
@@ -28,7 +29,9 @@ import java.util.stream.Stream;
  * repository and deployment commands as they really run (JDK classes included), and every class of the
  * project's own jars, so commands the workload does not run are covered too.
  *
- * <p>Usage: {@code StartupTraining WORKDIR} (deleted and recreated).
+ * <p>Usage: {@code StartupTraining WORKDIR [SAMPLE]}: WORKDIR is deleted and recreated; SAMPLE, when given, is
+ * where fixtures' {@code SampleRepository} wrote a signed APT repository ({@code repository/}) and its key
+ * ({@code key.gpg}), which the training's deployment lists as its APT source, to resolve and download a layering from.
  */
 final class StartupTraining {
     private StartupTraining() {
@@ -40,11 +43,12 @@ final class StartupTraining {
             return;
         }
         Path work = Path.of(args[0]).toAbsolutePath();
+        Optional<Path> sample = args.length > 1 ? Optional.of(Path.of(args[1]).toAbsolutePath()) : Optional.empty();
         removeTree(work);
         PrintStream out = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
         try {
-            runCommands(work);
+            runCommands(work, sample);
         } finally {
             System.setOut(out);
             removeTree(work);
@@ -53,9 +57,12 @@ final class StartupTraining {
         out.println("startup training: commands ran, " + loaded + " project classes loaded");
     }
 
-    private static void runCommands(Path work) throws IOException {
+    private static void runCommands(Path work, Optional<Path> sample) throws IOException {
         Path tree = work.resolve("tree");
         writeTree(tree);
+        if (sample.isPresent()) {
+            writeAptSystem(tree, sample.get());
+        }
         String repo = "--repo=" + work.resolve("repo");
         String archive = "--repo=" + work.resolve("archive");
         String sysroot = "--sysroot=" + work.resolve("sysroot");
@@ -85,6 +92,15 @@ final class StartupTraining {
         run("ostree", "--repo=" + work.resolve("sysroot/ostree/repo"), "pull-local", work.resolve("repo").toString(), "training");
         run("ostree", "admin", sysroot, "deploy", "--os=training", "training");
         run("ostree", "admin", sysroot, "status");
+        if (sample.isPresent()) {
+            // A layering as far as it goes without root and a sandbox: the sources verified, the base's packages read,
+            // the solver run, the packages fetched and checked (~300 classes, lambda forms mostly, otherwise made at
+            // every install). In this process, not through a build machine's own apt-ostreed.
+            run("install", "--direct", "--dry-run", SAMPLE_TOOL, sysroot);
+            run("install", "--direct", "--download-only", SAMPLE_TOOL, sysroot);
+            run("status", "--direct", sysroot);
+            run("status", "--direct", "--json", sysroot);
+        }
         run("ostree", "admin", sysroot, "cleanup");
         for (String group : List.of("ostree", "deb", "ex", "compose")) {
             run(group, "--help");
@@ -122,6 +138,30 @@ final class StartupTraining {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("startup training: signing with the JDK's providers failed", e);
         }
+    }
+
+    /** What the tree's APT source offers: fixtures' SampleRepository (its TOOL, in its SUITE). */
+    private static final String SAMPLE_TOOL = "sample-tool";
+    private static final String SAMPLE_SUITE = "sample";
+
+    /**
+     * Makes the tree a Debian system to layer onto: a dpkg database with dpkg and libc6 (the sample's dependencies
+     * outside itself) and the sample repository as its APT source, signed by its key.
+     */
+    private static void writeAptSystem(Path tree, Path sample) throws IOException {
+        Path dpkg = Files.createDirectories(tree.resolve("usr/lib/sysimage/dpkg"));
+        StringBuilder status = new StringBuilder();
+        for (String name : List.of("dpkg", "libc6")) {
+            status.append("Package: ").append(name).append("\nStatus: install ok installed\nPriority: required\nMaintainer: training\n"
+                    + "Architecture: amd64\nVersion: 2.41-12\nDescription: training\n\n");
+        }
+        Files.writeString(dpkg.resolve("status"), status);
+        Path apt = tree.resolve("usr/etc/apt");
+        Files.createDirectories(apt.resolve("keyrings"));
+        Files.createDirectories(apt.resolve("sources.list.d"));
+        Files.copy(sample.resolve("key.gpg"), apt.resolve("keyrings/training.gpg"));
+        Files.writeString(apt.resolve("sources.list.d/training.sources"), "Types: deb\nURIs: file:" + sample.resolve("repository")
+                + "\nSuites: " + SAMPLE_SUITE + "\nComponents: main\nSigned-By: /etc/apt/keyrings/training.gpg\n");
     }
 
     private static void run(String... args) {
