@@ -48,6 +48,7 @@ final class MaintainerScripts {
         Path staged = Files.createDirectories(sandbox.runDirectory().resolve("control"));
         Path infoDir = root.resolve(DpkgDatabase.ADMIN_DIR).resolve("info");
         StringBuilder script = new StringBuilder("ci=/" + DpkgDatabase.ADMIN_DIR + "/tmp.ci\n");
+        boolean preinsts = false;
         for (Paragraph p : installOrder(stanzas)) {
             String name = p.require("Package");
             String arch = p.require("Architecture");
@@ -55,6 +56,7 @@ final class MaintainerScripts {
             if (!Files.isRegularFile(infoDir.resolve(info + ".preinst"))) {
                 continue;
             }
+            preinsts = true;
             Path ci = Files.createDirectory(staged.resolve(info));
             copyControlFiles(infoDir, info, ci);
             Files.writeString(ci.resolve("control"), Deb822Writer.toText(List.of(p.without("Status").without("Conffiles"))) + "\n");
@@ -66,7 +68,9 @@ final class MaintainerScripts {
                     .append(env).append("\"$ci/preinst\" ").append(p.valueOrNull("Config-Version") == null ? "install"
                             : "upgrade '" + p.valueOrNull("Config-Version") + "'").append('\n');
         }
-        script.append("rm -rf \"$ci\"\n");
+        if (preinsts) {
+            script.append("rm -rf \"$ci\"\n");
+        }
         script.append("dpkg --configure -a\n");
         Sandbox.Result result = sandbox.run(script.toString(), Map.of());
         if (!hadPolicy) {
