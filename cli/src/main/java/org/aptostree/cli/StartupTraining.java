@@ -94,8 +94,8 @@ final class StartupTraining {
         run("ostree", "admin", sysroot, "status");
         if (sample.isPresent()) {
             // A layering as far as it goes without root and a sandbox: the sources verified, the base's packages read,
-            // the solver run, the packages fetched and checked (~300 classes, lambda forms mostly, otherwise made at
-            // every install). In this process, not through a build machine's own apt-ostreed.
+            // the solver run, the packages fetched and checked (~150 classes, lambda forms and lambdas mostly,
+            // otherwise made at every install). In this process, not through a build machine's own apt-ostreed.
             run("install", "--direct", "--dry-run", SAMPLE_TOOL, sysroot);
             run("install", "--direct", "--download-only", SAMPLE_TOOL, sysroot);
             run("status", "--direct", sysroot);

@@ -28,7 +28,6 @@ import org.aptostree.deb.control.Paragraph;
 public record Release(Paragraph paragraph, Instant date, Instant validUntil, List<String> architectures,
                       List<String> components, boolean acquireByHash, Map<String, IndexFile> files) {
 
-
     /** Copies the collections. */
     public Release {
         architectures = List.copyOf(architectures);
