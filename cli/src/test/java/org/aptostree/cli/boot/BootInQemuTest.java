@@ -247,9 +247,9 @@ class BootInQemuTest {
         Attempt last = first;
         if (!first.reported()) {
             Path kept = run.resolve(name + ".console.1");
-            Files.move(run.resolve(name + ".console"), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(kept, first.console());
             System.out.println(name + ": no report (" + first.ending() + "), booting again; the console is in " + kept + ":\n"
-                    + tail(first.console(), 40));
+                    + first.out() + "\n" + tail(first.console(), 40));
             timings.add(name + ": first boot gave no report (" + first.ending() + ")");
             last = attempt(name, scriptArgs, kargs);
         }
