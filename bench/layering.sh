@@ -8,7 +8,7 @@
 # so every run does the same work from the same state. Ours runs twice per round: in a process of its own (direct mode,
 # as without a daemon), and through an apt-ostreed already running on a private system bus (as on a host, where the CLI
 # is the daemon's client; its JVM is warm from the rounds before, which the C tools have no need of). The three take
-# turns run by run; medians and the ratios are printed (also against the C tools without the scratch tree's removal),
+# turns run by run, each round starting with the next of them; medians and the ratios are printed (also against the C tools without the scratch tree's removal),
 # and the objects the layered commit added.
 # A failed run stops the benchmark. Needs ../shared/data (the trixie minbase pool) or the test data fetched by the
 # tests into target/test-data, the network once (to fetch less and verify it against trixie's InRelease), and
@@ -134,11 +134,19 @@ ours >>"$work/log" 2>&1; added=$(( $(objects "$work/ours") - before )); ours_res
 ours_daemon >>"$work/log" 2>&1; ours_reset
 theirs_scratch; theirs >>"$work/log" 2>&1; theirs_scratch; theirs_reset
 : > "$work/ours.times"; : > "$work/ours-daemon.times"; : > "$work/theirs.times"; : > "$work/theirs-build.times"
-for ((i = 1; i <= runs; i++)); do
+time_theirs() {
   rest; build=$(seconds theirs); scratch=$(seconds theirs_scratch)
   echo "$build" >> "$work/theirs-build.times"; echo "$build + $scratch" | bc >> "$work/theirs.times"; theirs_reset
-  rest; seconds ours >> "$work/ours.times"; ours_reset
-  rest; seconds ours_daemon >> "$work/ours-daemon.times"; ours_reset
+}
+time_ours() { rest; seconds ours >> "$work/ours.times"; ours_reset; }
+time_ours_daemon() { rest; seconds ours_daemon >> "$work/ours-daemon.times"; ours_reset; }
+# Each round starts with the next side: a run's place in the round (after which side's reset and sync) moved medians by
+# ~5% in a fixed order.
+sides=(time_theirs time_ours time_ours_daemon)
+for ((i = 1; i <= runs; i++)); do
+  for ((j = 0; j < ${#sides[@]}; j++)); do
+    "${sides[$(( (i + j) % ${#sides[@]} ))]}"
+  done
 done
 t=$(median < "$work/theirs.times"); tb=$(median < "$work/theirs-build.times"); o=$(median < "$work/ours.times")
 od=$(median < "$work/ours-daemon.times")
