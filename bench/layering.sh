@@ -8,8 +8,8 @@
 # so every run does the same work from the same state. Ours runs twice per round: in a process of its own (direct mode,
 # as without a daemon), and through an apt-ostreed already running on a private system bus (as on a host, where the CLI
 # is the daemon's client; its JVM is warm from the rounds before, which the C tools have no need of). The three take
-# turns run by run, each round starting with the next of them; medians and the ratios are printed (also against the C tools without the scratch tree's removal),
-# and the objects the layered commit added.
+# turns run by run, each round starting with the next of them; medians and the ratios are printed (also against the C
+# tools without the scratch tree's removal), and the objects the layered commit added.
 # A failed run stops the benchmark. Needs ../shared/data (the trixie minbase pool) or the test data fetched by the
 # tests into target/test-data, the network once (to fetch less and verify it against trixie's InRelease), and
 # apt-ftparchive (apt-utils) for the local repository's Release, dbus-daemon and gdbus (libglib2.0-bin).
