@@ -85,10 +85,25 @@ public enum Compression {
     }
 
     /**
-     * The decompressed content of a file, decoded ahead of the reader: an xz file of several blocks is decoded
-     * on all cores at once, anything else on one thread ahead (see {@link #decompressAhead}).
+     * Compressed files up to this size are decoded by the reader itself: a thread ahead of it costs more to start and
+     * feed than decoding them takes (a layering's own repository has indexes of a few hundred bytes).
+     */
+    private static final long INLINE_LIMIT = 64 * 1024;
+
+    /**
+     * The decompressed content of a file, decoded ahead of the reader unless the file is small: an xz file of several
+     * blocks is decoded on all cores at once, anything else on one thread ahead (see {@link #decompressAhead}).
      */
     public InputStream decompressFile(Path file) throws IOException {
+        if (this != NONE && Files.size(file) <= INLINE_LIMIT) {
+            InputStream raw = Files.newInputStream(file);
+            try {
+                return decompress(raw);
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        }
         if (this == XZ) {
             InputStream parallel = XzBlockStream.open(file);
             if (parallel != null) {

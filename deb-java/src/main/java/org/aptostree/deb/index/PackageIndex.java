@@ -59,8 +59,8 @@ public final class PackageIndex {
             }
             c = Compression.detect(head, n);
         }
-        if (c == Compression.XZ) {
-            // A file can be decoded block by block on every core.
+        if (c != Compression.NONE) {
+            // A file can be decoded block by block on every core (xz), or inline when it is small.
             try (InputStream decoded = c.decompressFile(file)) {
                 parse(decoded, consumer);
             }
