@@ -1,5 +1,7 @@
 package org.aptostree.solver;
 
+import java.util.Objects;
+
 import org.aptostree.deb.control.Paragraph;
 
 /**
@@ -29,6 +31,21 @@ public record IndexRelease(String archive, String codename, String version, Stri
     /** The dpkg status file as apt sees it: archive and component {@code now}, no Release file, no site. */
     public static final IndexRelease STATUS = new IndexRelease("now", null, null, "now", null, null, null, null,
             false, false);
+
+    // Written out, as in the other records a layering compares: a record's generated equals and hashCode are linked
+    // through invokedynamic at their first call, which costs a short command milliseconds each (JDK 17).
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof IndexRelease r && Objects.equals(archive, r.archive) && Objects.equals(codename, r.codename)
+                && Objects.equals(version, r.version) && Objects.equals(component, r.component) && Objects.equals(origin, r.origin)
+                && Objects.equals(label, r.label) && Objects.equals(architecture, r.architecture) && Objects.equals(site, r.site)
+                && notAutomatic == r.notAutomatic && butAutomaticUpgrades == r.butAutomaticUpgrades;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(archive, codename, version, component, origin, label, architecture, site, notAutomatic, butAutomaticUpgrades);
+    }
 
     /**
      * The attributes of a Release (or InRelease) stanza for one of its indexes.

@@ -34,6 +34,21 @@ public record Origin(Optional<String> refspec, Optional<String> containerImageRe
         overrideReplaceLocal = Collections.unmodifiableSortedMap(new TreeMap<>(overrideReplaceLocal));
     }
 
+    // Written out, as in the other records a layering compares: a record's generated equals and hashCode are linked
+    // through invokedynamic at their first call, which costs a short command milliseconds each (JDK 17).
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Origin o && refspec.equals(o.refspec) && containerImageReference.equals(o.containerImageReference)
+                && requested.equals(o.requested) && requestedLocal.equals(o.requestedLocal) && overrideRemove.equals(o.overrideRemove)
+                && overrideReplaceLocal.equals(o.overrideReplaceLocal) && otherKeys.equals(o.otherKeys);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(refspec, containerImageReference, requested, requestedLocal, overrideRemove, overrideReplaceLocal,
+                otherKeys);
+    }
+
     /** An origin following {@code refspec}, with nothing layered. */
     public static Origin of(String refspec) {
         return new Origin(Optional.of(refspec), Optional.empty(), new TreeSet<>(), new TreeMap<>(), new TreeSet<>(), new TreeMap<>(), "");
