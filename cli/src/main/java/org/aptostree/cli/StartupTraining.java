@@ -101,9 +101,15 @@ final class StartupTraining {
             run("install", "--direct", "--dry-run", SAMPLE_TOOL, sysroot);
             run("install", "--direct", "--download-only", SAMPLE_TOOL, sysroot);
             if (sandboxed) {
-                run("install", "--direct", SAMPLE_TOOL, sysroot);
-                run("status", "--direct", sysroot);
-                run("uninstall", "--direct", SAMPLE_TOOL, sysroot);
+                try {
+                    run("install", "--direct", SAMPLE_TOOL, sysroot);
+                    run("status", "--direct", sysroot);
+                    run("uninstall", "--direct", SAMPLE_TOOL, sysroot);
+                } catch (IllegalStateException e) {
+                    // A machine whose bubblewrap cannot make namespaces (a container without the privilege) still
+                    // builds; its archive covers the layering as far as the sandbox, and the tests check the rest.
+                    System.err.println("warning: " + e.getMessage() + "; the archive covers less of a layering");
+                }
             }
             run("status", "--direct", sysroot);
             run("status", "--direct", "--json", sysroot);
