@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
@@ -188,7 +189,6 @@ final class StartupTraining {
             return false;
         }
         Path shell = Path.of("/bin/sh").toRealPath();
-        List<Path> libraries = new java.util.ArrayList<>();
         Process ldd = new ProcessBuilder("ldd", shell.toString()).redirectErrorStream(true).start();
         String listing = new String(ldd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
@@ -199,23 +199,19 @@ final class StartupTraining {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        for (String line : listing.split("\n")) {
-            for (String word : line.trim().split("\\s+")) {
-                if (word.startsWith("/")) {
-                    libraries.add(Path.of(word));
-                }
-            }
-        }
         Path usr = tree.resolve("usr");
-        for (Path library : libraries) {
+        for (String word : listing.trim().split("\\s+")) {
+            if (!word.startsWith("/")) {
+                continue;
+            }
             // Merged /usr: /lib64/ld-linux-x86-64.so.2 is usr/lib64/ld-linux-x86-64.so.2, reached by the link lib64.
-            String path = library.toString();
-            Path target = path.startsWith("/usr/") ? tree.resolve(path.substring(1)) : usr.resolve(path.substring(1));
+            boolean underUsr = word.startsWith("/usr/");
+            Path target = tree.resolve(underUsr ? word.substring(1) : "usr" + word);
             Files.createDirectories(target.getParent());
-            Files.copy(library, target, StandardCopyOption.REPLACE_EXISTING);
-            String top = path.startsWith("/usr/") ? null : path.substring(1, path.indexOf('/', 1));
-            if (top != null && !Files.exists(tree.resolve(top), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                Files.createSymbolicLink(tree.resolve(top), Path.of("usr/" + top));
+            Files.copy(Path.of(word), target, StandardCopyOption.REPLACE_EXISTING);
+            Path top = tree.resolve(word.substring(1, word.indexOf('/', 1)));
+            if (!underUsr && !Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(top, Path.of("usr").resolve(top.getFileName()));
             }
         }
         Files.copy(shell, usr.resolve("bin/sh"));

@@ -95,16 +95,8 @@ public enum Compression {
      * blocks is decoded on all cores at once, anything else on one thread ahead (see {@link #decompressAhead}).
      */
     public InputStream decompressFile(Path file) throws IOException {
-        if (this != NONE && Files.size(file) <= INLINE_LIMIT) {
-            InputStream raw = Files.newInputStream(file);
-            try {
-                return decompress(raw);
-            } catch (IOException | RuntimeException e) {
-                raw.close();
-                throw e;
-            }
-        }
-        if (this == XZ) {
+        boolean small = this != NONE && Files.size(file) <= INLINE_LIMIT;
+        if (this == XZ && !small) {
             InputStream parallel = XzBlockStream.open(file);
             if (parallel != null) {
                 return parallel;
@@ -112,7 +104,7 @@ public enum Compression {
         }
         InputStream raw = Files.newInputStream(file);
         try {
-            return this == NONE ? raw : decompressAhead(raw);
+            return this == NONE ? raw : small ? decompress(raw) : decompressAhead(raw);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
