@@ -76,23 +76,12 @@ final class BuildRoot implements Closeable {
             }
             checkout.checkout(commit, b.root);
             OstreeLayout.restoreWorkingLayout(b.root, b.owners);
-            b.database = DpkgDatabase.open(b.root, false).readFileLists(privileged ? path -> mayBeDirectory(index, path) : path -> true);
+            b.database = DpkgDatabase.open(b.root, false).readFileLists();
             return b;
         } catch (IOException | OstreeFormatException | RuntimeException e) {
             b.close();
             throw e;
         }
-    }
-
-    /**
-     * Whether {@code path} of the working layout can be a directory: the checkout made every directory but /var's
-     * (from the tree's tmpfiles.d lines), and made /etc's under /usr/etc.
-     */
-    private static boolean mayBeDirectory(CheckoutIndex index, String path) {
-        if (path.equals("/var") || path.startsWith("/var/")) {
-            return true;
-        }
-        return index.madeDirectory(path.equals("/etc") || path.startsWith("/etc/") ? "/usr" + path : path);
     }
 
     private static boolean isRoot() {

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 import org.aptostree.deb.DebFormatException;
 import org.aptostree.deb.archive.ControlArchive;
@@ -133,13 +132,10 @@ public final class DpkgDatabase {
 
     /**
      * Reads every package's file list now, which the first unpack or removal would do otherwise: for a caller that
-     * opens the database ahead of its changes, on a thread with time to spare. Paths for which {@code mayBeDirectory}
-     * is false (the caller knows the tree) are taken for files without a look at the disk.
+     * opens the database ahead of its changes, on a thread with time to spare.
      */
-    public DpkgDatabase readFileLists(Predicate<String> mayBeDirectory) throws IOException {
-        if (owners == null) {
-            owners = fileOwners(mayBeDirectory);
-        }
+    public DpkgDatabase readFileLists() throws IOException {
+        owners();
         return this;
     }
 
@@ -205,19 +201,19 @@ public final class DpkgDatabase {
         }
     }
 
-    /** The owners of every listed path, read from {@code info/*.list} when first needed. */
+    /**
+     * The last package to list each path, read from {@code info/*.list} when first needed. Directories are in it too,
+     * though packages share them and none owns one: each use looks at the disk for the paths it touches, where telling
+     * them apart here would look at every directory of the tree.
+     */
     private Map<String, String> owners() throws IOException {
         if (owners == null) {
-            owners = fileOwners(path -> true);
+            owners = listedPaths();
         }
         return owners;
     }
 
-    /**
-     * The last package to list a path owns it; directories, which packages share, belong to no one. Each path that
-     * may be a directory is looked at on the disk once (directories are listed by many packages), on all cores.
-     */
-    private Map<String, String> fileOwners(Predicate<String> mayBeDirectory) throws IOException {
+    private Map<String, String> listedPaths() throws IOException {
         Map<String, String> listed = new HashMap<>();
         for (Paragraph p : status.values()) {
             Path list = admin.resolve("info").resolve(infoName(p) + ".list");
@@ -231,10 +227,6 @@ public final class DpkgDatabase {
                 }
             }
         }
-        Set<String> directories = listed.keySet().parallelStream()
-                .filter(line -> mayBeDirectory.test(line) && Files.isDirectory(root.resolve(line.substring(1)), LinkOption.NOFOLLOW_LINKS))
-                .collect(java.util.stream.Collectors.toSet());
-        listed.keySet().removeAll(directories);
         return listed;
     }
 
@@ -316,7 +308,8 @@ public final class DpkgDatabase {
             String absolute = path.isRoot() ? "/." : "/" + path;
             if (e.type() != TarEntry.Type.DIRECTORY) {
                 String owner = owners.get(absolute);
-                if (owner != null && !owner.equals(name) && !forceOverwrite && !replacesPackage(replaces, owner)) {
+                if (owner != null && !owner.equals(name) && !forceOverwrite && !replacesPackage(replaces, owner)
+                        && !Files.isDirectory(root.resolve(path.toString()), LinkOption.NOFOLLOW_LINKS)) {
                     throw new FileConflictException(absolute, name, owner);
                 }
                 owners.put(absolute, name);

@@ -326,8 +326,7 @@ public final class Checkout {
         for (DirTree.DirEntry d : tree.dirs()) {
             Path target = dest.resolve(d.name());
             String childPath = prefix + d.name();
-            if (existing.contains(d.name()) && unchanged != null
-                    && unchanged.subtree(childPath).equals(Optional.of(new CheckoutIndex.Subtree(d.tree(), d.meta())))) {
+            if (existing.contains(d.name()) && unchanged != null && unchanged.isSubtree(childPath, d.tree(), d.meta())) {
                 continue;
             }
             if (existing.contains(d.name()) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
