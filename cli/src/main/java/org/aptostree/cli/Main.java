@@ -3,10 +3,12 @@ package org.aptostree.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.aptostree.cli.deb.DebCommand;
@@ -38,6 +40,11 @@ public final class Main implements Runnable {
         GROUPS.put("deb", new Group(DebCommand::new, List.of(), Map.of()));
         GROUPS.put("ex", new Group(ExCommand::new, List.of(), Map.of()));
         GROUPS.put("compose", new Group(org.aptostree.cli.compose.ComposeCommand::new, List.of(), Map.of()));
+    }
+
+    /** The command groups' names; every other verb is a system verb (the launcher maps their archives by that). */
+    static Set<String> groupNames() {
+        return Collections.unmodifiableSet(GROUPS.keySet());
     }
 
     /** Top-level system verbs (status, rollback, ...), registered like the groups' verbs: only the one named. */

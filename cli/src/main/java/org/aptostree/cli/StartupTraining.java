@@ -22,15 +22,21 @@ import java.util.zip.ZipOutputStream;
 import java.util.stream.Stream;
 
 /**
- * The workload the build runs once, under {@code -XX:ArchiveClassesAtExit}, to make the class-data-sharing
- * archive the launcher maps at every start. A command then finds its classes parsed and verified already
- * instead of reading them from the jars. The archive holds what this run loads: the classes of the common
- * repository and deployment commands and of a package layering as they really run (JDK classes included), and
- * every class of the command-line jar and of the D-Bus client, which the workload cannot run (see
- * {@link #preloadProjectClasses}).
+ * The workload the build runs, under {@code -XX:ArchiveClassesAtExit}, to make the class-data-sharing archives
+ * the launcher maps at every start. A command then finds its classes parsed and verified already instead of
+ * reading them from the jars. An archive holds what its run loads (JDK classes included), and the classes that
+ * run cannot reach (see {@link #preloadProjectClasses}). There are two:
+ * <ul>
+ * <li>the system verbs' ({@code --system}): the rpm-ostree verbs as a layering, a status and an uninstall run
+ * them, and the D-Bus client, whose daemon the training has none of;
+ * <li>the other commands': the repository and deployment commands, the groups' help and the system verbs too
+ * (with JSON output, which loads Jackson's databind), and every class of the command-line jar.
+ * </ul>
+ * The JVM relocates the whole archive it maps at every start, so a layering is faster with an archive of its own,
+ * two thirds of the size of one for every command (13 MB against 21 MB: an install of less took 43 ms less).
  *
- * <p>Usage: {@code StartupTraining WORKDIR [SAMPLE]}: WORKDIR is deleted and recreated; SAMPLE, when given, is
- * where fixtures' {@code SampleRepository} wrote a signed APT repository ({@code repository/}) and its key
+ * <p>Usage: {@code StartupTraining [--system] WORKDIR [SAMPLE]}: WORKDIR is deleted and recreated; SAMPLE, when
+ * given, is where fixtures' {@code SampleRepository} wrote a signed APT repository ({@code repository/}) and its key
  * ({@code key.gpg}), which the training's deployment lists as its APT source, to resolve and download a layering from.
  */
 final class StartupTraining {
@@ -42,22 +48,24 @@ final class StartupTraining {
             unsignJars(Path.of(args[1]));
             return;
         }
-        Path work = Path.of(args[0]).toAbsolutePath();
-        Optional<Path> sample = args.length > 1 ? Optional.of(Path.of(args[1]).toAbsolutePath()) : Optional.empty();
+        boolean system = args.length > 0 && args[0].equals("--system");
+        int first = system ? 1 : 0;
+        Path work = Path.of(args[first]).toAbsolutePath();
+        Optional<Path> sample = args.length > first + 1 ? Optional.of(Path.of(args[first + 1]).toAbsolutePath()) : Optional.empty();
         removeTree(work);
         PrintStream out = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
         try {
-            runCommands(work, sample);
+            runCommands(work, sample, system);
         } finally {
             System.setOut(out);
             removeTree(work);
         }
-        int loaded = preloadProjectClasses();
-        out.println("startup training: commands ran, " + loaded + " project classes loaded");
+        int loaded = preloadProjectClasses(system);
+        out.println("startup training" + (system ? " of the system verbs" : "") + ": commands ran, " + loaded + " project classes loaded");
     }
 
-    private static void runCommands(Path work, Optional<Path> sample) throws IOException {
+    private static void runCommands(Path work, Optional<Path> sample, boolean systemOnly) throws IOException {
         Path tree = work.resolve("tree");
         writeTree(tree);
         boolean sandboxed = false;
@@ -71,6 +79,37 @@ final class StartupTraining {
         run("ostree", repo, "init", "--mode=bare-user");
         run("ostree", repo, "commit", "-b", "training", "--tree=dir=" + tree, "-s", "training",
                 "--add-metadata-string=version=1", "--timestamp=@0");
+        if (!systemOnly) {
+            runRepositoryCommands(work, repo, archive);
+        }
+        run("ostree", "admin", "init-fs", "--modern", work.resolve("sysroot").toString());
+        run("ostree", "admin", sysroot, "os-init", "training");
+        run("ostree", "--repo=" + work.resolve("sysroot/ostree/repo"), "pull-local", work.resolve("repo").toString(), "training");
+        run("ostree", "admin", sysroot, "deploy", "--os=training", "training");
+        if (!systemOnly) {
+            run("ostree", "admin", sysroot, "status");
+        }
+        if (sample.isPresent()) {
+            runSystemVerbs(sysroot, sandboxed);
+            if (!systemOnly) {
+                // JSON output maps the general archive: Jackson's ObjectMapper is ~370 classes (~5 MB of archive).
+                run("status", "--direct", "--json", sysroot);
+            }
+        }
+        if (!systemOnly) {
+            run("ostree", "admin", sysroot, "cleanup");
+            for (String group : Main.groupNames()) {
+                run(group, "--help");
+            }
+            // The start-up line of bench/daemon.sh's split: without it, its classes came from the jars and it ran
+            // longer than a whole daemon-ping.
+            run("--version");
+        }
+        checkSignatures();
+    }
+
+    /** The repository commands: reading, checking out, pruning, and the container verbs. */
+    private static void runRepositoryCommands(Path work, String repo, String archive) {
         run("ostree", repo, "ls", "-R", "training");
         run("ostree", repo, "show", "training");
         run("ostree", repo, "log", "training");
@@ -89,40 +128,28 @@ final class StartupTraining {
         run("ostree", archive, "init", "--mode=archive");
         run("ostree", archive, "pull-local", work.resolve("repo").toString(), "training");
         run("ostree", archive, "checkout", "-U", "training", work.resolve("checkout-archive").toString());
-        run("ostree", "admin", "init-fs", "--modern", work.resolve("sysroot").toString());
-        run("ostree", "admin", sysroot, "os-init", "training");
-        run("ostree", "--repo=" + work.resolve("sysroot/ostree/repo"), "pull-local", work.resolve("repo").toString(), "training");
-        run("ostree", "admin", sysroot, "deploy", "--os=training", "training");
-        run("ostree", "admin", sysroot, "status");
-        if (sample.isPresent()) {
-            // A layering: the sources verified, the base's packages read, the solver run, the packages fetched and
-            // checked; then, as root with a sandbox, unpacked, configured, committed and deployed, and taken out again.
-            // An install of less then loads 79 classes outside the archive (lambda forms and proxies mostly), against
-            // ~300 with no layering trained. In this process, not through a build machine's own apt-ostreed.
-            run("install", "--direct", "--dry-run", SAMPLE_TOOL, sysroot);
-            run("install", "--direct", "--download-only", SAMPLE_TOOL, sysroot);
-            if (sandboxed) {
-                try {
-                    run("install", "--direct", SAMPLE_TOOL, sysroot);
-                    run("status", "--direct", sysroot);
-                    run("uninstall", "--direct", SAMPLE_TOOL, sysroot);
-                } catch (IllegalStateException e) {
-                    // A machine whose bubblewrap cannot make namespaces (a container without the privilege) still
-                    // builds; its archive covers the layering as far as the sandbox, and the tests check the rest.
-                    System.err.println("warning: " + e.getMessage() + "; the archive covers less of a layering");
-                }
+    }
+
+    /** The system verbs on the training's deployment, as a host's admin runs them without apt-ostreed. */
+    private static void runSystemVerbs(String sysroot, boolean sandboxed) {
+        // A layering: the sources verified, the base's packages read, the solver run, the packages fetched and
+        // checked; then, as root with a sandbox, unpacked, configured, committed and deployed, and taken out again.
+        // An install of less then loads 79 classes outside the archive (lambda forms and proxies mostly), against
+        // ~300 with no layering trained. In this process, not through a build machine's own apt-ostreed.
+        run("install", "--direct", "--dry-run", SAMPLE_TOOL, sysroot);
+        run("install", "--direct", "--download-only", SAMPLE_TOOL, sysroot);
+        if (sandboxed) {
+            try {
+                run("install", "--direct", SAMPLE_TOOL, sysroot);
+                run("status", "--direct", sysroot);
+                run("uninstall", "--direct", SAMPLE_TOOL, sysroot);
+            } catch (IllegalStateException e) {
+                // A machine whose bubblewrap cannot make namespaces (a container without the privilege) still
+                // builds; its archive covers the layering as far as the sandbox, and the tests check the rest.
+                System.err.println("warning: " + e.getMessage() + "; the archive covers less of a layering");
             }
-            run("status", "--direct", sysroot);
-            run("status", "--direct", "--json", sysroot);
         }
-        run("ostree", "admin", sysroot, "cleanup");
-        for (String group : List.of("ostree", "deb", "ex", "compose")) {
-            run(group, "--help");
-        }
-        // The start-up line of bench/daemon.sh's split: without it, its classes came from the jars and it ran longer
-        // than a whole daemon-ping.
-        run("--version");
-        checkSignatures();
+        run("status", "--direct", sysroot);
     }
 
     /**
@@ -253,24 +280,32 @@ final class StartupTraining {
     }
 
     /**
-     * Loads (without initializing) every class of the launcher's jar, so that each verb's options and output are
-     * covered, and of dbus-java: the system verbs are apt-ostreed's clients, and the training has no bus to connect
-     * to. Not the other jars': their classes that the training does not load cost every command's start-up more (the
-     * JVM relocates the whole archive when it maps it, ~3 ms per MB) than the rare command that loads them gains.
+     * Loads (without initializing) the classes a run of the training cannot reach: dbus-java's and our D-Bus
+     * client's, since the system verbs are apt-ostreed's clients and the training has no bus to connect to; and the
+     * command-line jar's, so that each verb's options and output are covered (for the system verbs' archive, their
+     * own classes only). Not the other jars': their classes that the training does not load cost every command's
+     * start-up more (the JVM relocates the whole archive when it maps it) than the rare command that loads them gains.
      */
-    private static int preloadProjectClasses() throws IOException {
+    private static int preloadProjectClasses(boolean system) throws IOException {
         ClassLoader loader = StartupTraining.class.getClassLoader();
         int loaded = 0;
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
-            if (!name.equals("apt-ostree.jar") && !name.startsWith("dbus-java-") && !name.startsWith("slf4j-api-")) {
+            String prefix;
+            if (name.startsWith("dbus-java-") || name.startsWith("slf4j-api-")) {
+                prefix = "";
+            } else if (name.equals("apt-ostree.jar")) {
+                prefix = system ? "org/aptostree/cli/system/" : "";
+            } else if (name.startsWith("daemon-")) {
+                prefix = "org/aptostree/daemon/dbus/";
+            } else {
                 continue;
             }
             try (JarFile jar = new JarFile(entry)) {
                 for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
                     String n = e.getName();
                     // Not a multi-release jar's classes for other Javas, under META-INF/versions.
-                    if (n.endsWith(".class") && !n.endsWith("module-info.class") && !n.startsWith("META-INF/")) {
+                    if (n.startsWith(prefix) && n.endsWith(".class") && !n.endsWith("module-info.class") && !n.startsWith("META-INF/")) {
                         try {
                             Class.forName(n.substring(0, n.length() - ".class".length()).replace('/', '.'), false, loader);
                             loaded++;

@@ -28,8 +28,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public record AutomaticUpdateRun(Instant time, String policy, boolean success, String message, Optional<String> availableCommit,
         List<String> availableUpdate) {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String FILE_NAME = "automatic-update.json";
+
+    /**
+     * Made when a record is first read or written: an ObjectMapper loads ~370 classes, which every {@code status}
+     * would otherwise pay for, with or without a record to read.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     public AutomaticUpdateRun {
         availableUpdate = List.copyOf(availableUpdate);
@@ -46,7 +53,7 @@ public record AutomaticUpdateRun(Instant time, String policy, boolean success, S
             return Optional.empty();
         }
         try {
-            JsonNode n = JSON.readTree(file.toFile());
+            JsonNode n = Json.MAPPER.readTree(file.toFile());
             List<String> lines = new ArrayList<>();
             n.path("available-update").forEach(l -> lines.add(l.asText()));
             String commit = n.path("available-commit").asText("");
@@ -62,7 +69,7 @@ public record AutomaticUpdateRun(Instant time, String policy, boolean success, S
     public void write(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling("." + FILE_NAME + ".tmp");
-        JSON.writeValue(tmp.toFile(), toMap());
+        Json.MAPPER.writeValue(tmp.toFile(), toMap());
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
