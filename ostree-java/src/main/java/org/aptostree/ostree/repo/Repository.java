@@ -5,14 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -375,18 +374,18 @@ public final class Repository {
     public List<ObjectName> listObjects() throws IOException {
         List<ObjectName> names = new ArrayList<>();
         Path objects = path.resolve("objects");
-        List<String> entries = new ArrayList<>();
         for (int i = 0; i < 256; i++) {
             String prefix = HexFormat.of().toHexDigits((byte) i);
-            entries.clear();
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(objects.resolve(prefix))) {
-                for (Path f : files) {
-                    entries.add(f.getFileName().toString());
+            Path dir = objects.resolve(prefix);
+            // Names only: a Path per entry costs a prune more than reading the directories does.
+            String[] entries = dir.toFile().list();
+            if (entries == null) {
+                if (Files.isDirectory(dir)) {
+                    throw new IOException("cannot list the objects in " + dir);
                 }
-            } catch (NoSuchFileException | NotDirectoryException e) {
                 continue;
             }
-            entries.sort(null);
+            Arrays.sort(entries);
             for (String name : entries) {
                 int dot = name.indexOf('.');
                 if (dot != 2 * ObjectId.LENGTH - 2) {
