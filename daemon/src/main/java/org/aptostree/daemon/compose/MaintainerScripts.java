@@ -64,7 +64,7 @@ final class MaintainerScripts {
             DpkgDatabase.maintainerScriptEnvironment(name, arch, "preinst")
                     .forEach((k, v) -> env.append(k).append("='").append(v).append("' "));
             script.append("echo 'Running preinst of ").append(name).append("'\n")
-                    .append("[ ! -e \"$ci\" ] && [ ! -L \"$ci\" ] || rm -rf \"$ci\"; cp -a /run/aptostree/control/'").append(info).append("' \"$ci\"\n")
+                    .append("if [ -e \"$ci\" ] || [ -L \"$ci\" ]; then rm -rf \"$ci\"; fi; cp -a /run/aptostree/control/'").append(info).append("' \"$ci\"\n")
                     .append(env).append("\"$ci/preinst\" ").append(p.valueOrNull("Config-Version") == null ? "install"
                             : "upgrade '" + p.valueOrNull("Config-Version") + "'").append('\n');
         }
