@@ -17,6 +17,7 @@ import org.aptostree.ostree.repo.CommitBuilder;
 import org.aptostree.ostree.repo.CommitModifier;
 import org.aptostree.ostree.repo.ObjectInserter;
 import org.aptostree.ostree.repo.Repository;
+import org.aptostree.ostree.repo.TempPaths;
 import org.aptostree.ostree.repo.TreeWriter;
 import org.aptostree.ostree.sysroot.Deployer;
 
@@ -51,7 +52,7 @@ final class BuildRoot implements Closeable {
 
     /** An empty tree in a new directory below {@code workDirectory}, for a compose. */
     static BuildRoot empty(Path workDirectory) throws IOException {
-        BuildRoot b = new BuildRoot(Files.createTempDirectory(Files.createDirectories(workDirectory), "compose-"),
+        BuildRoot b = new BuildRoot(TempPaths.createDirectory(Files.createDirectories(workDirectory), "compose-"),
                 Optional.empty(), null, false);
         Files.createDirectory(b.root);
         return b;
@@ -65,7 +66,7 @@ final class BuildRoot implements Closeable {
         boolean privileged = isRoot();
         CheckoutIndex index = new CheckoutIndex();
         Deployer.createTreeDirectory(workDirectory);
-        BuildRoot b = new BuildRoot(Files.createTempDirectory(workDirectory, "layer-"),
+        BuildRoot b = new BuildRoot(TempPaths.createDirectory(workDirectory, "layer-"),
                 Optional.of(new BaseTree(repo, commit)), privileged ? index : null, privileged);
         try {
             // Without root there is no overlay to shield linked objects from scripts, which would also change copies in
@@ -165,7 +166,7 @@ final class BuildRoot implements Closeable {
      * to a new directory beside the staging one, with the links to the base's objects it kept.
      */
     Deployer.PreparedTree takeTree() throws IOException {
-        Path kept = Files.createTempDirectory(staging.getParent(), "tree-");
+        Path kept = TempPaths.createDirectory(staging.getParent(), "tree-");
         Path tree = kept.resolve("root");
         Files.move(root, tree, StandardCopyOption.ATOMIC_MOVE);
         return new Deployer.PreparedTree(tree, index != null ? index : new CheckoutIndex());

@@ -23,7 +23,7 @@ public final class AtomicFile {
     }
 
     public static void write(Path target, byte[] content) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        Path tmp = TempPaths.createFile(target.getParent(), "." + target.getFileName() + "-", ".tmp");
         try {
             Files.write(tmp, content);
             Files.setPosixFilePermissions(tmp, MODE_0644);

@@ -135,7 +135,7 @@ public final class CheckoutIndex {
 
     /** The change time of a file made now in {@code root} (and removed). */
     private static FileTime stamp(Path root) throws IOException {
-        Path stamp = Files.createTempFile(root, ".checkout-index-", "");
+        Path stamp = TempPaths.createFile(root, ".checkout-index-", "");
         try {
             return (FileTime) Files.getAttribute(stamp, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
         } finally {
