@@ -534,7 +534,12 @@ class SysrootInteropTest {
                         throw new CompletionException(e);
                     }
                 });
-                Thread.sleep(500);
+                // The waiting thread may be slow to start on a loaded machine: wait for its notice, not a fixed time.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (notices.get() == 0 && !waiting.isDone() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(200);
                 assertFalse(waiting.isDone());
                 assertEquals(1, notices.get());
                 for (Socket c : clients) {
