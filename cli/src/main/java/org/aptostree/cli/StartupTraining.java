@@ -21,6 +21,8 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import java.util.stream.Stream;
 
+import org.aptostree.ostree.sysroot.EffectiveUser;
+
 /**
  * The workload the build runs, under {@code -XX:ArchiveClassesAtExit}, to make the class-data-sharing archives
  * the launcher maps at every start. A command then finds its classes parsed and verified already instead of
@@ -212,7 +214,7 @@ final class StartupTraining {
      * deployment. Returns whether it did.
      */
     private static boolean writeShell(Path tree) throws IOException {
-        if (!"root".equals(System.getProperty("user.name")) || !onPath("bwrap")) {
+        if (!EffectiveUser.isRoot() || !onPath("bwrap")) {
             return false;
         }
         Path shell = Path.of("/bin/sh").toRealPath();

@@ -15,6 +15,7 @@ import org.aptostree.ostree.container.ImageStore;
 import org.aptostree.ostree.container.OstreeImageReference;
 import org.aptostree.ostree.repo.RepoMode;
 import org.aptostree.ostree.repo.Repository;
+import org.aptostree.ostree.sysroot.EffectiveUser;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,7 +63,7 @@ final class ContainerLintCommand implements Callable<Integer> {
             Path scratch = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "apt-ostree-lint");
             try {
                 // Without root, an archive repository needs nothing of the file system (bare-user needs user xattrs).
-                boolean root = "root".equals(System.getProperty("user.name"));
+                boolean root = EffectiveUser.isRoot();
                 Repository repo = Repository.init(scratch.resolve("repo"), root ? RepoMode.BARE_USER : RepoMode.ARCHIVE);
                 repo.config().set("core", "fsync", "false");
                 repo.writeConfig();

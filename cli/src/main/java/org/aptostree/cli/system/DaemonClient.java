@@ -20,6 +20,7 @@ import org.aptostree.daemon.dbus.BusException;
 import org.aptostree.daemon.dbus.Values;
 import org.aptostree.daemon.transaction.TransactionListener;
 import org.aptostree.daemon.transaction.TransactionState;
+import org.aptostree.ostree.sysroot.EffectiveUser;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.Variant;
@@ -88,7 +89,7 @@ final class DaemonClient implements AutoCloseable {
             reason = e.getMessage();
             why = FALLBACK;
         }
-        if (mutating && !isRoot()) {
+        if (mutating && !EffectiveUser.isRoot()) {
             throw new ExitCodeException(1, "apt-ostreed cannot do this (" + reason + "), and changing the system without it needs root");
         }
         System.err.println(why);
@@ -179,14 +180,6 @@ final class DaemonClient implements AutoCloseable {
 
         Unavailable(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    static boolean isRoot() {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
         }
     }
 

@@ -20,6 +20,7 @@ import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.TempPaths;
 import org.aptostree.ostree.repo.TreeWriter;
 import org.aptostree.ostree.sysroot.Deployer;
+import org.aptostree.ostree.sysroot.EffectiveUser;
 
 /**
  * The tree the pipeline's stages work on, in a staging directory that {@link #close} removes: the root packages
@@ -63,7 +64,7 @@ final class BuildRoot implements Closeable {
      * of the repository for the links), ready for packages and their scripts.
      */
     static BuildRoot fromCommit(Repository repo, ObjectId commit, Path workDirectory) throws IOException, OstreeFormatException {
-        boolean privileged = isRoot();
+        boolean privileged = EffectiveUser.isRoot();
         CheckoutIndex index = new CheckoutIndex();
         Deployer.createTreeDirectory(workDirectory);
         BuildRoot b = new BuildRoot(TempPaths.createDirectory(workDirectory, "layer-"),
@@ -83,10 +84,6 @@ final class BuildRoot implements Closeable {
             b.close();
             throw e;
         }
-    }
-
-    private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
     }
 
     Path root() {

@@ -260,7 +260,7 @@ public final class Deployer implements AutoCloseable {
             origin.removeGroup("libostree-transient");
         }
         try {
-            Checkout checkout = new Checkout(repo).userMode(!EtcMerge.isRoot());
+            Checkout checkout = new Checkout(repo).userMode(!EffectiveUser.isRoot());
             if (prepared.isPresent() && moved(prepared.get().dir(), deployDir)) {
                 checkout.reusing(prepared.get().index());
             }

@@ -173,7 +173,7 @@ public final class EtcMerge {
             return;
         }
         Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-        if (isRoot()) {
+        if (EffectiveUser.isRoot()) {
             Map<String, Object> a = Files.readAttributes(src, "unix:uid,gid", NOFOLLOW);
             Files.setAttribute(dst, "unix:uid", a.get("uid"), NOFOLLOW);
             Files.setAttribute(dst, "unix:gid", a.get("gid"), NOFOLLOW);
@@ -182,16 +182,11 @@ public final class EtcMerge {
 
     private static void copyMeta(Path src, Path dst) throws IOException {
         Map<String, Object> a = Files.readAttributes(src, "unix:mode,uid,gid", NOFOLLOW);
-        if (isRoot()) {
+        if (EffectiveUser.isRoot()) {
             Files.setAttribute(dst, "unix:uid", a.get("uid"), NOFOLLOW);
             Files.setAttribute(dst, "unix:gid", a.get("gid"), NOFOLLOW);
         }
         Files.setAttribute(dst, "unix:mode", ((Integer) a.get("mode")) & 07777, NOFOLLOW);
-    }
-
-    /** Owners can be set only as root; elsewhere copies keep the caller's, as {@code cp -a} does. */
-    static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
     }
 
     static void deleteRecursively(Path p) throws IOException {
