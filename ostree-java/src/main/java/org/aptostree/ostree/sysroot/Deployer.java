@@ -245,10 +245,12 @@ public final class Deployer implements AutoCloseable {
         Optional<EtcMerge.Diff> etc = Optional.empty();
         KernelFiles kernel;
         createTreeDirectory(deployDir.getParent(), DIR_0775);
-        // The boot checksum hashes the kernel and initramfs: done from the repository while the checkout runs.
+        // The boot checksum hashes the kernel and initramfs (unless a deployment boots the same ones): done from the
+        // repository while the checkout runs.
+        List<Deployment> deployed = sysroot.deployments();
         CompletableFuture<Optional<KernelFiles>> kernelSearch = CompletableFuture.supplyAsync(() -> {
             try {
-                return KernelFiles.findInCommit(repo, commitId);
+                return KernelFiles.findInCommit(repo, commitId, deployed);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } catch (OstreeFormatException e) {
@@ -381,7 +383,7 @@ public final class Deployer implements AutoCloseable {
         InodeFlags.setImmutable(deployDir, false);
         finalizeDeployment(sysroot, st.osname(), deployDir, merge, origin);
         Commit commit = sysroot.repo().readCommit(st.commit());
-        KernelFiles kernel = KernelFiles.find(deployDir)
+        KernelFiles kernel = KernelFiles.find(deployDir, st.bootChecksum())
                 .orElseThrow(() -> new IOException("staged deployment " + st.dirName() + " has no kernel"));
         Deployment fresh = new Deployment(st.osname(), st.commit(), st.deploySerial(), st.bootChecksum(), 0,
                 newBootEntry(deployDir, commit, kernel, new KernelArgs(st.kargs())), origin);

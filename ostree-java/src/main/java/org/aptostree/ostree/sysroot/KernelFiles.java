@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.aptostree.ostree.OstreeFormatException;
 import org.aptostree.ostree.object.DirTree;
 import org.aptostree.ostree.object.FileMode;
 import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.ObjectType;
 import org.aptostree.ostree.repo.ContentObject;
 import org.aptostree.ostree.repo.Repository;
 import org.aptostree.ostree.repo.TreeEntry;
@@ -38,9 +40,67 @@ public record KernelFiles(String version, String kernel, Optional<String> initra
         InputStream open(String path) throws IOException, OstreeFormatException;
     }
 
-    /** Finds the kernel of a checked-out tree; empty when it has none. */
+    /** Finds the kernel of a checked-out tree and hashes it; empty when it has none. */
     public static Optional<KernelFiles> find(Path deployment) throws IOException, OstreeFormatException {
-        return find(new Tree() {
+        Tree tree = directory(deployment);
+        Optional<Located> found = locate(tree);
+        return found.isPresent() ? Optional.of(found.get().withChecksum(checksum(tree, found.get()))) : Optional.empty();
+    }
+
+    /** Finds the kernel of a checked-out tree whose boot checksum is known (a staged deployment's), without hashing. */
+    public static Optional<KernelFiles> find(Path deployment, String bootChecksum) throws IOException, OstreeFormatException {
+        return locate(directory(deployment)).map(l -> l.withChecksum(l.namedChecksum().orElse(bootChecksum)));
+    }
+
+    /**
+     * Finds the kernel of a commit from the repository alone, so its checksum can be computed while the commit is
+     * still being checked out. When one of {@code deployed} boots the same kernel, initramfs and devicetree objects
+     * (a layering or an upgrade that kept the kernel), its boot checksum is theirs: the checksum is of those bytes,
+     * and hashing a real kernel and initramfs (tens of MB) would cost more than the rest of a layering.
+     */
+    public static Optional<KernelFiles> findInCommit(Repository repo, ObjectId commit, Collection<Deployment> deployed)
+            throws IOException, OstreeFormatException {
+        Tree tree = commitTree(repo, commit);
+        Optional<Located> found = locate(tree);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Located kernel = found.get();
+        if (kernel.namedChecksum().isPresent()) {
+            return Optional.of(kernel.withChecksum(kernel.namedChecksum().get()));
+        }
+        List<ObjectId> contents = contents(repo, commit, kernel);
+        for (Deployment d : deployed) {
+            if (!repo.has(d.commit(), ObjectType.COMMIT)) {
+                continue;
+            }
+            Optional<Located> theirs = locate(commitTree(repo, d.commit()));
+            if (theirs.isPresent() && theirs.get().namedChecksum().isEmpty() && contents(repo, d.commit(), theirs.get()).equals(contents)) {
+                return Optional.of(kernel.withChecksum(d.bootChecksum()));
+            }
+        }
+        return Optional.of(kernel.withChecksum(checksum(tree, kernel)));
+    }
+
+    /** The kernel files' paths before their checksum; a legacy layout names its checksum. */
+    private record Located(String version, String kernel, Optional<String> initramfs, Optional<String> devicetree,
+                           Optional<String> namedChecksum) {
+        /** The files the boot checksum covers, in the order it hashes them. */
+        List<String> parts() {
+            List<String> parts = new ArrayList<>();
+            parts.add(kernel);
+            initramfs.ifPresent(parts::add);
+            devicetree.ifPresent(parts::add);
+            return parts;
+        }
+
+        KernelFiles withChecksum(String bootChecksum) {
+            return new KernelFiles(version, kernel, initramfs, devicetree, bootChecksum);
+        }
+    }
+
+    private static Tree directory(Path deployment) {
+        return new Tree() {
             @Override
             public List<String> list(String dir) throws IOException {
                 List<String> names = new ArrayList<>();
@@ -63,15 +123,11 @@ public record KernelFiles(String version, String kernel, Optional<String> initra
             public InputStream open(String path) throws IOException {
                 return Files.newInputStream(deployment.resolve(path));
             }
-        });
+        };
     }
 
-    /**
-     * Finds the kernel of a commit from the repository alone, so its checksum can be computed while the commit is
-     * still being checked out.
-     */
-    public static Optional<KernelFiles> findInCommit(Repository repo, ObjectId commit) throws IOException, OstreeFormatException {
-        return find(new Tree() {
+    private static Tree commitTree(Repository repo, ObjectId commit) {
+        return new Tree() {
             @Override
             public List<String> list(String dir) throws IOException, OstreeFormatException {
                 Optional<TreeEntry> e = repo.lookup(commit, dir);
@@ -97,16 +153,25 @@ public record KernelFiles(String version, String kernel, Optional<String> initra
                 ContentObject c = repo.openContent(f.content());
                 return c.stream();
             }
-        });
+        };
     }
 
-    private static Optional<KernelFiles> find(Tree tree) throws IOException, OstreeFormatException {
+    /** The content objects of the files the boot checksum covers, in its order. */
+    private static List<ObjectId> contents(Repository repo, ObjectId commit, Located kernel) throws IOException, OstreeFormatException {
+        List<ObjectId> ids = new ArrayList<>();
+        for (String path : kernel.parts()) {
+            ids.add(((TreeEntry.File) repo.lookup(commit, path).orElseThrow()).content());
+        }
+        return ids;
+    }
+
+    private static Optional<Located> locate(Tree tree) throws IOException, OstreeFormatException {
         for (String kver : tree.list("usr/lib/modules")) {
             String dir = "usr/lib/modules/" + kver + "/";
             if (tree.isRegularFile(dir + "vmlinuz")) {
                 Optional<String> initramfs = firstRegular(tree, dir + "initramfs.img", dir + "initramfs");
                 Optional<String> dtb = firstRegular(tree, dir + "devicetree");
-                return Optional.of(new KernelFiles(kver, dir + "vmlinuz", initramfs, dtb, checksum(tree, dir + "vmlinuz", initramfs, dtb)));
+                return Optional.of(new Located(kver, dir + "vmlinuz", initramfs, dtb, Optional.empty()));
             }
         }
         for (String legacy : new String[] {"usr/lib/ostree-boot", "boot"}) {
@@ -120,7 +185,7 @@ public record KernelFiles(String version, String kernel, Optional<String> initra
                 String kver = name.substring("vmlinuz-".length(), dash);
                 Optional<String> initramfs = firstRegular(tree, legacy + "/initramfs-" + kver + ".img-" + csum,
                         legacy + "/initramfs-" + kver + "-" + csum);
-                return Optional.of(new KernelFiles(kver, path, initramfs, Optional.empty(), csum));
+                return Optional.of(new Located(kver, path, initramfs, Optional.empty(), Optional.of(csum)));
             }
         }
         return Optional.empty();
@@ -135,20 +200,18 @@ public record KernelFiles(String version, String kernel, Optional<String> initra
         return Optional.empty();
     }
 
-    private static String checksum(Tree tree, String kernel, Optional<String> initramfs, Optional<String> dtb)
-            throws IOException, OstreeFormatException {
+    private static String checksum(Tree tree, Located kernel) throws IOException, OstreeFormatException {
+        if (kernel.namedChecksum().isPresent()) {
+            return kernel.namedChecksum().get();
+        }
         MessageDigest d;
         try {
             d = MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        List<String> parts = new ArrayList<>();
-        parts.add(kernel);
-        initramfs.ifPresent(parts::add);
-        dtb.ifPresent(parts::add);
         byte[] buf = new byte[64 * 1024];
-        for (String p : parts) {
+        for (String p : kernel.parts()) {
             try (InputStream in = tree.open(p)) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
