@@ -13,7 +13,9 @@
 # A failed run stops the benchmark. Needs ../shared/data (the trixie minbase pool) or the test data fetched by the
 # tests into target/test-data, the network once (to fetch less and verify it against trixie's InRelease), and
 # apt-ftparchive (apt-utils) for the local repository's Release, dbus-daemon and gdbus (libglib2.0-bin).
-# Usage: [PAUSE=SECONDS] WORK=/var/tmp/bench-layering bash bench/layering.sh [RUNS]   (default 5)
+# The base's kernel and initramfs are stand-ins of a few bytes; with KERNEL_MB=N they weigh N MB together (random
+# bytes, an eighth of them the kernel), as a real pair does (Debian's: ~70 MB), in a WORK directory of their own.
+# Usage: [PAUSE=SECONDS] [KERNEL_MB=N] WORK=/var/tmp/bench-layering bash bench/layering.sh [RUNS]   (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$PWD
@@ -47,8 +49,15 @@ if [ ! -f "$work/ready" ]; then
     && gpg --homedir "$gpg_home" --batch --clearsign -o InRelease Release)
   sources="Types: deb\nURIs: file:/var/tmp/bench-repo\nSuites: ./\nSigned-By: /etc/apt/keyrings/bench.gpg\n"
   # The base: minbase and a stand-in kernel, in the sysroots of both sides.
-  printf 'ref: bench/base\nvariant: minbase\npackages: []\nallow-unbootable: true\npostprocess:\n  - |\n    mkdir -p /usr/lib/modules/0.0.0-standin\n    echo k > /usr/lib/modules/0.0.0-standin/vmlinuz\n    echo i > /usr/lib/modules/0.0.0-standin/initramfs.img\nsources: |\n  Types: deb\n  URIs: copy://%s\n  Suites: trixie\n  Components: main\n  Signed-By: %s\n' \
-    "$mirror" "$keyring" > "$work/base.yaml"
+  kernel_kib=$(( ${KERNEL_MB:-0} * 1024 / 8 )); initramfs_kib=$(( ${KERNEL_MB:-0} * 1024 - kernel_kib ))
+  if [ "$kernel_kib" = 0 ]; then
+    kernel='echo k > /usr/lib/modules/0.0.0-standin/vmlinuz'; initramfs='echo i > /usr/lib/modules/0.0.0-standin/initramfs.img'
+  else
+    kernel="head -c ${kernel_kib}K /dev/urandom > /usr/lib/modules/0.0.0-standin/vmlinuz"
+    initramfs="head -c ${initramfs_kib}K /dev/urandom > /usr/lib/modules/0.0.0-standin/initramfs.img"
+  fi
+  printf 'ref: bench/base\nvariant: minbase\npackages: []\nallow-unbootable: true\npostprocess:\n  - |\n    mkdir -p /usr/lib/modules/0.0.0-standin\n    %s\n    %s\nsources: |\n  Types: deb\n  URIs: copy://%s\n  Suites: trixie\n  Components: main\n  Signed-By: %s\n' \
+    "$kernel" "$initramfs" "$mirror" "$keyring" > "$work/base.yaml"
   $A ostree --repo="$work/composed" init --mode=bare-user
   $A compose tree "$work/base.yaml" --repo="$work/composed" --cachedir="$work/cache" --workdir="$work/tmp" >>"$work/log" 2>&1
   for side in ours theirs; do
