@@ -22,6 +22,7 @@ class DebianPackageTest {
     static {
         REQUIRED.put("/usr/bin/apt-ostree", "-rwxr-xr-x");
         REQUIRED.put("/usr/libexec/apt-ostreed", "-rwxr-xr-x");
+        REQUIRED.put("/usr/lib/apt-ostree/jvm-options.sh", "-rw-r--r--");
         REQUIRED.put("/usr/share/apt-ostree/cli.jar", "-rw-r--r--");
         REQUIRED.put("/usr/share/apt-ostree/daemon.jar", "-rw-r--r--");
         for (String unit : List.of("apt-ostreed.service", "apt-ostreed-automatic.service", "apt-ostreed-automatic.timer",
