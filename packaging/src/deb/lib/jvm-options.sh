@@ -45,14 +45,6 @@ cli_jvm_options() {
             case "$cpus" in
                 0|0-1|0,1) jit="$jit -XX:CICompilerCount=1" ;;
             esac
-            # The compiler thread runs ahead of the command's own threads: what it compiles late runs interpreted in
-            # the meantime (install less: 0.83 to 0.77 s). Nice values below 0 need root, so only for an effective uid 0.
-            while read -r key _ euid _; do
-                if [ "$key" = Uid: ]; then
-                    [ "$euid" = 0 ] && jit="$jit -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=-10"
-                    break
-                fi
-            done < /proc/self/status
             ;;
     esac
 }
