@@ -1,6 +1,6 @@
 # The JVM settings that the launchers share, sourced by apt-ostree and apt-ostreed (installed, from
-# /usr/lib/apt-ostree, and in the source tree). It sets the locale and the daemon's $mem; cli_jvm_options sets $jit
-# and $mem for a command line of the CLI.
+# /usr/lib/apt-ostree, and in the source tree). It sets the locale and $mem; cli_jvm_options sets $jit and $mem for a
+# command line of the CLI.
 
 # File names are bytes; a UTF-8 locale makes the JVM map them to and from strings without loss.
 case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
@@ -8,24 +8,18 @@ case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
     *) export LC_ALL=C.UTF-8 ;;
 esac
 
-# The daemon's heap lives as long as it does: transparent huge pages take a 512th of its page faults and TLB entries.
-# A short command touches each heap page once, and there huge pages cost more than they save: where the hypervisor
-# takes back free 2 MiB blocks (virtio-balloon's free page reporting), a huge page's first touch faults in the host too
-# (measured in a VM: 2.4 ms per MiB, against 0.32 with 4 KiB pages; install less went from 0.52 s to 0.45 s without
-# them). So $mem asks for them in the daemon alone, and only where the kernel offers them, since the JVM warns on
-# stdout where it does not.
+# No transparent huge pages, though they take a 512th of the page faults: each process here touches most of its heap
+# once, and where the hypervisor takes back free 2 MiB blocks (virtio-balloon's free page reporting), a huge page's
+# first touch faults in the host too. Measured in such a VM: 2.4 ms per MiB against 0.32 with 4 KiB pages; install
+# less took 0.45 s instead of 0.52 s, a compose of minbase 4.1-5.3 s instead of 5.0-5.8 s. The daemon exits when idle
+# (IdleExitTimeout) and starts afresh, so the same holds for it. $mem is for the heap settings of a command line.
 mem=
-read -r thp 2>/dev/null < /sys/kernel/mm/transparent_hugepage/enabled || thp=
-case "$thp" in
-    *"[always]"*|*"[madvise]"*) mem="-XX:+UseTransparentHugePages" ;;
-esac
 
 # JIT policy: C1 compiles everything at once; C2, which costs more CPU than short commands run, is kept for the
 # JDK's SHA-256 alone (its intrinsic is C2-only and hashes 3.5x faster) in the commands that hash every byte
 # (pulls, and the upgrades, rebases and deploys that pull, hash every object they fetch, and a new kernel and
 # initramfs for the boot checksum; container verbs hash every layer and object).
 cli_jvm_options() {
-    mem=
     case " $* " in
         *" commit "*|*" fsck "*|*" pull "*|*" pull-local "*|*" deploy "*|*" upgrade "*|*" rebase "*|*" finalize-staged "*|*" container "*)
             jit="-XX:+UseSerialGC -XX:Tier4InvocationThreshold=2000000 -XX:Tier4MinInvocationThreshold=2000000 -XX:Tier4CompileThreshold=2000000"
