@@ -107,12 +107,12 @@ public final class Checkout {
      * sticky bit, which the stored file lacks).
      */
     private boolean isEmpty(ObjectId id) throws IOException {
-        return objectStat(id).size() == 0;
+        return objectStat(id, repo.objectPath(id, ObjectType.FILE)).size() == 0;
     }
 
-    private FileStore.Stat objectStat(ObjectId id) throws IOException {
+    private static FileStore.Stat objectStat(ObjectId id, Path objectPath) throws IOException {
         try {
-            return FileStore.stat(repo.objectPath(id, ObjectType.FILE));
+            return FileStore.stat(objectPath);
         } catch (NoSuchFileException e) {
             throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
         }
@@ -450,9 +450,9 @@ public final class Checkout {
             throw new IOException("cannot replace directory " + target + " with a file");
         }
         // A checkout that records links reads the object's inode anyway, and its size with it decides emptiness.
-        FileStore.Stat object = index == null || copies || crossDevice ? null : objectStat(id);
+        Path objectPath = repo.objectPath(id, ObjectType.FILE);
+        FileStore.Stat object = index == null || copies || crossDevice ? null : objectStat(id, objectPath);
         if (!crossDevice && (object == null ? canHardlink(id) : object.size() > 0 && canHardlink(id, true))) {
-            Path objectPath = repo.objectPath(id, ObjectType.FILE);
             try {
                 hardlink(objectPath, target);
                 if (index != null) {

@@ -112,7 +112,8 @@ public final class Repository {
     public Path objectPath(ObjectId id, ObjectType type) {
         String hex = id.hex();
         String ext = type == ObjectType.FILE ? mode.contentExtension() : type.extension();
-        return path.resolve("objects").resolve(hex.substring(0, 2)).resolve(hex.substring(2) + "." + ext);
+        // One resolve rather than three: a checkout asks for a path per file.
+        return path.resolve("objects/" + hex.substring(0, 2) + "/" + hex.substring(2) + "." + ext);
     }
 
     public boolean has(ObjectId id, ObjectType type) {
