@@ -8,11 +8,12 @@ case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
     *) export LC_ALL=C.UTF-8 ;;
 esac
 
-# No transparent huge pages, though they take a 512th of the page faults: each process here touches most of its heap
-# once, and where the hypervisor takes back free 2 MiB blocks (virtio-balloon's free page reporting), a huge page's
-# first touch faults in the host too. Measured in such a VM: 2.4 ms per MiB against 0.32 with 4 KiB pages; install
-# less took 0.45 s instead of 0.52 s, a compose of minbase 4.1-5.3 s instead of 5.0-5.8 s. The daemon exits when idle
-# (IdleExitTimeout) and starts afresh, so the same holds for it. $mem is for the heap settings of a command line.
+# The JVM is not asked for transparent huge pages (only a kernel set to "always" gives them unasked), though they take
+# a 512th of the page faults: each process here touches most of its heap once, and where the hypervisor takes back
+# free 2 MiB blocks (virtio-balloon's free page reporting), a huge page's first touch faults in the host too. Measured
+# in such a VM: 2.4 ms per MiB against 0.32 with 4 KiB pages; install less took 0.45 s instead of 0.52 s, a compose of
+# minbase 4.1-5.3 s instead of 5.0-5.8 s. The daemon exits when idle (IdleExitTimeout) and starts afresh, so the same
+# holds for it. $mem is for the heap settings of a command line.
 mem=
 
 # JIT policy: C1 compiles everything at once; C2, which costs more CPU than short commands run, is kept for the
