@@ -1,5 +1,5 @@
 # The JVM settings that the launchers share, sourced by apt-ostree and apt-ostreed (installed, from
-# /usr/lib/apt-ostree, and in the source tree). It sets the locale and $mem; cli_jvm_options sets $jit and $mem for a
+# /usr/lib/apt-ostree, and in the source tree). It sets the locale; cli_jvm_options sets $jit and $mem (the heap) for a
 # command line of the CLI.
 
 # File names are bytes; a UTF-8 locale makes the JVM map them to and from strings without loss.
@@ -13,14 +13,14 @@ esac
 # free 2 MiB blocks (virtio-balloon's free page reporting), a huge page's first touch faults in the host too. Measured
 # in such a VM: 2.4 ms per MiB against 0.32 with 4 KiB pages; install less took 0.45 s instead of 0.52 s, a compose of
 # minbase 4.1-5.3 s instead of 5.0-5.8 s. The daemon exits when idle (IdleExitTimeout) and starts afresh, so the same
-# holds for it. $mem is for the heap settings of a command line.
-mem=
+# holds for it.
 
 # JIT policy: C1 compiles everything at once; C2, which costs more CPU than short commands run, is kept for the
 # JDK's SHA-256 alone (its intrinsic is C2-only and hashes 3.5x faster) in the commands that hash every byte
 # (pulls, and the upgrades, rebases and deploys that pull, hash every object they fetch, and a new kernel and
 # initramfs for the boot checksum; container verbs hash every layer and object).
 cli_jvm_options() {
+    mem=
     case " $* " in
         *" commit "*|*" fsck "*|*" pull "*|*" pull-local "*|*" deploy "*|*" upgrade "*|*" rebase "*|*" finalize-staged "*|*" container "*)
             jit="-XX:+UseSerialGC -XX:Tier4InvocationThreshold=2000000 -XX:Tier4MinInvocationThreshold=2000000 -XX:Tier4CompileThreshold=2000000"
@@ -34,7 +34,7 @@ cli_jvm_options() {
             # come during the deployment. Only with 4 GiB or more, where the default heap leaves the old generation room.
             while read -r key kib _; do
                 if [ "$key" = MemTotal: ]; then
-                    [ "$kib" -ge 4194304 ] && mem="$mem -Xmn256m"
+                    [ "$kib" -ge 4194304 ] && mem="-Xmn256m"
                     break
                 fi
             done < /proc/meminfo
