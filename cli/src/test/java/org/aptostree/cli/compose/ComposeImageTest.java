@@ -15,6 +15,7 @@ import org.aptostree.fixtures.cpio.CpioBuilder;
 import org.aptostree.fixtures.deb.DebBuilder;
 import org.aptostree.fixtures.deb.RepositoryBuilder;
 import org.aptostree.fixtures.deb.SigningKey;
+import org.aptostree.ostree.sysroot.EffectiveUser;
 import org.aptostree.testkit.DebianData;
 import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +59,7 @@ class ComposeImageTest {
         Path keyring = DebianData.keyring();
         work = Files.createTempDirectory(Path.of("/var/tmp"), "compose-image-test");
         Files.setAttribute(work, "unix:mode", 0777);
-        asNobody = "root".equals(System.getProperty("user.name"));
+        asNobody = EffectiveUser.isRoot();
         if (asNobody) {
             classpath = work.resolve("classpath");
             Files.createDirectories(classpath);

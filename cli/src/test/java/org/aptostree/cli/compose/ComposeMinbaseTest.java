@@ -23,6 +23,7 @@ import org.aptostree.fixtures.cpio.CpioBuilder;
 import org.aptostree.fixtures.deb.DebBuilder;
 import org.aptostree.fixtures.deb.RepositoryBuilder;
 import org.aptostree.fixtures.deb.SigningKey;
+import org.aptostree.ostree.sysroot.EffectiveUser;
 import org.aptostree.testkit.DebianData;
 import org.aptostree.testkit.Requirements;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +69,7 @@ class ComposeMinbaseTest {
         work = Files.createTempDirectory(Path.of("/tmp"), "compose-test");
         Files.setAttribute(work, "unix:mode", 0777);
         cache = work.resolve("cache");
-        asNobody = "root".equals(System.getProperty("user.name"));
+        asNobody = EffectiveUser.isRoot();
         if (asNobody) {
             // nobody cannot read root's Maven repository: give it a copy of the test class path.
             classpath = work.resolve("classpath");

@@ -2,6 +2,8 @@ package org.aptostree.daemon.transaction;
 
 import java.util.Objects;
 
+import org.aptostree.ostree.sysroot.EffectiveUser;
+
 /**
  * Who asked for a transaction: the caller's uid and pid and its command line, as the daemon learns them from the bus
  * (or the CLI of its own process in direct mode).
@@ -13,15 +15,7 @@ public record Initiator(int uid, long pid, String commandLine) {
 
     /** This process, for direct mode. */
     public static Initiator self(String commandLine) {
-        return new Initiator(uidOfThisProcess(), ProcessHandle.current().pid(), commandLine);
-    }
-
-    private static int uidOfThisProcess() {
-        try {
-            return (Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            return -1;
-        }
+        return new Initiator(EffectiveUser.uid(), ProcessHandle.current().pid(), commandLine);
     }
 
     @Override
