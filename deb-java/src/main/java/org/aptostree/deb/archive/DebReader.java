@@ -240,8 +240,15 @@ public final class DebReader implements Closeable {
         return c;
     }
 
+    // The decoder is closed here, though the member itself stays open: closing gives back what it holds, the xz
+    // dictionary (8 MiB in Debian's packages) to the cache that the data member takes it from, and zstd's native context.
     private static ControlArchive readControl(ArReader ar, ArMember m, Compression c) throws IOException {
-        TarReader tar = new TarReader(c.decompress(ar.content()));
+        try (InputStream decoded = c.decompress(ar.content())) {
+            return readControl(new TarReader(decoded), m);
+        }
+    }
+
+    private static ControlArchive readControl(TarReader tar, ArMember m) throws IOException {
         List<TarEntry> entries = new ArrayList<>();
         Map<String, byte[]> files = new LinkedHashMap<>();
         long total = 0;
