@@ -111,10 +111,14 @@ public final class Fsck {
         }
         found.sort((a, b) -> a.object().toString().compareTo(b.object().toString()));
         if (delete) {
-            for (Problem p : found) {
-                if (!p.missing()) {
-                    Files.deleteIfExists(repo.objectPath(p.object().id(), p.object().type()));
+            try {
+                for (Problem p : found) {
+                    if (!p.missing()) {
+                        Files.deleteIfExists(repo.objectPath(p.object().id(), p.object().type()));
+                    }
                 }
+            } finally {
+                repo.forgetDecodedTrees();
             }
         }
         return new Report(checkedCommits.get(), visited.size(), List.copyOf(found), partialCommits.get(), fsckPartialCommits.get());

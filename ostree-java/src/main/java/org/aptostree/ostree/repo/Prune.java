@@ -98,13 +98,19 @@ public final class Prune {
             doomed.sort(java.util.Comparator.comparing((ObjectName n) -> n.type() != ObjectType.COMMIT));
             int deleted = 0;
             long freed = 0;
-            for (ObjectName n : doomed) {
-                Path p = repo.objectPath(n.id(), n.type());
-                // lstat, as libostree: a symlink object of a bare repository usually points nowhere from here.
-                freed += Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).size();
-                deleted++;
-                if (!dryRun) {
-                    Files.delete(p);
+            try {
+                for (ObjectName n : doomed) {
+                    Path p = repo.objectPath(n.id(), n.type());
+                    // lstat, as libostree: a symlink object of a bare repository usually points nowhere from here.
+                    freed += Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).size();
+                    deleted++;
+                    if (!dryRun) {
+                        Files.delete(p);
+                    }
+                }
+            } finally {
+                if (!dryRun && deleted > 0) {
+                    repo.forgetDecodedTrees();
                 }
             }
             return new Result(all.size(), deleted, freed);

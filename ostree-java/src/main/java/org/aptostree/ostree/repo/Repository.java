@@ -39,10 +39,12 @@ public final class Repository {
     private final KeyFile config;
     private final RepoMode mode;
     private final RefDatabase refs;
+    private final DecodedTrees trees;
 
     private Repository(Path path, KeyFile config) throws OstreeFormatException {
         this.path = path;
         this.config = config;
+        this.trees = DecodedTrees.of(path.toAbsolutePath().normalize());
         String version = config.get("core", "repo_version").orElse("");
         if (!version.equals("1")) {
             throw new OstreeFormatException("Invalid repository version '" + version + "' in " + path.resolve("config"));
@@ -140,8 +142,19 @@ public final class Repository {
         return Commit.decode(readMetadataBytes(id, ObjectType.COMMIT));
     }
 
+    /** A dirtree object, decoded once per process (see {@link DecodedTrees}). */
     public DirTree readDirTree(ObjectId id) throws IOException, OstreeFormatException {
-        return DirTree.decode(readMetadataBytes(id, ObjectType.DIR_TREE));
+        DirTree tree = trees.get(id);
+        if (tree == null) {
+            tree = DirTree.decode(readMetadataBytes(id, ObjectType.DIR_TREE));
+            trees.put(id, tree);
+        }
+        return tree;
+    }
+
+    /** Called after deleting objects: trees read before may be gone. */
+    void forgetDecodedTrees() {
+        trees.clear();
     }
 
     public DirMeta readDirMeta(ObjectId id) throws IOException, OstreeFormatException {

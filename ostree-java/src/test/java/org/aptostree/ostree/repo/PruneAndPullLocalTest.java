@@ -1,15 +1,22 @@
 package org.aptostree.ostree.repo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.aptostree.fixtures.tree.FileTrees;
+import org.aptostree.ostree.object.DirTree;
 import org.aptostree.ostree.object.ObjectId;
+import org.aptostree.ostree.object.ObjectName;
+import org.aptostree.ostree.object.ObjectType;
 import org.aptostree.ostree.pull.LocalSource;
 import org.aptostree.ostree.pull.Puller;
 import org.aptostree.testkit.Requirements;
@@ -77,6 +84,33 @@ class PruneAndPullLocalTest {
         Path d = copy(base, "young");
         samePruneAs(base, "young", List.of("--keep-younger-than=1970-01-01T00:50:00Z"),
                 new Prune(Repository.open(d)).keepYoungerThan(java.time.Instant.ofEpochSecond(3000)));
+    }
+
+    /** Trees are kept decoded once read (by every Repository of the directory); a prune that deletes them forgets them. */
+    @Test
+    void prunedTreesAreForgotten() throws Exception {
+        Path path = copy(history(), "forget");
+        Repository repo = Repository.open(path);
+        Set<ObjectName> kept = Reachability.of(repo, Set.of(repo.refs().resolve("main").orElseThrow()), -1);
+        List<ObjectId> doomed = new ArrayList<>();
+        for (ObjectName n : repo.listObjects()) {
+            if (n.type() == ObjectType.DIR_TREE) {
+                assertEquals(DirTree.decode(repo.readMetadataBytes(n.id(), n.type())), repo.readDirTree(n.id()));
+                if (!kept.contains(n)) {
+                    doomed.add(n.id());
+                }
+            }
+        }
+        assertFalse(doomed.isEmpty(), "the dangling commit has trees of its own");
+        new Prune(Repository.open(path)).refsOnly(true).run();
+        for (ObjectId id : doomed) {
+            assertThrows(NoSuchObjectException.class, () -> repo.readDirTree(id), id.hex());
+        }
+        for (ObjectName n : kept) {
+            if (n.type() == ObjectType.DIR_TREE) {
+                assertEquals(DirTree.decode(repo.readMetadataBytes(n.id(), n.type())), repo.readDirTree(n.id()));
+            }
+        }
     }
 
     @Test
