@@ -107,12 +107,12 @@ public final class Checkout {
      * sticky bit, which the stored file lacks).
      */
     private boolean isEmpty(ObjectId id) throws IOException {
-        return objectStat(id, repo.objectPath(id, ObjectType.FILE)).size() == 0;
+        return objectIdentity(id, repo.objectPath(id, ObjectType.FILE)).size() == 0;
     }
 
-    private static FileStore.Stat objectStat(ObjectId id, Path objectPath) throws IOException {
+    private static FileStore.Identity objectIdentity(ObjectId id, Path objectPath) throws IOException {
         try {
-            return FileStore.stat(objectPath);
+            return FileStore.identity(objectPath);
         } catch (NoSuchFileException e) {
             throw new NoSuchObjectException(new ObjectName(id, ObjectType.FILE));
         }
@@ -369,9 +369,9 @@ public final class Checkout {
             return false;
         }
         // Still a link (to the object, as the index recorded), and one a checkout would make.
-        if (st.nlink() > 1 && id.equals(reusable.linkedObject(st.inode())) && canHardlink(id, true)) {
+        if (st.nlink() > 1 && id.equals(reusable.linkedObject(st.file())) && canHardlink(id, true)) {
             if (index != null) {
-                index.recordLink(st.inode(), id);
+                index.recordLink(st.file(), id);
             }
             return true;
         }
@@ -451,12 +451,12 @@ public final class Checkout {
         }
         // A checkout that records links reads the object's inode anyway, and its size with it decides emptiness.
         Path objectPath = repo.objectPath(id, ObjectType.FILE);
-        FileStore.Stat object = index == null || copies || crossDevice ? null : objectStat(id, objectPath);
+        FileStore.Identity object = index == null || copies || crossDevice ? null : objectIdentity(id, objectPath);
         if (!crossDevice && (object == null ? canHardlink(id) : object.size() > 0 && canHardlink(id, true))) {
             try {
                 hardlink(objectPath, target);
                 if (index != null) {
-                    index.recordLink(object != null ? object.inode() : FileStore.stat(objectPath).inode(), id);
+                    index.recordLink(object != null ? object.file() : FileStore.identity(objectPath).file(), id);
                 }
                 return;
             } catch (NoSuchFileException e) {

@@ -18,8 +18,8 @@ import org.aptostree.ostree.object.ObjectId;
 
 /**
  * What a checkout made, so that a commit of the same directory, and a checkout over it, can tell what is still as
- * the checkout left it: the object each linked file is (by inode, libostree's devino cache), and for each directory
- * its dirtree and dirmeta objects with the inode and change time it had once the checkout ended.
+ * the checkout left it: the object each linked file is (by device and inode, libostree's devino cache), and for each
+ * directory its dirtree and dirmeta objects with the inode and change time it had once the checkout ended.
  *
  * <p>A directory whose inode and change time are unchanged has the same entries and the same own metadata: adding,
  * removing or renaming an entry, and changing the directory's owner, mode or xattrs, all set its change time. A
@@ -37,7 +37,8 @@ import org.aptostree.ostree.object.ObjectId;
  * older than a file made after the checkout ended for changed ones.
  */
 public final class CheckoutIndex {
-    private final Map<Long, ObjectId> linkedInodes = new ConcurrentHashMap<>();
+    /** Linked files by their JDK file key (device and inode) → the object they are. */
+    private final Map<Object, ObjectId> linkedFiles = new ConcurrentHashMap<>();
     /** Directory path in the tree ("/" or "/a/b") → its objects; its inode and change time once sealed. */
     private final Map<String, Dir> dirs = new ConcurrentHashMap<>();
     private final Set<String> marked = ConcurrentHashMap.newKeySet();
@@ -84,9 +85,12 @@ public final class CheckoutIndex {
     private record Read(DirectoryState before, Map<String, ObjectId> linked) {
     }
 
-    /** The object a file of the tree is a link to, by the file's inode; null when it is not one. */
-    public ObjectId linkedObject(long inode) {
-        return linkedInodes.get(inode);
+    /**
+     * The object a file of the tree is a link to, by the file's key
+     * ({@link java.nio.file.attribute.BasicFileAttributes#fileKey}); null when it is not one.
+     */
+    public ObjectId linkedObject(Object file) {
+        return file == null ? null : linkedFiles.get(file);
     }
 
     /** Says that the commit gives {@code path} (absolute in the tree) metadata other than the disk's, as an owner table does. */
@@ -94,8 +98,10 @@ public final class CheckoutIndex {
         marked.add(path);
     }
 
-    void recordLink(long inode, ObjectId object) {
-        linkedInodes.putIfAbsent(inode, object);
+    void recordLink(Object file, ObjectId object) {
+        if (file != null) {
+            linkedFiles.putIfAbsent(file, object);
+        }
     }
 
     void recordDirectory(String path, ObjectId tree, ObjectId meta) {

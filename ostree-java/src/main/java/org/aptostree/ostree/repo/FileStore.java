@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 
@@ -20,14 +21,30 @@ final class FileStore {
     private FileStore() {
     }
 
-    /** uid, gid and st_mode of a path, not following symlinks. */
-    record Stat(int uid, int gid, int mode, long size, long inode, int nlink) {
+    /**
+     * uid, gid, st_mode, size, link count and identity of a path, not following symlinks. {@code file} is the JDK's
+     * file key, equal for two names of one inode (it holds the device and inode numbers).
+     */
+    record Stat(int uid, int gid, int mode, long size, Object file, int nlink) {
     }
 
     static Stat stat(Path path) throws IOException {
-        Map<String, Object> a = Files.readAttributes(path, "unix:uid,gid,mode,size,ino,nlink", NOFOLLOW);
+        Map<String, Object> a = Files.readAttributes(path, "unix:uid,gid,mode,size,fileKey,nlink", NOFOLLOW);
         return new Stat((Integer) a.get("uid"), (Integer) a.get("gid"), (Integer) a.get("mode"),
-                (Long) a.get("size"), (Long) a.get("ino"), (Integer) a.get("nlink"));
+                (Long) a.get("size"), a.get("fileKey"), (Integer) a.get("nlink"));
+    }
+
+    /** A path's size and identity (as {@link Stat#file}), not following symlinks. */
+    record Identity(long size, Object file) {
+    }
+
+    /**
+     * {@link Identity}, from the JDK's basic attributes: a checkout asks it of every object it links, and the unix
+     * view's attribute map ({@link #stat}) costs as much again as the lstat itself and allocates a map per call.
+     */
+    static Identity identity(Path path) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW);
+        return new Identity(a.size(), a.fileKey());
     }
 
     static void chmod(Path path, int mode) throws IOException {

@@ -67,8 +67,8 @@ public final class TreeWriter implements AutoCloseable {
         return written;
     }
 
-    /** A file's inode and the owner it is committed with. */
-    private record LinkedInode(long inode, int uid, int gid) {
+    /** A file (its inode) and the owner it is committed with. */
+    private record LinkedInode(Object file, int uid, int gid) {
     }
 
     private DirMeta dirMeta(String path, Path dir, FileStore.Stat st) throws IOException {
@@ -101,7 +101,7 @@ public final class TreeWriter implements AutoCloseable {
                     tree.putFile(name, workers.submit(() -> inserter.writeContent(h, InputStream.nullInputStream(), 0)));
                 } else if (FileMode.isRegular(st.mode())) {
                     ObjectId linked = st.nlink() > 1 && unchanged != null && !unchanged.marked(path)
-                            ? modifier.checkoutIndex().linkedObject(st.inode()) : null;
+                            ? modifier.checkoutIndex().linkedObject(st.file()) : null;
                     if (linked != null) {
                         tree.putFile(name, CompletableFuture.completedFuture(linked));
                         linkedNames.put(name, linked);
@@ -109,7 +109,7 @@ public final class TreeWriter implements AutoCloseable {
                     }
                     // Names of one inode share its content, mode and xattrs; an owner filter may still tell them apart.
                     int[] owner = modifier.filteredOwner(path, st.uid(), st.gid());
-                    LinkedInode key = new LinkedInode(st.inode(), owner[0], owner[1]);
+                    LinkedInode key = new LinkedInode(st.file(), owner[0], owner[1]);
                     Future<ObjectId> shared = st.nlink() > 1 ? byInode.get(key) : null;
                     if (shared != null) {
                         tree.putFile(name, shared);
