@@ -42,11 +42,14 @@ final class Overlay {
         return merged;
     }
 
-    /** {@code command} run with the overlay mounted at {@link #merged}, in a private mount namespace. */
-    List<String> wrap(List<String> command) {
+    /**
+     * {@code command} run with the overlay mounted at {@link #merged}, in a private mount namespace, with {@code fd9}
+     * open as its file descriptor 9 (bwrap reads its seccomp program from one).
+     */
+    List<String> wrap(List<String> command, Path fd9) {
         List<String> out = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                "mount -t overlay overlay -o userxattr,lowerdir=\"$1\",upperdir=\"$2\",workdir=\"$3\" \"$4\" || exit 125; shift 4; exec \"$@\"",
-                "overlay", lower.toString(), upper.toString(), work.toString(), merged.toString()));
+                "mount -t overlay overlay -o userxattr,lowerdir=\"$1\",upperdir=\"$2\",workdir=\"$3\" \"$4\" || exit 125; shift 4; exec \"$@\" 9<\"$0\"",
+                fd9.toString(), lower.toString(), upper.toString(), work.toString(), merged.toString()));
         out.addAll(command);
         return out;
     }

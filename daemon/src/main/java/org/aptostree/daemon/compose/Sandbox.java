@@ -125,9 +125,10 @@ final class Sandbox {
 
     /** Runs {@code script} with {@code /bin/sh -e} in the tree. */
     Result run(String script, Map<String, String> extraEnvironment) throws IOException {
-        // bwrap reads a seccomp program from a file descriptor; the host's sh opens it as fd 9.
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "exec bwrap --seccomp 9 \"$@\" 9<\"$0\"",
-                runDirectory.resolve("seccomp.bpf").toString(),
+        // bwrap reads a seccomp program from a file descriptor, fd 9, which a shell opens: the one that mounts the
+        // overlay, or one of its own.
+        Path seccomp = runDirectory.resolve("seccomp.bpf");
+        List<String> command = new ArrayList<>(List.of("bwrap", "--seccomp", "9",
                 "--unshare-user", "--uid", "0", "--gid", "0",
                 "--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try",
                 "--die-with-parent", "--hostname", "localhost",
@@ -140,7 +141,12 @@ final class Sandbox {
             }
         }
         command.addAll(List.of("--chdir", "/", "/bin/sh", "-e", "-c", script));
-        ProcessBuilder pb = new ProcessBuilder(overlay == null ? command : overlay.wrap(command)).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+        if (overlay != null) {
+            command = overlay.wrap(command, seccomp);
+        } else {
+            command.addAll(0, List.of("/bin/sh", "-c", "exec \"$@\" 9<\"$0\"", seccomp.toString()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
         Map<String, String> env = pb.environment();
         env.clear();
         env.putAll(ENVIRONMENT);
