@@ -284,10 +284,16 @@ public final class GVariantCodec {
         if (end == start || d[end - 1] != 0) {
             throw error(type, "string not NUL-terminated", end, base);
         }
+        boolean ascii = true;
         for (int i = start; i < end - 1; i++) {
             if (d[i] == 0) {
                 throw error(type, "NUL inside string", i, base);
             }
+            ascii &= d[i] > 0;
+        }
+        if (ascii) {
+            // Most names are ASCII, which is valid UTF-8 as it is: no decoder (and its buffers) per string.
+            return new String(d, start, end - 1 - start, StandardCharsets.ISO_8859_1);
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()

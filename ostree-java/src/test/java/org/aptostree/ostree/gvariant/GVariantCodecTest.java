@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 import org.aptostree.ostree.OstreeFormatException;
 import org.junit.jupiter.api.Test;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.StringLength;
 
 /** Examples from the GVariant specification, section "Examples". */
 class GVariantCodecTest {
@@ -56,6 +62,25 @@ class GVariantCodecTest {
         assertThrows(OstreeFormatException.class, () -> GVariantCodec.decode("v", HEX.parseHex("0100007a")));
         // Boolean other than 0 or 1.
         assertThrows(OstreeFormatException.class, () -> GVariantCodec.decode("b", HEX.parseHex("02")));
+    }
+
+    @Test
+    void stringsAreUtf8() throws Exception {
+        roundTrip("s", "caf\u00e9 \u65e5\u672c \uD83D\uDE00", "636166c3a920e697a5e69cac20f09f988000");
+        // Invalid UTF-8: a lone continuation byte, a truncated sequence, an overlong NUL, a UTF-16 surrogate.
+        for (String bad : List.of("8000", "c300", "c08000", "eda08000", "61ff00")) {
+            assertThrows(OstreeFormatException.class, () -> GVariantCodec.decode("s", HEX.parseHex(bad)), bad);
+        }
+    }
+
+    /** Any string without NUL reads back as written, ASCII or not, alone or among others. */
+    @Property(tries = 500)
+    void stringsRoundTrip(@ForAll @StringLength(max = 40) @CharRange(from = '\u0001', to = '\uffff') String text,
+            @ForAll @StringLength(max = 8) @CharRange(from = '\u0001', to = '\u007f') String ascii) throws Exception {
+        // Lone surrogates have no UTF-8 form; Java writes '?' for them, which reads back as '?'.
+        String expected = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        assertEquals(expected, GVariantCodec.decode("s", GVariantCodec.encode("s", text)));
+        assertEquals(List.of(ascii, expected, ascii), GVariantCodec.decode("as", GVariantCodec.encode("as", List.of(ascii, text, ascii))));
     }
 
     @Test
