@@ -221,9 +221,15 @@ public final class DpkgDatabase {
                 continue;
             }
             String name = p.valueOrNull("Package");
-            for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
-                if (!line.isEmpty()) {
-                    listed.put(line, name);
+            // Read whole: a reader per file would allocate its buffers for each of the base's hundreds of lists.
+            String text = Files.readString(list, StandardCharsets.UTF_8);
+            for (int start = 0, end; start < text.length(); start = end + 1) {
+                end = text.indexOf('\n', start);
+                if (end < 0) {
+                    end = text.length();
+                }
+                if (end > start) {
+                    listed.put(text.substring(start, end), name);
                 }
             }
         }
