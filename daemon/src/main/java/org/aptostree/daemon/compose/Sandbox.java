@@ -146,7 +146,8 @@ final class Sandbox {
         } else {
             command.addAll(0, List.of("/bin/sh", "-c", "exec \"$@\" 9<\"$0\"", seccomp.toString()));
         }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
         Map<String, String> env = pb.environment();
         env.clear();
         env.putAll(ENVIRONMENT);

@@ -241,7 +241,8 @@ public final class DebReader implements Closeable {
     }
 
     // The decoder is closed here, though the member itself stays open: closing gives back what it holds, the xz
-    // dictionary (8 MiB in Debian's packages) to the cache that the data member takes it from, and zstd's native context.
+    // dictionary (8 MiB in Debian's packages) to the cache that the data member takes it from, and zstd's native
+    // context.
     private static ControlArchive readControl(ArReader ar, ArMember m, Compression c) throws IOException {
         try (InputStream decoded = c.decompress(ar.content())) {
             return readControl(new TarReader(decoded), m);

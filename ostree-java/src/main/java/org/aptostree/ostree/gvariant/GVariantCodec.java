@@ -228,8 +228,10 @@ public final class GVariantCodec {
         }
         Object value = read(type, data, offset, offset + length, offset);
         // Reading accepts a few encodings GLib also tolerates (wider offsets than needed); re-encoding tells them apart.
-        byte[] canonical = encode(type, value);
-        if (!Arrays.equals(canonical, 0, canonical.length, data, offset, offset + length)) {
+        // Sized as the input, which a value in normal form fills exactly, and compared in place.
+        ByteSink canonical = new ByteSink(length);
+        write(type, value, canonical);
+        if (!canonical.contentEquals(data, offset, length)) {
             throw new OstreeFormatException("GVariant of type " + type + " is not in normal form", offset);
         }
         return value;
@@ -509,6 +511,10 @@ public final class GVariantCodec {
 
         byte[] toByteArray() {
             return Arrays.copyOf(buf, size);
+        }
+
+        boolean contentEquals(byte[] data, int offset, int length) {
+            return Arrays.equals(buf, 0, size, data, offset, offset + length);
         }
     }
 }

@@ -80,7 +80,8 @@ class GVariantCodecTest {
         // Lone surrogates have no UTF-8 form; Java writes '?' for them, which reads back as '?'.
         String expected = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
         assertEquals(expected, GVariantCodec.decode("s", GVariantCodec.encode("s", text)));
-        assertEquals(List.of(ascii, expected, ascii), GVariantCodec.decode("as", GVariantCodec.encode("as", List.of(ascii, text, ascii))));
+        assertEquals(List.of(ascii, expected, ascii),
+                GVariantCodec.decode("as", GVariantCodec.encode("as", List.of(ascii, text, ascii))));
     }
 
     @Test

@@ -86,7 +86,7 @@ class PruneAndPullLocalTest {
                 new Prune(Repository.open(d)).keepYoungerThan(java.time.Instant.ofEpochSecond(3000)));
     }
 
-    /** Trees are kept decoded once read (by every Repository of the directory); a prune that deletes them forgets them. */
+    /** Trees read stay decoded, for every Repository of the directory; a prune that deletes them forgets them. */
     @Test
     void prunedTreesAreForgotten() throws Exception {
         Path path = copy(history(), "forget");
