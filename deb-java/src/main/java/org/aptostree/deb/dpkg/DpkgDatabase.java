@@ -221,19 +221,31 @@ public final class DpkgDatabase {
                 continue;
             }
             String name = p.valueOrNull("Package");
-            // Read whole: a reader per file would allocate its buffers for each of the base's hundreds of lists.
-            String text = Files.readString(list, StandardCharsets.UTF_8);
-            for (int start = 0, end; start < text.length(); start = end + 1) {
-                end = text.indexOf('\n', start);
-                if (end < 0) {
-                    end = text.length();
-                }
-                if (end > start) {
-                    listed.put(text.substring(start, end), name);
-                }
+            for (String path : pathsInList(list)) {
+                listed.put(path, name);
             }
         }
         return listed;
+    }
+
+    /**
+     * The paths of a file list ({@code info/NAME.list}), one per line as dpkg writes it: split on newlines only (a
+     * name may hold a carriage return), empty lines left out. Read whole: a reader per list would allocate its buffers
+     * for each of a base's hundreds of lists.
+     */
+    private static List<String> pathsInList(Path list) throws IOException {
+        String text = Files.readString(list, StandardCharsets.UTF_8);
+        List<String> paths = new ArrayList<>();
+        for (int start = 0, end; start < text.length(); start = end + 1) {
+            end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            if (end > start) {
+                paths.add(text.substring(start, end));
+            }
+        }
+        return paths;
     }
 
     /** The name of a package's files in {@code info/}: {@code NAME} or, for Multi-Arch: same, {@code NAME:ARCH}. */
@@ -441,7 +453,7 @@ public final class DpkgDatabase {
         }
         Set<String> keep = new HashSet<>(newList);
         Map<String, String> owners = owners();
-        for (String line : Files.readAllLines(oldList, StandardCharsets.UTF_8)) {
+        for (String line : pathsInList(oldList)) {
             if (line.isEmpty() || keep.contains(line) || newConffiles.contains(line) || !pkg.equals(owners.get(line))) {
                 continue;
             }
@@ -484,13 +496,13 @@ public final class DpkgDatabase {
         String infoName = infoName(stanza);
         Map<String, String> owners = owners();
         Path list = admin.resolve("info").resolve(infoName + ".list");
-        List<String> paths = Files.isRegularFile(list) ? Files.readAllLines(list, StandardCharsets.UTF_8) : List.of();
+        List<String> paths = Files.isRegularFile(list) ? pathsInList(list) : List.of();
         Set<String> sharedDirs = new HashSet<>();
         for (Paragraph other : status.values()) {
             if (other != stanza) {
                 Path l = admin.resolve("info").resolve(infoName(other) + ".list");
                 if (Files.isRegularFile(l)) {
-                    sharedDirs.addAll(Files.readAllLines(l, StandardCharsets.UTF_8));
+                    sharedDirs.addAll(pathsInList(l));
                 }
             }
         }
